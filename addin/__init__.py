@@ -1,0 +1,1 @@
+"""The xlwings add-in: validate, upload, status and confirm from inside Excel."""

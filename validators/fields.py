@@ -1,0 +1,195 @@
+"""The vocabulary every part shares: forms, column keys, Thai headers and the closed lists.
+
+Templates write these keys into their hidden key row, readers map columns back by them, rules name
+them in findings and the server stores them. Keeping them in one module means a column is renamed in
+one place or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMS = ("school", "cdc", "other")
+"""The three templates: a school/college roster, a child-centre roster, an LAO's other-affiliation counts."""
+
+FORM_TITLES = {
+    "school": "ทะเบียนนักเรียน (โรงเรียน/วิทยาลัย)",
+    "cdc": "ทะเบียนเด็กเล็ก (ศูนย์พัฒนาเด็กเล็ก)",
+    "other": "จำนวนนักเรียนสถานศึกษาสังกัดอื่น",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One input column of a template: its stable key, its Thai header and what the cell holds."""
+
+    key: str
+    header: str
+    kind: str  # "text" | "id" | "date" | "list" | "count"
+    required: bool = False
+    list_name: str | None = None  # the defined name of its dropdown list, for kind == "list"
+    width: float = 14
+
+
+# --- closed lists -------------------------------------------------------------------------------------
+
+PREFIXES = ("เด็กชาย", "เด็กหญิง", "นาย", "นางสาว")
+PREFIX_ABBREVIATIONS = {
+    "ด.ช.": "เด็กชาย",
+    "ด.ช": "เด็กชาย",
+    "ดช.": "เด็กชาย",
+    "ดช": "เด็กชาย",
+    "ด.ญ.": "เด็กหญิง",
+    "ด.ญ": "เด็กหญิง",
+    "ดญ.": "เด็กหญิง",
+    "ดญ": "เด็กหญิง",
+    "น.ส.": "นางสาว",
+    "น.ส": "นางสาว",
+    "นส.": "นางสาว",
+    "นส": "นางสาว",
+    "ด.ชาย": "เด็กชาย",
+    "ด.หญิง": "เด็กหญิง",
+}
+PREFIX_SEX = {"เด็กชาย": "ชาย", "นาย": "ชาย", "เด็กหญิง": "หญิง", "นางสาว": "หญิง"}
+CHILD_PREFIXES = frozenset({"เด็กชาย", "เด็กหญิง"})
+ADULT_PREFIX_AGE = 15
+"""Children's prefixes change to นาย/นางสาว at 15 (Thai Name Act)."""
+
+SEXES = ("ชาย", "หญิง")
+SEX_ALIASES = {
+    "ช": "ชาย",
+    "ช.": "ชาย",
+    "m": "ชาย",
+    "male": "ชาย",
+    "ผู้ชาย": "ชาย",
+    "ญ": "หญิง",
+    "ญ.": "หญิง",
+    "f": "หญิง",
+    "female": "หญิง",
+    "ผู้หญิง": "หญิง",
+}
+
+NATIONALITIES = ("ไทย", "เมียนมา", "ลาว", "กัมพูชา", "เวียดนาม", "จีน", "มาเลเซีย", "ไม่มีสัญชาติ", "อื่น ๆ")
+THAI_NATIONALITY = "ไทย"
+
+# Grades in school order. Each has the age (full years on 16 May) at which a pupil normally studies it:
+# อ.1 at 3, ป.1 "in the 7th year of life" = 6, and so on; vocational after ม.3.
+GRADES: tuple[str, ...] = (
+    "อ.1", "อ.2", "อ.3",
+    "ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6",
+    "ม.1", "ม.2", "ม.3", "ม.4", "ม.5", "ม.6",
+    "ปวช.1", "ปวช.2", "ปวช.3", "ปวส.1", "ปวส.2",
+)  # fmt: skip
+GRADE_TYPICAL_AGE = {g: a for g, a in zip(GRADES, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+                                                   15, 16, 17, 18, 19], strict=True)}
+GRADE_MIN_AGE = {"อ.1": 3, "อ.2": 4, "อ.3": 5, "ป.1": 6}
+"""Legal admission minimums (domain.md). Other grades take their typical age less one as the minimum."""
+ADMISSION_GRADES = frozenset(GRADE_MIN_AGE)
+GRADE_KEYS = {g: k for g, k in zip(GRADES, [
+    "k1", "k2", "k3", "p1", "p2", "p3", "p4", "p5", "p6", "m1", "m2", "m3", "m4", "m5", "m6",
+    "v1", "v2", "v3", "h1", "h2"], strict=True)}  # fmt: skip
+GRADE_ALIASES = {
+    "อนุบาล1": "อ.1", "อนุบาล2": "อ.2", "อนุบาล3": "อ.3",
+    "ประถมศึกษาปีที่1": "ป.1", "ประถมศึกษาปีที่2": "ป.2", "ประถมศึกษาปีที่3": "ป.3",
+    "ประถมศึกษาปีที่4": "ป.4", "ประถมศึกษาปีที่5": "ป.5", "ประถมศึกษาปีที่6": "ป.6",
+    "มัธยมศึกษาปีที่1": "ม.1", "มัธยมศึกษาปีที่2": "ม.2", "มัธยมศึกษาปีที่3": "ม.3",
+    "มัธยมศึกษาปีที่4": "ม.4", "มัธยมศึกษาปีที่5": "ม.5", "มัธยมศึกษาปีที่6": "ม.6",
+}  # fmt: skip
+LEVELS = {
+    "อนุบาล": ("อ.1", "อ.2", "อ.3"),
+    "ประถมศึกษา": ("ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6"),
+    "มัธยมศึกษาตอนต้น": ("ม.1", "ม.2", "ม.3"),
+    "มัธยมศึกษาตอนปลาย": ("ม.4", "ม.5", "ม.6"),
+    "ปวช.": ("ปวช.1", "ปวช.2", "ปวช.3"),
+    "ปวส.": ("ปวส.1", "ปวส.2"),
+}
+
+CDC_MIN_AGE = 2
+"""Child centres admit children of at least 2 full years (letter 000 §4.3.2)."""
+CDC_USUAL_MAX_AGE = 5
+"""A child of 6 on 16 May belongs in ป.1; older than this in a child centre is unusual."""
+CDC_IMPOSSIBLE_AGE = 8
+
+# Other-affiliation counts: อ.1 to ป.6, and to ม.3 for extended-opportunity schools.
+OTHER_GRADES = GRADES[:12]
+OTHER_COUNT_KEYS = tuple(f"{GRADE_KEYS[g]}_{s}" for g in OTHER_GRADES for s in ("m", "f"))
+
+# The removed-children register (letter 003 §4.3.4 gives reasons 1-3; ordinary leavers are removals too).
+REMOVAL_REASONS = {
+    "never_came": "1) มาสมัครแล้วไม่มาเรียน หรือไปเรียนที่อื่นโดยไม่แจ้ง",
+    "left_without_notice": "2) ออกจากสถานศึกษาโดยไม่ได้ลาออก",
+    "unreachable": "3) ขาดเรียน ไม่มาเรียน และติดต่อไม่ได้",
+    "moved": "ย้ายสถานศึกษา",
+    "graduated": "จบการศึกษา",
+    "deceased": "เสียชีวิต",
+    "other": "อื่น ๆ (ระบุ)",
+}
+REMOVAL_REASON_BY_LABEL = {label: key for key, label in REMOVAL_REASONS.items()}
+
+YES_NO = ("ใช่", "ไม่ใช่")
+
+# --- the columns of each sheet ------------------------------------------------------------------------
+
+PUPIL_COLUMNS: tuple[Column, ...] = (
+    Column("citizen_id", "เลขประจำตัวประชาชน / G-Code", "id", True, width=19),
+    Column("prefix", "คำนำหน้าชื่อ", "list", True, "list_prefix", 11),
+    Column("first_name", "ชื่อ", "text", True, width=16),
+    Column("last_name", "นามสกุล", "text", True, width=18),
+    Column("sex", "เพศ", "list", True, "list_sex", 7),
+    Column("birth_date", "วันเดือนปีเกิด (วว/ดด/ปปปป พ.ศ.)", "date", True, width=15),
+    Column("grade", "ชั้น", "list", True, "list_grade", 8),
+    Column("room", "ห้อง", "text", False, width=7),
+    Column("nationality", "สัญชาติ", "list", True, "list_nationality", 11),
+    Column("entry_date", "วันที่ย้ายเข้า (ถ้ามี)", "date", False, width=14),
+)
+CHILD_COLUMNS: tuple[Column, ...] = tuple(c for c in PUPIL_COLUMNS if c.key != "grade")
+REMOVAL_COLUMNS: tuple[Column, ...] = (
+    Column("citizen_id", "เลขประจำตัวประชาชน / G-Code", "id", True, width=19),
+    Column("prefix", "คำนำหน้าชื่อ", "list", False, "list_prefix", 11),
+    Column("first_name", "ชื่อ", "text", True, width=16),
+    Column("last_name", "นามสกุล", "text", True, width=18),
+    Column("removed_on", "วันที่นำออก", "date", True, width=14),
+    Column("reason", "เหตุผลที่นำออก", "list", True, "list_reason", 34),
+    Column("note", "หมายเหตุ", "text", False, width=30),
+)
+OTHER_COLUMNS: tuple[Column, ...] = (
+    Column("other_school_code", "รหัสสถานศึกษา (สังกัดอื่น)", "text", True, width=14),
+    Column("other_school_name", "ชื่อสถานศึกษา", "text", True, width=28),
+    Column("affiliation", "สังกัด", "text", False, width=10),
+    Column("closed", "ยุบเลิกแล้ว", "list", True, "list_yes_no", 9),
+    *(
+        Column(key, f"{grade} {'ชาย' if key.endswith('_m') else 'หญิง'}", "count", True, width=7)
+        for key, grade in zip(OTHER_COUNT_KEYS, [g for g in OTHER_GRADES for _ in (0, 1)], strict=True)
+    ),
+)
+
+SHEETS = {
+    "school": {"roster": "นักเรียน", "removed": "นำออก"},
+    "cdc": {"roster": "เด็กเล็ก", "removed": "นำออก"},
+    "other": {"counts": "สังกัดอื่น"},
+}
+"""Visible sheet names per form and role. Readers find sheets by the metadata, not by these names."""
+
+COLUMNS_BY_ROLE = {
+    ("school", "roster"): PUPIL_COLUMNS,
+    ("school", "removed"): REMOVAL_COLUMNS,
+    ("cdc", "roster"): CHILD_COLUMNS,
+    ("cdc", "removed"): REMOVAL_COLUMNS,
+    ("other", "counts"): OTHER_COLUMNS,
+}
+
+HEADER_BY_KEY = {c.key: c.header for cols in COLUMNS_BY_ROLE.values() for c in cols}
+
+DROPDOWN_LISTS: dict[str, tuple[str, ...]] = {
+    "list_prefix": PREFIXES,
+    "list_sex": SEXES,
+    "list_grade": GRADES,
+    "list_nationality": NATIONALITIES,
+    "list_reason": tuple(REMOVAL_REASONS.values()),
+    "list_yes_no": YES_NO,
+}
+
+
+def header_of(key: str) -> str:
+    """The Thai header of a column key, for messages ("คอลัมน์ วันเดือนปีเกิด")."""
+    return HEADER_BY_KEY.get(key, key)

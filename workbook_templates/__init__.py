@@ -1,0 +1,1 @@
+"""Locked Excel templates: building them (XlsxWriter) and reading filled ones back (python-calamine)."""
