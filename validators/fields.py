@@ -179,6 +179,12 @@ COLUMNS_BY_ROLE = {
 }
 
 HEADER_BY_KEY = {c.key: c.header for cols in COLUMNS_BY_ROLE.values() for c in cols}
+_SHORT_LABELS = {
+    "citizen_id": "เลขประจำตัว",
+    "birth_date": "วันเกิด",
+    "entry_date": "วันที่ย้ายเข้า",
+    "other_school_code": "รหัสสถานศึกษา",
+}
 
 DROPDOWN_LISTS: dict[str, tuple[str, ...]] = {
     "list_prefix": PREFIXES,
@@ -191,5 +197,5 @@ DROPDOWN_LISTS: dict[str, tuple[str, ...]] = {
 
 
 def header_of(key: str) -> str:
-    """The Thai header of a column key, for messages ("คอลัมน์ วันเดือนปีเกิด")."""
-    return HEADER_BY_KEY.get(key, key)
+    """The short Thai name of a column key for messages ("วันเกิด", not the header's typing hint)."""
+    return _SHORT_LABELS.get(key) or HEADER_BY_KEY.get(key, key)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from validators.fields import header_of
+
 Severity = Literal["error", "warning", "info"]
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน", "info": "ปรับให้อัตโนมัติ"}
@@ -57,7 +59,7 @@ class Rule:
             code=self.code,
             severity=self.severity,
             column=column,
-            message=self.th.format(value=value, **params),
+            message=self.th.format(value=value, header=header_of(column or ""), **params),
             row=row,
             value=None if value is None else str(value),
         )
