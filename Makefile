@@ -28,7 +28,6 @@ system-deps: $(SYSTEM_STAMP)
 
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) tools/gen_rules_doc.py --check
 	$(VENV)/bin/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 demo: $(STAMP)
@@ -41,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 docs: $(STAMP)
-	$(PY) tools/gen_rules_doc.py
+	$(VENV)/bin/lec rules --out docs/rules.md
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

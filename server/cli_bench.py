@@ -1,3 +1,95 @@
-"""Sub-commands of `lec` (see server/cli.py)."""
+"""`lec bench`: the benchmarks of design.md, each with its baseline measured in the same run.
 
-from server.cli import main  # noqa: F401
+Results go to the terminal and, with --report, to a Markdown file (docs/benchmarks.md) that names the
+machine, the sizes, the medians and the ratios.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import click
+from tqdm import tqdm
+
+from server.cli import main
+
+Scenario = Callable[[Path, bool], list[dict[str, object]]]
+
+
+def _rules(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    from validators.bench import bench_rules
+
+    return [bench_rules(20_000 if quick else 100_000)]
+
+
+def _validate_workbooks(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    bench = importlib.import_module("workbook_templates.bench")
+    sizes = (2_000,) if quick else (10_000, 100_000)
+    return [bench.bench_validate(n, workdir) for n in sizes]
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "rules": _rules,
+    "validate": _validate_workbooks,
+}
+
+
+def machine_summary() -> str:
+    mem = ""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            kib = int(f.readline().split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB memory"
+    except OSError:
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.system()}"
+
+
+def render_report(results: list[dict[str, object]], quick: bool) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `lec bench{' --quick' if quick else ''}` on {datetime.now():%Y-%m-%d %H:%M} "
+        f"({machine_summary()}).",
+        "Each figure is the median of several runs; each ratio is against a baseline measured in the same run.",
+        "",
+        "| work | baseline | baseline (s) | measured (s) | ratio | target | met |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['name']} | {r['baseline']} | {r['baseline_s']:.3f} | {r['measured_s']:.3f} | "
+            f"{r['ratio']:.2f}× | {r['target']} | {'yes' if r['ok'] else '**no**'} |"
+        )
+    notes = [f"- {r['name']}: {r['notes']}" for r in results if r.get("notes")]
+    if notes:
+        lines += ["", "Notes:", *notes]
+    return "\n".join(lines) + "\n"
+
+
+@main.command("bench")
+@click.option("--only", multiple=True, type=click.Choice(sorted(SCENARIOS)), help="run only these scenarios")
+@click.option("--quick", is_flag=True, help="small sizes, for a smoke run")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="write a Markdown report here")
+def bench_command(only: tuple[str, ...], quick: bool, report: Path | None) -> None:
+    """Run the benchmarks of design.md and report medians and ratios against same-run baselines."""
+    names = list(only or SCENARIOS)
+    results: list[dict[str, object]] = []
+    with TemporaryDirectory(prefix="lec-bench-") as tmp:
+        for name in tqdm(names, desc="benchmarks", unit="scenario", file=sys.stderr):
+            results.extend(SCENARIOS[name](Path(tmp), quick))
+    text = render_report(results, quick)
+    click.echo(text)
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {report}", err=True)
+    if not all(r["ok"] for r in results):
+        sys.exit(1)

@@ -169,9 +169,10 @@ class DateProblem(ValueError):
 
 def parse_date(value: object) -> tuple[date | None, str | None]:
     """Read a date the way clerks type it. Returns (date, how) with how in
-    None (a real date cell), "be_text" (dd/mm/yyyy in BE), "ce_text", "thai_digits", "serial"
+    None (a real date cell, or dd/mm/yyyy in BE), "ce_text", "thai_digits", "serial"
     (an Excel day number), "be_cell" (a real date whose year is BE: someone typed 2562 into a date
-    cell), "two_digit_year". Raises DateProblem for what no reading can save.
+    cell), "two_digit_year". A BE date typed as the template asks (dd/mm/yyyy) is read as typed, so
+    it reports nothing. Raises DateProblem for what no reading can save.
     """
     if value is None or value == "":
         return None, None
@@ -222,12 +223,12 @@ def _parse_date_text(text: str) -> tuple[date, str | None]:
     return parsed, how or how2
 
 
-def _full_year(year: int, width: int) -> tuple[str, int]:
+def _full_year(year: int, width: int) -> tuple[str | None, int]:
     if width <= 2:
         # Two digits: a child's birth year. 60-99 read as BE 25xx (2560 = 2017), else CE 20xx.
         return "two_digit_year", (2500 + year - BE_OFFSET) if year >= 40 else 2000 + year
     if year > BE_THRESHOLD:
-        return "be_text", year - BE_OFFSET
+        return None, year - BE_OFFSET
     if year < 1900:
         raise DateProblem("year_out_of_range")
     return "ce_text", year

@@ -66,9 +66,6 @@ N_SEX_ALIAS = rule("N_SEX_ALIAS", "info", "normalisation",
 N_GRADE_ALIAS = rule("N_GRADE_ALIAS", "info", "normalisation",
     "อ่านชั้น “{value}” เป็น “{clean}”",
     "Grade written another way read as the canonical value")  # fmt: skip
-N_DATE_BE = rule("N_DATE_BE", "info", "normalisation",
-    "อ่าน {header} “{value}” เป็นปีพุทธศักราช ({clean})",
-    "Date typed as text with a Buddhist Era year")  # fmt: skip
 N_DATE_CE = rule("N_DATE_CE", "info", "normalisation",
     "อ่าน {header} “{value}” เป็นปีคริสต์ศักราช ({clean})",
     "Date typed as text with a Common Era year")  # fmt: skip
@@ -86,7 +83,6 @@ N_DATE_TWO_DIGIT_YEAR = rule("N_DATE_TWO_DIGIT_YEAR", "warning", "normalisation"
     "Two-digit year: read as shown; type the four-digit BE year")  # fmt: skip
 
 _DATE_NOTICE = {
-    "be_text": N_DATE_BE,
     "ce_text": N_DATE_CE,
     "thai_digits": N_DATE_THAI_DIGITS,
     "serial": N_DATE_SERIAL,
