@@ -11,4 +11,12 @@ def main() -> None:
 
 
 # The command modules add their commands to `main` when imported.
-from server import cli_admin, cli_bench, cli_docs, cli_workbooks  # noqa: E402, F401
+from server import (  # noqa: E402, F401
+    cli_addin,
+    cli_admin,
+    cli_bench,
+    cli_consolidate,
+    cli_demo,
+    cli_docs,
+    cli_workbooks,
+)
