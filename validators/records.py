@@ -182,13 +182,18 @@ REMOVAL_NOTE_REQUIRED = rule("REMOVAL_NOTE_REQUIRED", "error", "removal",
     "เลือกเหตุผล “อื่น ๆ” แล้ว กรุณาระบุรายละเอียดในช่องหมายเหตุ",
     "Reason 'other' needs a note")  # fmt: skip
 
+_NAME_SYMBOL_CLASS = r"[!\"#$%&*+;<=>?@\[\\\]^_`{|}~\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]"
 _ANY_DIGIT = re.compile(r"\d")  # Unicode-aware: Arabic and Thai digits alike
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]")
-_NAME_SYMBOL = re.compile(r"[!\"#$%&*+;<=>?@\[\\\]^_`{|}~\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]")
+_NAME_PROBLEM = re.compile(r"\d|" + _NAME_SYMBOL_CLASS)
 
 
 def check_id(raw: object, row: int | None, out: list[Finding]) -> str:
     """Normalise and judge an ID cell; return the cleaned text (possibly still invalid)."""
+    if type(raw) is str and len(raw) == 13 and raw.isascii() and raw.isdigit():  # the common case, fast
+        if not is_thai_id(raw):
+            out.append(ID_CHECK_DIGIT.finding("citizen_id", row, raw, expected=thai_id_check_digit(raw[:12])))
+        return raw
     text, how = clean_id(raw)
     if how == "number" and text and not text.isdigit():  # a float with a fraction part: digits are gone
         out.append(ID_AS_FLOAT.finding("citizen_id", row, raw))
@@ -249,10 +254,11 @@ def _name(raw: Mapping[str, object], key: str, row: int | None, out: list[Findin
     name = _text(raw, key, row, out)
     if not name:
         out.append(REQUIRED.finding(key, row))
-    elif _ANY_DIGIT.search(name):
-        out.append(NAME_DIGITS.finding(key, row, name))
-    elif _NAME_SYMBOL.search(name):
-        out.append(NAME_CONTROL.finding(key, row, name))
+    elif _NAME_PROBLEM.search(name):
+        if _ANY_DIGIT.search(name):
+            out.append(NAME_DIGITS.finding(key, row, name))
+        else:
+            out.append(NAME_CONTROL.finding(key, row, name))
     return name
 
 
