@@ -1,0 +1,55 @@
+"""Where the server keeps its state and how it is tuned.
+
+`LEC_DATA_DIR` (default `./var`) holds `lec.db`, the uploaded files and the generated secret key. The
+secret is created on first run inside the data dir so no secret ever lives in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # 413 beyond this: a 100k-row roster is ~10 MB
+    "TOKEN_TTL_HOURS": 12,
+    "LOGIN_MAX_FAILURES": 5,  # per login within the window, then 429
+    "LOGIN_MAX_FAILURES_PER_ADDR": 100,  # per address: a district office puts many schools behind one IP
+    "LOGIN_WINDOW_MINUTES": 15,
+    # argon2id; the defaults are argon2-cffi's RFC 9106 "low memory" profile. Tests lower them.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "ARGON2_PARALLELISM": 4,
+    "NOW": None,  # a fixed clock (ISO text); LEC_NOW does the same from the environment
+}
+
+
+def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
+    """The data dir: the argument, else `LEC_DATA_DIR`, else `./var`; created if missing."""
+    path = Path(value or os.environ.get("LEC_DATA_DIR") or "var").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """The session-signing key, generated once into the data dir (mode 0600)."""
+    path = directory / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The full config: defaults, then the data dir's paths and secret, then `overrides`."""
+    cfg = dict(DEFAULTS)
+    cfg.update(overrides or {})
+    directory = data_dir(cfg.get("DATA_DIR"))
+    cfg["DATA_DIR"] = directory
+    cfg.setdefault("DB_PATH", directory / "lec.db")
+    cfg.setdefault("FILES_DIR", directory / "uploads")
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = secret_key(directory)
+    return cfg

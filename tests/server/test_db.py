@@ -1,0 +1,65 @@
+"""The database: settings, migrations, append-only audit enforced by SQLite itself."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from server import audit, db
+
+
+def test_settings_and_schema_version(tmp_path) -> None:
+    conn = db.open_db(tmp_path / "lec.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.schema_version(conn) == len(db.MIGRATIONS)
+    assert db.migrate(conn) == len(db.MIGRATIONS)  # idempotent
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_version")] == list(
+        range(1, len(db.MIGRATIONS) + 1))
+
+
+def test_forward_migration_is_applied_once(tmp_path, monkeypatch) -> None:
+    conn = db.open_db(tmp_path / "lec.db")
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, "CREATE TABLE later (x TEXT);"])
+    assert db.migrate(conn) == len(db.MIGRATIONS)
+    assert "later" in conn.table_names()
+
+
+def test_audit_is_append_only(tmp_path) -> None:
+    conn = db.open_db(tmp_path / "lec.db")
+    with db.transaction(conn):
+        audit.record(conn, "login", login="56")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("UPDATE audit SET outcome = 'refused'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("DELETE FROM audit")
+    assert conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 1
+
+
+def test_foreign_keys_are_enforced(tmp_path) -> None:
+    conn = db.open_db(tmp_path / "lec.db")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO units (code, name, kind, level, parent, updated_at)"
+                     " VALUES ('3056100001', 'x', 'school', 'institution', '02560001', 'now')")
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path) -> None:
+    conn = db.open_db(tmp_path / "lec.db")
+    with pytest.raises(RuntimeError), db.transaction(conn):
+        audit.record(conn, "login", login="56")
+        raise RuntimeError
+    assert conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 0
+
+
+def test_a_version_1_database_is_upgraded(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:
+        m.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+        old = db.open_db(path)
+        assert db.schema_version(old) == 1 and "snapshot_id" not in old["confirmations"].columns_dict
+        old.close()
+    upgraded = db.open_db(path)
+    assert db.schema_version(upgraded) == len(db.MIGRATIONS)
+    assert "snapshot_id" in upgraded["confirmations"].columns_dict

@@ -1,0 +1,175 @@
+"""Validate a filled workbook: the one function `lec validate`, the add-in and the server upload share.
+
+It is I/O-free apart from the bytes it is given, so the server can call it on an upload and the CLI on a
+file, and both get the same report: the JSON shape of design.md's `lec validate --json`, with every
+finding naming the visible sheet, the Excel row, the column key and the cell a clerk looks at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import validators
+from validators.findings import Finding
+from workbook_templates.errors import UNREADABLE, WorkbookError, workbook_error
+from workbook_templates.meta import TemplateMeta
+from workbook_templates.read import FilledWorkbook, Source, gc_paused, read_workbook
+
+ROLE_OF_FORM = {"school": "roster", "cdc": "roster", "other": "counts"}
+
+
+@dataclass(slots=True)
+class FileReport:
+    """The verdict on one file. `records`/`removals` are the normalised rows (for the server to store)."""
+
+    file: str
+    form: str | None = None
+    unit: str | None = None
+    unit_name: str | None = None
+    round: str | None = None
+    rows: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    meta: TemplateMeta | None = None
+    records: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    removals: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `lec validate --json` entry for this file."""
+        return {
+            "file": self.file,
+            "form": self.form,
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "round": self.round,
+            "rows": self.rows,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "notices": self.notices,
+        }
+
+
+def finding_dict(f: Finding, filled: FilledWorkbook | None = None) -> dict[str, Any]:
+    """A finding in the report's shape; `sheet` becomes the visible sheet name and `cell` its address."""
+    sheet_rows = None
+    if filled is not None:
+        role = f.sheet if f.sheet in filled.sheets else None
+        if role is None and f.sheet is None and f.row is not None:
+            role = ROLE_OF_FORM[filled.form]
+        sheet_rows = filled.sheets.get(role) if role else None
+    return {
+        "sheet": sheet_rows.name if sheet_rows is not None else f.sheet,
+        "row": f.row,
+        "column": f.column,
+        "code": f.code,
+        "message": f.message,
+        "cell": sheet_rows.cell(f.column, f.row) if sheet_rows is not None and f.row is not None else None,
+        "value": f.value,
+    }
+
+
+def _sorter(filled: FilledWorkbook) -> Any:
+    """Order findings as a clerk reads the sheet: by sheet, row, then column position in this file."""
+    position = {s.name: s.columns for s in filled.sheets.values()}
+
+    def key(d: dict[str, Any]) -> tuple[str, int, int, str]:
+        col = position.get(d["sheet"] or "", {}).get(d["column"] or "", -1)
+        return (d["sheet"] or "", d["row"] or 0, col, d["code"])
+
+    return key
+
+
+def _previous_children(rows: Iterable[dict[str, str | None]]) -> list[Any]:
+    return [
+        validators.PreviousChild(
+            citizen_id=r["citizen_id"] or "",
+            first_name=r["first_name"] or "",
+            last_name=r["last_name"] or "",
+            grade=r.get("grade"),
+        )
+        for r in rows
+    ]
+
+
+def validate_workbook(
+    filled: FilledWorkbook,
+    *,
+    file: str = "",
+    previous: Iterable[Any] | None = None,
+    today: date | None = None,
+) -> FileReport:
+    """Run the validators on a read workbook.
+
+    `previous` (PreviousChild items) is the last confirmed roster from the server; without it the copy
+    carried inside the template (if any, and unedited) is used, so removals are checked offline too.
+    """
+    meta = filled.meta
+    ctx = validators.RoundContext(year=meta.year, round=meta.round_no, today=today)
+    report = FileReport(
+        file=file, form=meta.form, unit=meta.unit_code, unit_name=meta.unit_name, round=meta.round_label, meta=meta
+    )
+    findings: list[Finding] = list(filled.findings)
+    if meta.form == "other":
+        counts = validators.validate_other_counts(filled.sheets["counts"].rows, ctx)
+        findings += counts.findings
+        report.records = list(counts.records)
+    else:
+        prev = previous
+        if prev is None and filled.previous is not None:
+            prev = _previous_children(filled.previous)
+        removed = filled.sheets.get("removed")
+        result = validators.validate_roster(
+            meta.form,
+            filled.sheets["roster"].rows,
+            ctx,
+            removals=removed.rows if removed else (),
+            previous=prev,
+        )
+        findings += result.findings
+        report.records = list(result.records)
+        report.removals = list(result.removals)
+    report.rows = len(report.records)
+    buckets = {"error": report.errors, "warning": report.warnings, "info": report.notices}
+    for f in findings:
+        buckets[f.severity].append(finding_dict(f, filled))
+    order = _sorter(filled)
+    for bucket in buckets.values():
+        bucket.sort(key=order)
+    return report
+
+
+def error_report(file: str, err: WorkbookError) -> FileReport:
+    """The report of a file that could not be read at all: one error, no rows."""
+    return FileReport(file=file, errors=[finding_dict(err.to_finding())])
+
+
+def check_file(
+    source: Source,
+    *,
+    file: str = "",
+    previous: Iterable[Any] | None = None,
+    today: date | None = None,
+) -> FileReport:
+    """Read and validate in one call; a file that cannot be read yields a report, never an exception.
+
+    This is what the server's upload endpoint and the add-in call with the uploaded bytes.
+    """
+    with gc_paused():
+        try:
+            filled = read_workbook(source)
+        except WorkbookError as err:
+            return error_report(file, err)
+        except (OSError, MemoryError):
+            raise
+        except Exception as exc:  # a reader bug must still reach the clerk as a Thai message
+            detail = f"{type(exc).__name__}: {exc}"
+            return error_report(file, workbook_error(UNREADABLE, detail, type(exc).__name__))
+        return validate_workbook(filled, file=file, previous=previous, today=today)
