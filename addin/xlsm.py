@@ -5,11 +5,12 @@ the same XlsxWriter pass, a "ตั้งค่า" sheet (server address, login
 button per add-in action bound to the macros of `addin/vba/LecSheets.bas`, and the VBA project itself
 (`Workbook.add_vba_project`).
 
-The VBA project (`vbaProject.bin`) must contain the LecSheets module. XlsxWriter cannot compile VBA, so
-the binary is made once in Excel: open a new workbook, import `addin/vba/LecSheets.bas` (VBA editor,
-File > Import File), save as .xlsm, and extract it with XlsxWriter's `vba_extract.py FILE.xlsm`; then
-pass it with `--vba-project` or drop it in `addin/vba/vbaProject.bin`. xlwings' own bundled projects
-(BSD) hold only its sample macro, not ours, so they cannot stand in.
+The VBA project (`vbaProject.bin`) is generated in pure Python (`addin.vbaproject`, MS-OVBA + MS-CFB)
+from `addin/vba/*.bas`, with one empty document module per codename this workbook carries
+("ThisWorkbook", "Sheet1", ...: set here with `set_vba_name`, so the two always agree). Excel finds no
+compiled cache in it and compiles the source on opening. A project made by hand in Excel (import the
+.bas, save as .xlsm, extract with XlsxWriter's `vba_extract.py`) can still be passed as `vba_project`
+(`lec addin xlsm --vba-project FILE`); its sheet modules then need not match this workbook's.
 
 How the extra sheet gets into the template: `build_template` owns its `xlsxwriter.Workbook`, so for
 the duration of one call the build module sees a subclass whose `close()` adds the sheet and the VBA
@@ -29,9 +30,10 @@ import xlsxwriter
 
 from addin.sheets import SETTINGS_FIRST_ROW, SETTINGS_ROWS
 from addin.vba import BUTTONS, MODULE_NAME
+from addin.vbaproject import build_vba_project
 from workbook_templates import build as template_build
 
-SHIPPED_VBA = Path(__file__).parent / "vba" / "vbaProject.bin"
+VBA_DIR = Path(__file__).parent / "vba"
 MACROS_MARK = f"{MODULE_NAME} 1"
 """The settings sheet's `macros` value: tells the add-in the workbook carries LecSheets' macros."""
 
@@ -39,7 +41,18 @@ _LOCK = threading.Lock()
 
 
 class NoVbaProject(FileNotFoundError):
-    """No vbaProject.bin to put in the .xlsm (see the module docstring for how to make one)."""
+    """The vbaProject.bin given to put in the .xlsm does not exist."""
+
+
+def bas_modules(folder: Path = VBA_DIR) -> dict[str, str]:
+    """The standard modules to build into the project: each `*.bas` in `folder`, named by its file.
+
+    Read as code page 1252, the project's (they are ASCII: Thai text is spelled with ChrW).
+    """
+    modules = {p.stem: p.read_bytes().decode("cp1252") for p in sorted(folder.glob("*.bas"))}
+    if MODULE_NAME not in modules:
+        raise FileNotFoundError(f"{folder / (MODULE_NAME + '.bas')} is missing")
+    return modules
 
 
 def _settings_sheet(wb: xlsxwriter.Workbook, values: dict[str, str]) -> None:
@@ -69,14 +82,26 @@ def _settings_sheet(wb: xlsxwriter.Workbook, values: dict[str, str]) -> None:
     ws.activate()
 
 
-def _workbook_class(vba: bytes, values: dict[str, str]) -> type[xlsxwriter.Workbook]:
+def _workbook_class(vba: bytes | None, values: dict[str, str]) -> type[xlsxwriter.Workbook]:
     class MacroWorkbook(xlsxwriter.Workbook):
-        """The template's workbook, closing with the settings sheet and the VBA project added."""
+        """The template's workbook, closing with the settings sheet and the VBA project added.
+
+        Without a given project, one is generated now, when the sheets (and so the document modules
+        Excel will look for, by the codenames written in the workbook XML) are all known.
+        """
 
         def close(self) -> None:
             _settings_sheet(self, values)
             self.set_vba_name("ThisWorkbook")
-            self.add_vba_project(io.BytesIO(vba), is_stream=True)
+            for sheet in self.worksheets():
+                if sheet.vba_codename is None:
+                    sheet.set_vba_name()  # "Sheet<n>", as XlsxWriter would name it itself
+            project = vba
+            if project is None:
+                codenames = [self.vba_codename, *(sheet.vba_codename for sheet in self.worksheets())]
+                project = build_vba_project(bas_modules(), document_modules=codenames,
+                                            project_name="VBAProject")  # fmt: skip
+            self.add_vba_project(io.BytesIO(project), is_stream=True)
             super().close()
 
     return MacroWorkbook
@@ -96,14 +121,18 @@ def build_xlsm(
     vba_project: str | os.PathLike[str] | bytes | None = None,
     **template_kw: Any,
 ) -> Any:
-    """Write the macro-enabled template; returns the template's metadata."""
+    """Write the macro-enabled template; returns the template's metadata.
+
+    `vba_project` (a vbaProject.bin's path or bytes) replaces the project generated from addin/vba.
+    """
+    vba: bytes | None = None
     if isinstance(vba_project, bytes):
         vba = vba_project
-    else:
-        path = Path(vba_project) if vba_project else SHIPPED_VBA
+    elif vba_project:
+        path = Path(vba_project)
         if not path.is_file():
             raise NoVbaProject(
-                f"ไม่พบ {path}: ต้องมี vbaProject.bin ที่มีโมดูล {MODULE_NAME} (ดู addin/xlsm.py และ README)"
+                f"ไม่พบ {path}: ต้องเป็น vbaProject.bin ที่มีโมดูล {MODULE_NAME} (ดู addin/xlsm.py และ README)"
             )
         vba = path.read_bytes()
     values = {"server_url": server_url, "login": login or unit_code, "mode": mode, "macros": MACROS_MARK}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,17 +123,24 @@ def _insert_user(db: sqlite_utils.Database, login: str, role: str, unit_code: st
     return int(cur.lastrowid or 0)
 
 
-def issue_accounts(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+def issue_accounts(
+    db: sqlite_utils.Database, *, progress: Callable[[int], None] | None = None
+) -> list[tuple[str, str]]:
     """An account (login = unit code, random first password) for every unit that has none.
 
-    Other-affiliation schools get none: their counts are entered by the LAO.
+    Other-affiliation schools get none: their counts are entered by the LAO. Hashing is slow on
+    purpose (~0.1 s each), so `progress(n)` is told after each hash for a progress bar.
     """
     units = [r["code"] for r in db.query(
         "SELECT code FROM units WHERE level IN ('province','lao','institution')"
         " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL) ORDER BY code"
     )]
     issued = [(code, new_password()) for code in units]
-    hashed = [(code, hash_password(pw)) for code, pw in issued]  # hash outside the write lock
+    hashed = []
+    for code, pw in issued:  # hash outside the write lock
+        hashed.append((code, hash_password(pw)))
+        if progress:
+            progress(1)
     now = clock.iso(clock.now())
     with transaction(db):
         db.conn.executemany(

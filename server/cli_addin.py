@@ -97,7 +97,7 @@ def merge_command(folder: Path, server: str | None, login: str | None, check_onl
 @click.option("--name", "unit_name", default="")
 @click.option("--server", "server", default="", help="server address written on the settings sheet")
 @click.option("--vba-project", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="vbaProject.bin holding addin/vba/LecSheets.bas (default: the one shipped in addin/vba)")
+              help="a vbaProject.bin to use instead of the one generated from addin/vba/*.bas")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def xlsm_command(form: str, unit_code: str, year: int, round_no: int, unit_name: str, server: str,
                  vba_project: Path | None, out: Path) -> None:  # fmt: skip

@@ -70,9 +70,15 @@ def users() -> None:
               help="CSV to write login,password to (keep it safe: these are first passwords).")
 def users_issue(out: Path) -> None:
     """Issue an account for every unit without one; write login,password to --out."""
+    from tqdm import tqdm
+
     from server import accounts
 
-    issued = accounts.issue_accounts(_db())
+    db = _db()
+    todo = db.execute("SELECT COUNT(*) FROM units WHERE level IN ('province','lao','institution')"
+                      " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL)").fetchone()[0]
+    with tqdm(total=todo, unit="บัญชี", disable=todo < 50, file=sys.stderr) as bar:
+        issued = accounts.issue_accounts(db, progress=bar.update)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from xlsxwriter.exceptions import FileCreateError
 
 from server.cli import main
 from validators.fields import FORM_TITLES, FORMS
@@ -87,18 +88,21 @@ def template_command(
         previous_rows = [{k: v for k, v in r.items() if k != "row"} for r in report.records]
         previous_removals = [{k: v for k, v in r.items() if k != "row"} for r in report.removals] or None
         unit_name = unit_name or (report.unit_name or "")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    meta = build_template(
-        form,
-        unit_code=unit_code,
-        unit_name=unit_name,
-        year=year,
-        round_no=round_no,
-        previous_rows=previous_rows,
-        previous_removals=previous_removals,
-        capacity=capacity,
-        out=str(out),
-    )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        meta = build_template(
+            form,
+            unit_code=unit_code,
+            unit_name=unit_name,
+            year=year,
+            round_no=round_no,
+            previous_rows=previous_rows,
+            previous_removals=previous_removals,
+            capacity=capacity,
+            out=str(out),
+        )
+    except (OSError, FileCreateError) as exc:
+        raise click.UsageError(f"เขียนไฟล์ {out} ไม่ได้: {getattr(exc, 'strerror', None) or exc}") from None
     carried = f", รายชื่อเดิม {len(previous_rows)} คน" if previous_rows else ""
     click.echo(f"เขียน {out}: {FORM_TITLES[form]} หน่วย {unit_code} ปีการศึกษา {year} ครั้งที่ {round_no}{carried}")
     click.echo(f"(template version {meta.version}, {meta.capacity} input rows)", err=True)

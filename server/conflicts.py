@@ -11,7 +11,7 @@ so it can never disagree with them.
                                                         (None = all units, for the admin)
     conflicts_of_unit(db, round_id, unit_code) -> [conflict]   one unit's open conflicts
 A conflict is {"citizen_id", "units": [{"code","name","lao","lao_name","province","first_name",
-"last_name","grade"}]}.
+"last_name","grade","row_no"}]} (row_no: the Excel row on that unit's roster).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sqlite_utils
 
 _DETAIL_SQL = """
 SELECT p.citizen_id, p.unit_code AS code, u.name, l.code AS lao, l.name AS lao_name, l.parent AS province,
-       p.first_name, p.last_name, p.grade
+       p.first_name, p.last_name, p.grade, p.row_no
 FROM pupils p JOIN units u ON u.code = p.unit_code LEFT JOIN units l ON l.code = u.parent
 WHERE p.round_id = ? AND p.citizen_id IN ({ids})
 ORDER BY p.citizen_id, p.unit_code

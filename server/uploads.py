@@ -390,8 +390,25 @@ def _store(
                              "on_behalf": on_behalf})
     found = [] if form == "other" else conflicts.conflicts_of_unit(db, rid, code)
     return {"accepted": True, "duplicate": False, "upload_id": upload_id, "rows": len(records),
-            "removals": len(removals), "warnings": warnings, "notices": notices, "conflicts": found,
-            "on_behalf": on_behalf}
+            "removals": len(removals), "warnings": warnings + conflict_warnings(found, code, form),
+            "notices": notices, "conflicts": found, "on_behalf": on_behalf}
+
+
+def conflict_warnings(found: list[dict[str, Any]], code: str, form: str) -> list[dict[str, Any]]:
+    """Each open conflict as a warning on the clerk's own row, naming the other institution(s)."""
+    from server import rules
+
+    out = []
+    for c in found:
+        mine = next((u for u in c["units"] if u["code"] == code), None)
+        others = ", ".join(f"{u['name']} ({u['code']})" for u in c["units"] if u["code"] != code)
+        if mine is None:
+            continue
+        f = rules.ID_CONFLICT.finding("citizen_id", mine["row_no"], c["citizen_id"],
+                                      name=f"{mine['first_name']} {mine['last_name']}", other=others)
+        f.sheet = "roster"
+        out.append(_finding_dict(f, form))
+    return out
 
 
 def _store_roster(db: sqlite_utils.Database, rid: str, code: str, records: list[dict[str, object]],

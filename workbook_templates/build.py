@@ -283,6 +283,9 @@ def _write_data_sheet(
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(HEADER_ROW - 1)
+    # Print the input columns only: the verdict column's formulas fill every prepared row, and printing
+    # it made a blank template 137 pages long. Within a print area, empty pages are skipped.
+    ws.print_area(0, 0, max(last, first + len(rows) - 1), ncol - 1)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_footer(f"&L{meta.unit_code} {meta.round_label}&Cหน้า &P / &N")
     ws.protect(SHEET_PASSWORD, PROTECT_OPTIONS)

@@ -25,7 +25,7 @@ from itertools import compress, count
 from operator import itemgetter
 from typing import IO, Any
 
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from xlsxwriter.utility import xl_col_to_name
 
 from validators.fields import COLUMNS_BY_ROLE, SHEETS, header_of
@@ -283,7 +283,10 @@ def gc_paused() -> Iterator[None]:
 def read_workbook(source: Source) -> FilledWorkbook:
     """Read a filled template: metadata first (strict), then every data sheet by its key row (tolerant)."""
     with gc_paused():
-        return _read_workbook(source)
+        try:
+            return _read_workbook(source)
+        except CalamineError as exc:  # a damaged part inside a valid zip: say so, never a traceback
+            raise workbook_error(NOT_A_WORKBOOK, f"{type(exc).__name__}: {exc}") from None
 
 
 def _read_role(wb: CalamineWorkbook, meta: TemplateMeta, role: str) -> SheetRows:

@@ -34,9 +34,11 @@ from server.consolidate import money
 from server.consolidate.safe import FORMULA_TRIGGERS, SafeWriter, excel_serial
 from validators.fields import OTHER_GRADES, REMOVAL_REASONS
 
-FONT = {"font_name": "Tahoma", "font_size": 10}
-"""Tahoma: installed with every Windows and Mac Office and has Thai glyphs, so the book looks the same
-everywhere (TH Sarabun, the government's document font, is missing on many machines)."""
+FONT = {"font_name": "TH Sarabun New", "font_size": 14}
+"""The government's standard Thai font, as in the templates clerks fill (workbook_templates.build), so
+a book looks like the rest of the product; programs without it substitute their Thai fallback."""
+ROW_HEIGHT_PX = 24
+"""Sarabun at 14 pt needs taller rows than Excel's default 20 px."""
 
 EXCEL_MAX_ROWS = 1_048_576
 BE_DATE = "[$-107041E]dd/mm/yyyy"
@@ -102,8 +104,8 @@ class Styles:
 
     def __init__(self, w: SafeWriter) -> None:
         border = {"border": 1, "border_color": "#A6A6A6"}
-        self.title = w.style(bold=True, font_size=14)
-        self.subtitle = w.style(font_size=10, font_color="#404040")
+        self.title = w.style(bold=True, font_size=18)
+        self.subtitle = w.style(font_color="#404040")
         self.note = w.style(italic=True, font_color="#595959", text_wrap=False)
         self.header = w.style(bold=True, bg_color="#DDEBF7", text_wrap=True, valign="vcenter", align="center",
                               **border)
@@ -121,7 +123,7 @@ class Styles:
         self.ok = w.style(font_color="#006100", bg_color="#C6EFCE", **border)
         self.warn = w.style(font_color="#9C5700", bg_color="#FFEB9C", **border)
         self.bad = w.style(font_color="#9C0006", bg_color="#FFC7CE", **border)
-        self.banner = w.style(bold=True, font_size=12, font_color="#9C0006", bg_color="#FFEB9C", border=2,
+        self.banner = w.style(bold=True, font_size=16, font_color="#9C0006", bg_color="#FFEB9C", border=2,
                               border_color="#9C5700", text_wrap=True, valign="vcenter")
         self.link = w.style(font_color="#0563C1", underline=1)
         self.label = w.style(bold=True)
@@ -163,6 +165,7 @@ class BookWriter:
             "strings_to_urls": False,
             "strings_to_numbers": False,
             "default_format_properties": dict(FONT),
+            "default_row_height": ROW_HEIGHT_PX,
         })
         self.w = SafeWriter(self.wb, FONT)
         self.s = Styles(self.w)
@@ -286,13 +289,13 @@ class BookWriter:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         rnd = self.b.round
-        ws.set_header(f"&L&8{_hf(self.unit_label)}&R&8ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']}")
-        ws.set_footer(f"&L&8รหัสชุดข้อมูล {self.version}&Cหน้า &P จาก &N&R&8{_hf(SHEET[key] + suffix)}")
+        ws.set_header(f"&L&12{_hf(self.unit_label)}&R&12ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']}")
+        ws.set_footer(f"&L&12รหัสชุดข้อมูล {self.version}&C&14หน้า &P จาก &N&R&12{_hf(SHEET[key] + suffix)}")
         return ws
 
     def _title(self, ws: Worksheet, title: str, lines: Sequence[str], span: int) -> int:
         """Title and subtitle rows; returns the next free row."""
-        ws.set_row(0, 22)
+        ws.set_row(0, 28)
         self.w.text(ws, 0, 0, title, self.s.title)
         r = 1
         for line in lines:
@@ -307,7 +310,7 @@ class BookWriter:
                 f" · จัดทำจากข้อมูลในระบบเมื่อ {clock.thai_datetime(self.b.now)} · รหัสชุดข้อมูล {self.version}")
 
     def _header_row(self, ws: Worksheet, row: int, table: Table) -> None:
-        ws.set_row(row, 32)
+        ws.set_row(row, 40)
         for i, (header, _k, _w) in enumerate(table.columns):
             ws.write_string(row, i, header, self.s.header)
         for i, width in enumerate(table.widths):
@@ -912,7 +915,7 @@ class BookWriter:
         rates = self.rates
         ws = self._sheet("money")
         r = self._title(ws, "ประมาณการค่าอาหารกลางวันและค่าอาหารเสริม (นม) ต่อปี", [self._round_line()], 12)
-        ws.set_row(r, 36)
+        ws.set_row(r, 44)
         ws.merge_range(r, 0, r, 11, "", s.banner)
         ws.write_string(r, 0, "⚠ ประมาณการจากจำนวนนักเรียนในแฟ้มนี้เท่านั้น ไม่ใช่ยอดจัดสรรงบประมาณ"
                         " อัตราเปลี่ยนตามมติคณะรัฐมนตรี ตรวจสอบแหล่งที่มาด้านล่างก่อนใช้อ้างอิง", s.banner)
@@ -1016,7 +1019,7 @@ class BookWriter:
         ws.set_column(0, 0, 26)
         ws.set_column(1, 5, 13)
         ws.repeat_rows(0, 1)
-        ws.set_row(0, 24)
+        ws.set_row(0, 28)
         ws.merge_range(0, 0, 0, 5, "", s.sign_bold)
         w.text(ws, 0, 0, f"แบบรับรองข้อมูลจำนวนนักเรียนและเด็กเล็ก {self.unit_label}", s.title)
         rnd = b.round

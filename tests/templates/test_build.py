@@ -108,6 +108,9 @@ def test_print_setup(built: tuple[str, Any]) -> None:
         assert ws.page_setup.paperSize == 9  # A4
         assert ws.page_setup.orientation == "landscape"
         assert ws.print_title_rows == "$4:$4"
+        ncol = len(COLUMNS_BY_ROLE[(form, next(r for r, n in SHEETS[form].items() if n == name))])
+        last_letter = openpyxl.utils.get_column_letter(ncol)
+        assert re.search(rf"\$A\$1:\${last_letter}\$\d+$", ws.print_area), ws.print_area  # verdict column not printed
 
 
 def test_dropdowns_behind_defined_names(built: tuple[str, Any]) -> None:

@@ -100,6 +100,8 @@ def lo(tmp_path_factory: Any, kit: Any) -> dict[str, Any]:
     for src in (school, other):
         kit.soffice_convert(src, CSV_ALL_SHEETS, work / "csv", profile)
         kit.soffice_convert(src, "xlsx:Calc MS Excel 2007 XML", work / "xlsx", profile)
+    for fmt in ("ods", "xls"):  # a clerk's "Save as" in another format
+        kit.soffice_convert(school, fmt, work / fmt, profile)
     return {"rows": rows, "counts": counts, "school": school, "other": other, "work": work}
 
 
@@ -166,3 +168,23 @@ def test_round_trip_through_libreoffice_keeps_the_contract(lo: dict[str, Any], k
         report_a, report_b = check_file(lo[name]), check_file(saved)
         assert [(e["cell"], e["code"]) for e in report_a.errors] == [(e["cell"], e["code"]) for e in report_b.errors]
         assert report_a.records == report_b.records
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_saved_as_ods_or_xls_still_reads(lo: dict[str, Any], fmt: str) -> None:
+    """LibreOffice's own format and Excel 97-2003: python-calamine reads both, with the same verdicts."""
+    original = check_file(lo["school"])
+    other = check_file(lo["work"] / fmt / f"school.{fmt}")
+    assert other.meta == original.meta
+    assert [(e["cell"], e["code"]) for e in other.errors] == [(e["cell"], e["code"]) for e in original.errors]
+    assert other.records == original.records
+
+
+def test_blank_template_prints_on_a_few_pages(tmp_path: Path, kit: Any) -> None:
+    """The 6,000 prepared rows carry verdict formulas; the print area keeps them from printing 130+
+    blank pages. A4 landscape, header row repeated (checked in test_build.py)."""
+    src = kit.make("school", tmp_path / "blank.xlsx", capacity=6000)
+    kit.soffice_convert(src, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    pdf = (tmp_path / "pdf" / "blank.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 3 <= pages <= 6  # instructions, roster header, register header (and little else)

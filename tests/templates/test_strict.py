@@ -107,3 +107,16 @@ def test_key_row_damaged(tmp_path: Path, kit: Any) -> None:
 def test_missing_file_is_an_oserror_for_the_caller(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         read_workbook(tmp_path / "nope.xlsx")
+
+
+def test_damaged_sheet_inside_a_valid_zip(tmp_path: Path, kit: Any) -> None:
+    """The zip and the metadata are fine but the roster's XML is cut short (a broken download)."""
+    path = kit.make("school", tmp_path / "s.xlsx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    _expect(buf.getvalue(), "WORKBOOK_NOT_A_WORKBOOK")

@@ -1,0 +1,99 @@
+"""Reading a written book back (python-calamine) and the same numbers from SQL, for the tests."""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from python_calamine import CalamineWorkbook
+
+CHILD_CENTRE = "ศพด."
+
+
+def sheets(path: Path) -> list[str]:
+    return CalamineWorkbook.from_path(str(path)).sheet_names
+
+
+def rows(path: Path, name: str) -> list[list[Any]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def header_index(table: list[list[Any]], first: str) -> int:
+    """The row whose first cell is `first` (the visible header of a table)."""
+    return next(i for i, r in enumerate(table) if r and r[0] == first)
+
+
+def grade_columns(table: list[list[Any]], header: int) -> dict[tuple[str, str], int]:
+    """(grade, sex) -> column, from the merged grade row above a ชาย/หญิง header row."""
+    out, grade = {}, None
+    for c, sex in enumerate(table[header]):
+        label = table[header - 1][c] if c < len(table[header - 1]) else ""
+        if label:
+            grade = label
+        if sex in ("ชาย", "หญิง") and grade:
+            out[(grade, sex)] = c
+    return out
+
+
+def body(table: list[list[Any]], header: int) -> list[list[Any]]:
+    """Data rows below the header, up to (not including) the total row ("รวม...") or a blank row."""
+    out = []
+    for r in table[header + 1 :]:
+        if not r or (r[0] in ("", None) and not any(r[1:3])) or str(r[0]).startswith("รวม"):
+            break
+        out.append(r)
+    return out
+
+
+def total_row(table: list[list[Any]], header: int) -> list[Any]:
+    return next(r for r in table[header + 1 :] if r and str(r[0]).startswith("รวม"))
+
+
+def sql_counts(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> dict[str, Counter]:
+    """institution -> Counter((grade, sex)) straight from the stored pupils."""
+    out: dict[str, Counter] = {c: Counter() for c in codes}
+    for unit, grade, sex, n in db.execute(
+        "SELECT unit_code, COALESCE(grade, ?), sex, COUNT(*) FROM pupils WHERE round_id = ?"
+        " GROUP BY unit_code, grade, sex",
+        [CHILD_CENTRE, round_id],
+    ):
+        if unit in out:
+            out[unit][(grade, sex)] += n
+    return out
+
+
+def institutions_of(db: sqlite_utils.Database, code: str) -> list[str]:
+    if code == "TH":
+        return [r[0] for r in db.execute("SELECT code FROM units WHERE level = 'institution'")]
+    return [r[0] for r in db.execute(
+        "WITH RECURSIVE d(code) AS (SELECT ? UNION ALL SELECT u.code FROM units u JOIN d ON u.parent = d.code)"
+        " SELECT u.code FROM units u JOIN d ON d.code = u.code WHERE u.level = 'institution'",
+        [code],
+    )]
+
+
+def laos_of(db: sqlite_utils.Database, code: str) -> list[str]:
+    if code == "TH":
+        return [r[0] for r in db.execute("SELECT code FROM units WHERE level = 'lao'")]
+    unit = db.execute("SELECT level FROM units WHERE code = ?", [code]).fetchone()[0]
+    if unit == "lao":
+        return [code]
+    return [r[0] for r in db.execute("SELECT code FROM units WHERE parent = ? AND level = 'lao'", [code])]
+
+
+def sheet_xml(path: Path) -> dict[str, str]:
+    """Every worksheet's XML, by its visible name."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+        targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)})
+        out = {}
+        for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', wb):
+            out[name] = z.read("xl/" + targets[rid].lstrip("/").removeprefix("xl/")).decode()
+        return out

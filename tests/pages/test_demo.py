@@ -1,0 +1,86 @@
+"""`lec demo`'s province: built through the real services, in the states the README tour promises."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from server import accounts, chain, clock, conflicts, rounds
+from server.db import connect
+from server.demo import ADMIN_LOGIN, DEMO_PASSWORD, FIRST_PASSWORD, MARKER, build_demo, demo_round
+
+FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return build_demo(tmp_path_factory.mktemp("demo") / "data", overrides=FAST_HASH)
+
+
+def test_demo_states(demo: Any) -> None:
+    db = connect(demo.data_dir / "lec.db")
+    admin = accounts.actor_for_user(db, db.execute("SELECT id FROM users WHERE login = ?", [ADMIN_LOGIN]).fetchone()[0])
+    rnd = rounds.require_round(db, demo.round_id)
+    now = clock.now()
+    assert rounds.phase(rnd, now) == "open"
+    assert all(rounds.deadline_for(rnd, lvl) > now for lvl in ("institution", "lao", "province"))
+    kinds = {r[0]: r[1] for r in db.execute("SELECT kind, COUNT(*) FROM units GROUP BY kind")}
+    assert {"pao", "town", "subdistrict", "sao", "school", "college", "cdc", "other_school"} <= set(kinds)
+    province = chain.status(db, admin, demo.round_id, "56", now=now)
+    states = {c["code"]: c["state"] for c in province["children"]}
+    assert list(states.values()).count("confirmed") == 1 and states["02560001"] == "confirmed"
+    assert len(conflicts.conflicts_for(db, demo.round_id, None)) == 1
+    inst_states = {r[0] for r in db.execute(
+        "SELECT CASE WHEN c.unit_code IS NOT NULL THEN 'confirmed' WHEN ro.unit_code IS NOT NULL THEN 'uploaded'"
+        " ELSE 'none' END FROM units u LEFT JOIN confirmations c ON c.unit_code = u.code"
+        " LEFT JOIN rosters ro ON ro.unit_code = u.code WHERE u.level = 'institution'")}
+    assert inst_states == {"confirmed", "uploaded", "none"}
+    assert province["counts"]["pupils_total"] > 1000 and province["counts"]["other_total"] > 0
+    db.close()
+
+
+def test_demo_logins_work(demo: Any) -> None:
+    db = connect(demo.data_dir / "lec.db")
+    levels = {x.level for x in demo.logins}
+    assert {"จังหวัด", "อปท.", "สถานศึกษา"} <= levels
+    for x in demo.logins:
+        _token, actor = accounts.authenticate(db, x.login, x.password)
+        assert actor.must_complete_profile == (x.password == FIRST_PASSWORD), x.login
+    assert sum(x.password == FIRST_PASSWORD for x in demo.logins) == 1
+    db.close()
+
+
+def test_demo_round_follows_the_calendar() -> None:
+    bkk = clock.BANGKOK
+    assert demo_round(datetime(2026, 11, 21, tzinfo=bkk))[0] == "2569-2"
+    assert demo_round(datetime(2027, 3, 1, tzinfo=bkk))[0] == "2569-2"
+    assert demo_round(datetime(2026, 7, 1, tzinfo=bkk))[0] == "2569-1"
+
+
+def test_lec_demo_no_serve_prints_logins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import server.demo as demo_module
+    from server.cli import main
+
+    small = demo_module.SMALL_SPEC
+    monkeypatch.setattr(demo_module, "DEMO_SPEC", small)
+    original = demo_module.build_demo
+    monkeypatch.setattr(demo_module, "build_demo",
+                        lambda d, **kw: original(d, spec=small, overrides=FAST_HASH, **kw))
+    target = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--data-dir", str(target), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output and DEMO_PASSWORD in result.output
+    assert (target / MARKER).exists()
+    again = CliRunner().invoke(main, ["demo", "--no-serve", "--data-dir", str(target)])
+    assert again.exit_code == 0, again.output
+
+
+def test_lec_demo_refuses_to_wipe_a_foreign_dir(tmp_path: Path) -> None:
+    (tmp_path / "precious.txt").write_text("keep me")
+    with pytest.raises(SystemExit):
+        build_demo(tmp_path, overrides=FAST_HASH)
+    assert (tmp_path / "precious.txt").exists()
