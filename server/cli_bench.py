@@ -35,9 +35,25 @@ def _validate_workbooks(workdir: Path, quick: bool) -> list[dict[str, object]]:
     return [bench.bench_validate(n, workdir) for n in sizes]
 
 
+def _province_book(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    from server.consolidate.bench import bench_province
+
+    if quick:
+        return [bench_province(pupils=10_000, laos=30, workdir=workdir, repeat=1)]
+    return [bench_province(pupils=100_000, laos=300, workdir=workdir)]
+
+
+def _national_book(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    from server.consolidate.bench import bench_national
+
+    return [bench_national(pupils=60_000 if quick else 1_500_000, workdir=workdir)]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
+    "province": _province_book,
+    "national": _national_book,
 }
 
 

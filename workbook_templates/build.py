@@ -539,6 +539,8 @@ def _write_instructions(ws: Worksheet, fmt: _Formats, form: str, meta: TemplateM
     unit = f"รหัสหน่วย {meta.unit_code}" + (f"  {meta.unit_name}" if meta.unit_name else "")
     ws.write_string(1, 0, unit, fmt.bold)
     lines = INSTRUCTIONS["other" if form == "other" else "common"]
+    if form == "cdc":  # child centres have age groups, not grades
+        lines = tuple(line.replace(" เพศ ชั้น สัญชาติ", " เพศ สัญชาติ") for line in lines)
     ws.write_string(3, 0, "วิธีกรอก", fmt.bold)
     for i, line in enumerate(lines):
         ws.write_string(4 + i, 0, line, fmt.text)

@@ -97,11 +97,13 @@ def build_vba_project(
         "dir": compress(dir_stream(mods, project_name=project_name, codepage=CODEPAGE)),
         **sources,
     }
-    return write_cfb({
-        "PROJECT": project_stream(mods, project_name=project_name, codepage=CODEPAGE),
-        "PROJECTwm": projectwm_stream(mods, codepage=CODEPAGE),
-        "VBA": vba,
-    })
+    return write_cfb(
+        {
+            "PROJECT": project_stream(mods, project_name=project_name, codepage=CODEPAGE),
+            "PROJECTwm": projectwm_stream(mods, codepage=CODEPAGE),
+            "VBA": vba,
+        }
+    )
 
 
 __all__ = ["build_vba_project", "document_source", "standard_source"]

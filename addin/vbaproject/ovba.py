@@ -68,8 +68,9 @@ def compress(data: bytes) -> bytes:
     """A CompressedContainer (2.4.1.1.1): signature byte 0x01, then one chunk per 4,096 bytes of data.
 
     Each CompressedChunkHeader (2.4.1.1.5) packs CompressedChunkSize (chunk bytes − 3), the signature
-    0b011 and the flag "compressed"; a chunk that would not shrink is stored raw (flag 0, exactly 4,096
-    bytes, zero-padded as 2.4.1.3.10 says — text never gets there).
+    0b011 and the flag "compressed"; a chunk that would not shrink is stored raw (flag 0, 4,096 bytes,
+    zero-padded). VBA source text always shrinks, so modules never get raw chunks, which is as well:
+    Excel itself never writes them and is reported to drop modules that contain them.
     """
     out = bytearray(b"\x01")
     for start in range(0, len(data), CHUNK):
@@ -197,9 +198,10 @@ def dir_stream(modules: list[Module], *, project_name: str, codepage: int, lcid:
     return info + references + mods + _rec(0x0010, b"")  # dir Terminator
 
 
-VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0003)
-"""`_VBA_PROJECT` (2.3.4.1): Reserved1 0x61CC, Version 0xFFFF (cache not ours: ignore it, recompile from
-source), Reserved2 0x00, Reserved3 (ignored), and no PerformanceCache."""
+VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
+"""`_VBA_PROJECT` (2.3.4.1, example 3.1.1): Reserved1 0x61CC, Version 0xFFFF and no PerformanceCache,
+which is what the spec says a writer MUST emit (Office then compiles from source), Reserved2 0x00,
+Reserved3 as in the spec's example."""
 
 
 # --- MS-OVBA 2.3.1 and 2.3.3: PROJECT and PROJECTwm -----------------------------------------------

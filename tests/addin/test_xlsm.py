@@ -67,13 +67,6 @@ def test_xlsm_colours_through_its_own_macros(stand_in_vba: bytes) -> None:
     assert excel.fill("นักเรียน", "A6") == ERROR_FILL
 
 
-def test_no_vba_project_is_a_clear_error(tmp_path) -> None:
-    if xlsm.SHIPPED_VBA.exists():
-        pytest.skip("a vbaProject.bin is shipped")
-    with pytest.raises(xlsm.NoVbaProject, match=r"vbaProject\.bin"):
-        xlsm.build_xlsm("cdc", unit_code="3056500001", year=2567, round_no=2, out=tmp_path / "x.xlsm")
-
-
 def test_bas_is_generated_and_ascii() -> None:
     text = vba.BAS_PATH.read_bytes()
     assert text == vba.module_source().encode("ascii")

@@ -4,17 +4,18 @@ and a private copy of it for every test that changes data."""
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from server import clock, db
+sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make consolidate_kit importable
 
-NOW = "2024-11-05T10:00:00+07:00"
-"""Inside the demo's round 2567-2 (before its deadlines), so the book's deadline notes are stable."""
-FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+from consolidate_kit import FAST_HASH, NOW
+
+from server import clock, db
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +41,3 @@ def demo_db(demo_dir: tuple[Path, str]) -> Iterator[sqlite_utils.Database]:
     conn = db.connect(demo_dir[0] / "lec.db")
     yield conn
     conn.close()
-
-
-import sys  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make bookread importable

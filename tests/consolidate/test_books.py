@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from bookread import (
+from consolidate_kit import (
+    NOW,
     body,
     grade_columns,
     header_index,
@@ -18,7 +19,6 @@ from bookread import (
     sql_counts,
     total_row,
 )
-from conftest import NOW
 
 from server import clock
 from server.consolidate import write_book

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bookread import body, header_index, rows
-from conftest import NOW
+from consolidate_kit import NOW, body, header_index, rows
 
 from server import clock, db
 from server.consolidate import money, write_book

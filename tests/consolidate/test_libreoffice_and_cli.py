@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW
+from consolidate_kit import NOW
 
 from server import clock, db
 from server.cli import main

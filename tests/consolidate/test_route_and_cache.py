@@ -6,8 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from bookread import header_index, total_row
-from conftest import FAST_HASH, NOW
+from consolidate_kit import FAST_HASH, NOW, header_index, total_row
 from flask import Flask
 from flask.testing import FlaskClient
 from python_calamine import CalamineWorkbook

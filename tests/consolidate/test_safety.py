@@ -8,8 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from bookread import sheet_xml
-from conftest import NOW
+from consolidate_kit import NOW, sheet_xml
 
 from server import clock, db
 from server.consolidate import write_book

@@ -219,3 +219,12 @@ def test_previous_roster_prefills_and_is_kept(tmp_path: Path, kit: Any) -> None:
 def test_unknown_form_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         build_template("hospital", unit_code="1", year=2567, round_no=1, out=str(tmp_path / "x.xlsx"))
+
+
+def test_instructions_are_thai_and_fit_the_form(built: tuple[str, Any]) -> None:
+    form, wb = built
+    ws = wb[INSTRUCTIONS_SHEET]
+    text = "\n".join(str(c.value) for c in ws["A"] if c.value)
+    assert len(THAI.findall(text)) > 200
+    assert ("ชั้น สัญชาติ" in text) == (form == "school")
+    assert ("ใส่ 0" in text) == (form == "other")
