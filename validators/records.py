@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 from validators.context import RoundContext
 from validators.fields import (
@@ -31,7 +32,7 @@ from validators.fields import (
     SEXES,
     THAI_NATIONALITY,
 )
-from validators.findings import Finding, rule
+from validators.findings import Finding, Rule, rule
 from validators.identity import id_category, is_gcode, is_thai_id, thai_id_check_digit
 from validators.normalize import (
     DateProblem,
@@ -186,6 +187,10 @@ _NAME_SYMBOL_CLASS = r"[!\"#$%&*+;<=>?@\[\\\]^_`{|}~\x00-\x1f\x7f-\x9f\u200b-\u2
 _ANY_DIGIT = re.compile(r"\d")  # Unicode-aware: Arabic and Thai digits alike
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]")
 _NAME_PROBLEM = re.compile(r"\d|" + _NAME_SYMBOL_CLASS)
+_NAME_SUSPECT = re.compile(r"\d|^\s|\s$|\s\s|[\t\n\r\u00a0\ufeff]|" + _NAME_SYMBOL_CLASS)
+"""Anything that would make `_name` clean or refuse a name: whitespace to tidy, digits, symbols."""
+_NATIONALITY_SET = frozenset(NATIONALITIES)
+_SEX_SET = frozenset(SEXES)
 
 
 def check_id(raw: object, row: int | None, out: list[Finding]) -> str:
@@ -233,6 +238,8 @@ def _text(raw: Mapping[str, object], key: str, row: int | None, out: list[Findin
 
 def _date(raw: Mapping[str, object], key: str, row: int | None, out: list[Finding]) -> date | None:
     value = raw.get(key)
+    if value is None:
+        return None
     try:
         parsed, how = parse_date(value)
     except DateProblem as problem:
@@ -251,6 +258,9 @@ def _date(raw: Mapping[str, object], key: str, row: int | None, out: list[Findin
 
 def _name(raw: Mapping[str, object], key: str, row: int | None, out: list[Finding]) -> str:
     """A person's name: letters, Thai vowels and tone marks, spaces, dots and hyphens; never digits."""
+    value = raw.get(key)
+    if type(value) is str and value and _NAME_SUSPECT.search(value) is None:
+        return value  # nearly every name: clean as typed, one regex search
     name = _text(raw, key, row, out)
     if not name:
         out.append(REQUIRED.finding(key, row))
@@ -281,7 +291,7 @@ def check_person(
     citizen_id = check_id(raw.get("citizen_id"), row, out)
 
     prefix_raw = raw.get("prefix")
-    prefix, expanded = clean_prefix(prefix_raw)
+    prefix, expanded = (prefix_raw, False) if prefix_raw in PREFIX_SEX else clean_prefix(prefix_raw)
     if expanded:
         out.append(N_PREFIX_EXPANDED.finding("prefix", row, prefix_raw, clean=prefix))
     if not prefix:
@@ -293,7 +303,7 @@ def check_person(
     last_name = _name(raw, "last_name", row, out)
 
     sex_raw = raw.get("sex")
-    sex, aliased = clean_sex(sex_raw)
+    sex, aliased = (sex_raw, False) if sex_raw in _SEX_SET else clean_sex(sex_raw)
     if aliased:
         out.append(N_SEX_ALIAS.finding("sex", row, sex_raw, clean=sex))
     if not sex:
@@ -306,7 +316,7 @@ def check_person(
     grade = ""
     if not cdc:
         grade_raw = raw.get("grade")
-        grade, aliased = clean_grade(grade_raw)
+        grade, aliased = (grade_raw, False) if grade_raw in GRADE_TYPICAL_AGE else clean_grade(grade_raw)
         if aliased:
             out.append(N_GRADE_ALIAS.finding("grade", row, grade_raw, clean=grade))
         if not grade:
@@ -314,7 +324,10 @@ def check_person(
         elif grade not in GRADE_TYPICAL_AGE:
             out.append(GRADE_UNKNOWN.finding("grade", row, grade))
 
-    nationality = _text(raw, "nationality", row, out)
+    nationality = raw.get("nationality")
+    if nationality not in _NATIONALITY_SET:
+        nationality = _text(raw, "nationality", row, out)
+    assert isinstance(nationality, str)
     if not nationality:
         out.append(REQUIRED.finding("nationality", row))
     elif nationality not in NATIONALITIES:
@@ -336,13 +349,8 @@ def check_person(
             out.append(BIRTH_FUTURE.finding("birth_date", row, raw.get("birth_date"),
                                             clean=format_thai_date(birth), limit=format_thai_date(latest)))
         else:
-            age = age_on(birth, ctx.age_reference)
-            if cdc:
-                _check_cdc_age(age, row, out)
-            elif grade in GRADE_TYPICAL_AGE:
-                _check_grade_age(age, grade, row, out)
-            if prefix in PREFIX_SEX:
-                _check_prefix_age(prefix, age_on(birth, ctx.as_of or latest), row, out)
+            for verdict, params in _age_verdicts(birth, grade, prefix, cdc, ctx.age_reference, ctx.as_of or latest):
+                out.append(verdict.finding(params[0][1], row, **dict(params[1:])))
 
     entry = _date(raw, "entry_date", row, out)
     if entry is not None:
@@ -380,40 +388,66 @@ def _codes_for(out: list[Finding], row: int | None, column: str) -> set[str]:
     return codes
 
 
-def _check_grade_age(age: int, grade: str, row: int | None, out: list[Finding]) -> None:
+Verdict = tuple[Rule, tuple[tuple[str, object], ...]]
+
+
+@lru_cache(maxsize=1 << 16)
+def _age_verdicts(birth: date, grade: str, prefix: str, cdc: bool, age_reference: date,
+                  prefix_reference: date) -> tuple[Verdict, ...]:
+    """The age rules' verdicts for one birth date, grade and prefix; cached because a roster of
+    100,000 children has only a few thousand distinct birth dates. Each verdict is the rule and its
+    parameters, the first being ("column", key)."""
+    verdicts: list[Verdict] = []
+    age = age_on(birth, age_reference)
+    if cdc:
+        verdicts += _cdc_age(age)
+    elif grade in GRADE_TYPICAL_AGE:
+        verdicts += _grade_age(age, grade)
+    if prefix in PREFIX_SEX:
+        verdicts += _prefix_age(prefix, age_on(birth, prefix_reference))
+    return tuple(verdicts)
+
+
+def _verdict(rule: Rule, column: str, **params: object) -> Verdict:
+    return rule, (("column", column), *params.items())
+
+
+def _grade_age(age: int, grade: str) -> list[Verdict]:
     typical = GRADE_TYPICAL_AGE[grade]
     minimum = GRADE_MIN_AGE.get(grade, typical - 1)
     vocational = grade.startswith("ปว")
     if age < minimum - 1 or age < 2:
-        out.append(AGE_IMPOSSIBLE.finding("birth_date", row, age=age, grade=grade))
-    elif age < minimum:
+        return [_verdict(AGE_IMPOSSIBLE, "birth_date", age=age, grade=grade)]
+    if age < minimum:
         if grade in ADMISSION_GRADES:
-            out.append(AGE_TOO_YOUNG.finding("birth_date", row, age=age, grade=grade, minimum=minimum))
-        else:
-            out.append(AGE_YOUNG_FOR_GRADE.finding("birth_date", row, age=age, grade=grade, typical=typical))
-    elif age > typical + 10 and not vocational:
-        out.append(AGE_IMPOSSIBLE.finding("birth_date", row, age=age, grade=grade))
-    elif age > typical + 2:
-        out.append(AGE_OLD_FOR_GRADE.finding("birth_date", row, age=age, grade=grade, typical=typical))
+            return [_verdict(AGE_TOO_YOUNG, "birth_date", age=age, grade=grade, minimum=minimum)]
+        return [_verdict(AGE_YOUNG_FOR_GRADE, "birth_date", age=age, grade=grade, typical=typical)]
+    if age > typical + 10 and not vocational:
+        return [_verdict(AGE_IMPOSSIBLE, "birth_date", age=age, grade=grade)]
+    if age > typical + 2:
+        return [_verdict(AGE_OLD_FOR_GRADE, "birth_date", age=age, grade=grade, typical=typical)]
+    return []
 
 
-def _check_cdc_age(age: int, row: int | None, out: list[Finding]) -> None:
+def _cdc_age(age: int) -> list[Verdict]:
     if age < CDC_MIN_AGE:
-        out.append(CDC_TOO_YOUNG.finding("birth_date", row, age=age))
-    elif age >= CDC_IMPOSSIBLE_AGE:
-        out.append(CDC_IMPOSSIBLE.finding("birth_date", row, age=age))
-    elif age > CDC_USUAL_MAX_AGE:
-        out.append(CDC_OLD.finding("birth_date", row, age=age))
+        return [_verdict(CDC_TOO_YOUNG, "birth_date", age=age)]
+    if age >= CDC_IMPOSSIBLE_AGE:
+        return [_verdict(CDC_IMPOSSIBLE, "birth_date", age=age)]
+    if age > CDC_USUAL_MAX_AGE:
+        return [_verdict(CDC_OLD, "birth_date", age=age)]
+    return []
 
 
-def _check_prefix_age(prefix: str, age: int, row: int | None, out: list[Finding]) -> None:
+def _prefix_age(prefix: str, age: int) -> list[Verdict]:
     is_child_prefix = prefix in CHILD_PREFIXES
     if is_child_prefix and age >= ADULT_PREFIX_AGE:
         expected = "นาย" if prefix == "เด็กชาย" else "นางสาว"
-        out.append(PREFIX_ADULT_AGE.finding("prefix", row, prefix, age=age, expected=expected))
-    elif not is_child_prefix and age < ADULT_PREFIX_AGE:
+        return [_verdict(PREFIX_ADULT_AGE, "prefix", value=prefix, age=age, expected=expected)]
+    if not is_child_prefix and age < ADULT_PREFIX_AGE:
         expected = "เด็กชาย" if prefix == "นาย" else "เด็กหญิง"
-        out.append(PREFIX_CHILD_AGE.finding("prefix", row, prefix, age=age, expected=expected))
+        return [_verdict(PREFIX_CHILD_AGE, "prefix", value=prefix, age=age, expected=expected)]
+    return []
 
 
 def check_removal(

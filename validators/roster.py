@@ -103,7 +103,8 @@ def validate_roster(
                 seen[citizen_id] = (row, f"{record['first_name']} {record['last_name']}")
             else:
                 out.append(ID_DUPLICATE.finding("citizen_id", row, citizen_id, other_row=first[0], name=first[1]))
-        _mark(out, start, "roster")
+        if len(out) > start:
+            _mark(out, start, "roster")
     if not result.records:
         out.append(ROSTER_EMPTY.finding(None))
         out[-1].sheet = "roster"
@@ -139,5 +140,6 @@ def validate_roster(
 
 
 def _mark(out: list[Finding], start: int, sheet: str) -> None:
+    """Name the role of the findings appended since `start` (most rows append none)."""
     for i in range(start, len(out)):
         out[i].sheet = sheet
