@@ -9,8 +9,10 @@ itself through EXTENSIONS.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
+import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,11 +32,34 @@ HTTP_TH = {
     413: ("too_large", "ไฟล์มีขนาดใหญ่เกินกำหนด"),
     500: ("internal_error", "ระบบขัดข้อง กรุณาลองใหม่หรือติดต่อผู้ดูแลระบบ"),
 }
+RETRY_AFTER_S = 30
+"""What a 503 asks the client to wait: long enough for a queue of deadline-day writers to drain."""
+
+
+def storage_refusal(exc: BaseException) -> ServiceError | None:
+    """A database that is locked or full, or a disk that is full, as a 503 the client may retry.
+
+    Why 503 and not 500: nothing was half-written (every write is one transaction, files are written to
+    a temporary name and renamed), so the same request can simply be sent again a little later.
+    Anything else is a real fault and stays a 500.
+    """
+    text = str(exc).lower()
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return ServiceError(503, "database_busy",
+                            f"ระบบมีผู้ส่งข้อมูลพร้อมกันจำนวนมาก ยังไม่ได้บันทึกสิ่งที่ส่งมา กรุณาลองใหม่ในอีก"
+                            f" {RETRY_AFTER_S} วินาที", {"retry_after": RETRY_AFTER_S})
+    full = (isinstance(exc, sqlite3.OperationalError) and "full" in text) or (
+        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT))
+    if full:
+        return ServiceError(503, "storage_full",
+                            "พื้นที่จัดเก็บข้อมูลของระบบเต็ม ยังไม่ได้บันทึกสิ่งที่ส่งมา (ข้อมูลเดิมยังอยู่ครบ)"
+                            " กรุณาแจ้งผู้ดูแลระบบและลองใหม่ภายหลัง", {"retry_after": RETRY_AFTER_S})
+    return None
 
 
 def get_db() -> sqlite_utils.Database:
     if "db" not in g:
-        g.db = db.connect(current_app.config["DB_PATH"])
+        g.db = db.connect(current_app.config["DB_PATH"], current_app.config["DB_BUSY_TIMEOUT_MS"])
     return g.db
 
 
@@ -90,6 +115,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         resp.status_code = err.status
         if err.status == 429 and isinstance(err.detail, dict):
             resp.headers["Retry-After"] = str(err.detail.get("retry_after", 60))
+        return resp
+
+    @app.errorhandler(sqlite3.OperationalError)
+    @app.errorhandler(OSError)
+    def _storage_error(exc: Exception) -> Any:
+        err = storage_refusal(exc)
+        if err is None:
+            raise exc  # a real fault: Flask's 500 (logged with its traceback)
+        app.logger.warning("503 %s %s: %s", request.method, request.path, exc)
+        if _wants_json():
+            resp = jsonify(err.to_dict())
+        else:
+            from flask import render_template
+
+            resp = current_app.make_response((render_template("error.html", error=err), 503))
+        resp.status_code = 503
+        resp.headers["Retry-After"] = str(RETRY_AFTER_S)
         return resp
 
     @app.errorhandler(HTTPException)

@@ -22,7 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 65536,
     "ARGON2_PARALLELISM": 4,
     "NOW": None,  # a fixed clock (ISO text); LEC_NOW does the same from the environment
+    # How long a request waits for another writer before answering 503 (deadline day queues writers).
+    "DB_BUSY_TIMEOUT_MS": 30_000,
 }
+ENV_PREFIX = "LEC_"
+"""Every integer setting above can also come from the environment, e.g. `LEC_MAX_CONTENT_LENGTH`:
+`lec serve` has no config file, and the load and fault tests start it with lighter password hashing."""
 
 
 def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
@@ -42,9 +47,20 @@ def secret_key(directory: Path) -> str:
     return path.read_text().strip()
 
 
+def _from_env() -> dict[str, Any]:
+    """Integer settings given as `LEC_<KEY>` environment variables (see ENV_PREFIX)."""
+    out: dict[str, Any] = {}
+    for key, default in DEFAULTS.items():
+        value = os.environ.get(ENV_PREFIX + key)
+        if value and isinstance(default, int):
+            out[key] = int(value)
+    return out
+
+
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The full config: defaults, then the data dir's paths and secret, then `overrides`."""
+    """The full config: defaults, `LEC_<KEY>` variables, the data dir's paths and secret, then `overrides`."""
     cfg = dict(DEFAULTS)
+    cfg.update(_from_env())
     cfg.update(overrides or {})
     directory = data_dir(cfg.get("DATA_DIR"))
     cfg["DATA_DIR"] = directory

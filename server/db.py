@@ -258,12 +258,16 @@ MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open the database with the settings every connection needs (see module docstring)."""
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+def connect(path: str | Path, busy_timeout_ms: int = 30_000) -> sqlite_utils.Database:
+    """Open the database with the settings every connection needs (see module docstring).
+
+    `busy_timeout_ms` is how long a write waits for another writer before "database is locked" (which
+    the app answers with 503 and Retry-After); tests shorten it.
+    """
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     conn.execute("PRAGMA synchronous=NORMAL")
     return sqlite_utils.Database(conn)
 

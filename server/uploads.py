@@ -61,11 +61,15 @@ def keep_file(db: sqlite_utils.Database, files_dir: str | Path, data: bytes) -> 
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:  # a full disk: leave no partial temp file behind (the app answers 503)
+            Path(tmp).unlink(missing_ok=True)
+            raise
     db.execute("INSERT OR IGNORE INTO files (sha256, size, first_seen_at) VALUES (?,?,?)",
                [sha, len(data), clock.iso(clock.now())])
     return sha

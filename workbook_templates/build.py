@@ -49,6 +49,7 @@ from workbook_templates.meta import (
     meta_rows,
     previous_digest,
 )
+from workbook_templates.safe_text import write_text
 
 FONT = "TH Sarabun New"
 """The government's standard Thai font; programs without it substitute their Thai fallback."""
@@ -454,7 +455,7 @@ def _cell_writer(ws: Worksheet, col: Column, fmt: _Formats) -> Any:
         if col.key == "reason" and value in REMOVAL_REASONS:  # a stored reason key -> its dropdown label
             value = REMOVAL_REASONS[value]
         if isinstance(value, str):
-            ws.write_string(row, c, value, cell_fmt)
+            write_text(ws, row, c, value, cell_fmt)
         elif isinstance(value, bool):
             ws.write_string(row, c, "ใช่" if value else "ไม่ใช่", cell_fmt)
         elif isinstance(value, (int, float)):
@@ -499,14 +500,14 @@ def _write_previous(wb: Workbook, table: Sequence[Sequence[str]]) -> None:
     for r, row in enumerate(table, start=1):
         for i, v in enumerate(row):
             if v:
-                ws.write_string(r, i, v)
+                write_text(ws, r, i, v)
 
 
 def _write_meta(wb: Workbook, meta: TemplateMeta) -> None:
     ws = _hidden_sheet(wb, META_SHEET)
     for r, (k, v) in enumerate(meta_rows(meta)):
         ws.write_string(r, 0, k)
-        ws.write_string(r, 1, v)
+        write_text(ws, r, 1, v)
 
 
 INSTRUCTIONS: dict[str, tuple[str, ...]] = {

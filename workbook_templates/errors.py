@@ -88,6 +88,29 @@ PREVIOUS_TAMPERED = rule(
     "รายชื่อรอบก่อนที่แนบมากับแบบฟอร์มถูกแก้ไข ระบบจะไม่ใช้รายชื่อนี้ตรวจการนำออก",
     "The previous roster carried in the template was edited; it is ignored",
 )
+TOO_LARGE = rule(
+    "WORKBOOK_TOO_LARGE",
+    "error",
+    "workbook",
+    "ไฟล์นี้เมื่อขยายออกมีขนาดใหญ่ผิดปกติ ({detail}) ระบบจึงไม่เปิดอ่าน แบบฟอร์มที่กรอกตามปกติไม่ใหญ่ขนาดนี้ "
+    "กรุณาตรวจว่าเลือกไฟล์ถูก หรือดาวน์โหลดแบบฟอร์มใหม่แล้วคัดลอกเฉพาะข้อมูลไปวาง",
+    "The workbook unpacks to an implausible size (a zip bomb?): {detail}",
+)
+UNSAFE_XML = rule(
+    "WORKBOOK_UNSAFE_XML",
+    "error",
+    "workbook",
+    "ไฟล์นี้มีส่วนประกอบ XML ที่ไม่ปลอดภัย ({detail}) ซึ่ง Excel ไม่สร้างขึ้นเอง ระบบจึงไม่เปิดอ่าน "
+    "กรุณาเปิดแล้วบันทึกใหม่ด้วย Excel หรือดาวน์โหลดแบบฟอร์มใหม่",
+    "An XML part declares a DOCTYPE or entities (an XML bomb?): {detail}",
+)
+TOO_MANY_ROWS = rule(
+    "WORKBOOK_TOO_MANY_ROWS",
+    "error",
+    "workbook",
+    "ไฟล์นี้มีจำนวนแถวเกินกำหนด: {detail} กรุณาตรวจว่าไม่ได้วางข้อมูลซ้ำ หรือจัดรูปแบบแถวว่างไว้จนถึงท้ายชีต",
+    "A sheet has more rows than the limit: {detail}",
+)
 
 WORKBOOK_RULES = {
     r.code: r
@@ -103,6 +126,9 @@ WORKBOOK_RULES = {
         FILE_NOT_FOUND,
         UNREADABLE,
         PREVIOUS_TAMPERED,
+        TOO_LARGE,
+        UNSAFE_XML,
+        TOO_MANY_ROWS,
     )
 }
 

@@ -28,20 +28,11 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
-"""First characters that make a spreadsheet read text as a formula (with full-width = + - @)."""
+from workbook_templates.safe_text import FORMULA_TRIGGERS, is_raw_markup, needs_quote
+
+__all__ = ["FORMULA_TRIGGERS", "SafeWriter", "excel_serial", "is_raw_markup", "needs_quote"]
 
 EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
-
-
-def needs_quote(text: str) -> bool:
-    """True when `text` would become a formula if retyped or re-imported."""
-    return bool(text) and text[0] in FORMULA_TRIGGERS
-
-
-def is_raw_markup(text: str) -> bool:
-    """True when XlsxWriter would copy `text` into the XML unescaped (see the module docstring)."""
-    return text.startswith("<r>") and text.endswith("</r>")
 
 
 def excel_serial(iso_date: str | None) -> int | None:
