@@ -56,6 +56,12 @@ def _unit_problem(form: str, code: str) -> str | None:
     help="a previous filled workbook of this unit: its roster pre-fills the template",
 )
 @click.option("--capacity", type=click.IntRange(1, 200_000), help="input rows prepared with checks")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LEC_DATA_DIR",
+    help="a server data dir (default $LEC_DATA_DIR): pre-fill the unit's name and last confirmed roster",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="the .xlsx to write")
 def template_command(
     form: str,
@@ -65,9 +71,15 @@ def template_command(
     unit_name: str,
     previous: Path | None,
     capacity: int | None,
+    data_dir: Path | None,
     out: Path,
 ) -> None:
-    """Write a locked template (FORM: school, cdc or other) for one unit and round."""
+    """Write a locked template (FORM: school, cdc or other) for one unit and round.
+
+    With a server data dir the unit's name comes from the registry and, when the round is known there,
+    the template carries the unit's last confirmed roster (and this round's upload, if any), exactly as
+    the server's template download does.
+    """
     from workbook_templates import build_template, check_file
 
     problem = _unit_problem(form, unit_code)
@@ -75,6 +87,11 @@ def template_command(
         raise click.UsageError(problem)
     previous_rows: list[dict[str, Any]] | None = None
     previous_removals: list[dict[str, Any]] | None = None
+    prefilled: dict[str, Any] = {}
+    if previous is None and data_dir is not None and (data_dir / "lec.db").is_file():
+        unit_name, prefilled = _from_server(data_dir, unit_code, f"{year}-{round_no}", unit_name)
+        previous_rows = prefilled.pop("previous_rows", None)
+        previous_removals = prefilled.pop("previous_removals", None)
     if previous is not None:
         if not previous.is_file():
             raise click.UsageError(f"ไม่พบไฟล์ {previous}")
@@ -100,12 +117,29 @@ def template_command(
             previous_removals=previous_removals,
             capacity=capacity,
             out=str(out),
+            **prefilled,
         )
     except (OSError, FileCreateError) as exc:
         raise click.UsageError(f"เขียนไฟล์ {out} ไม่ได้: {getattr(exc, 'strerror', None) or exc}") from None
     carried = f", รายชื่อเดิม {len(previous_rows)} คน" if previous_rows else ""
     click.echo(f"เขียน {out}: {FORM_TITLES[form]} หน่วย {unit_code} ปีการศึกษา {year} ครั้งที่ {round_no}{carried}")
     click.echo(f"(template version {meta.version}, {meta.capacity} input rows)", err=True)
+
+
+def _from_server(data_dir: Path, unit_code: str, round_id: str, unit_name: str) -> tuple[str, dict[str, Any]]:
+    """The unit's registered name and the server's pre-fill for the round (none if the round is unknown)."""
+    from server import db, registry, rounds, templates_service
+
+    database = db.connect(data_dir / "lec.db")
+    try:
+        unit = registry.get_unit(database, unit_code)
+        if unit is None:
+            raise click.UsageError(f"ไม่พบหน่วย {unit_code} ในทะเบียนของ {data_dir}")
+        rnd = rounds.get_round(database, round_id)
+        prefill = templates_service.prefill(database, rnd, unit_code) if rnd else {}
+        return unit_name or unit["name"], prefill
+    finally:
+        database.close()
 
 
 # --- lec validate ------------------------------------------------------------------------------------

@@ -84,3 +84,24 @@ def test_lec_demo_refuses_to_wipe_a_foreign_dir(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         build_demo(tmp_path, overrides=FAST_HASH)
     assert (tmp_path / "precious.txt").exists()
+
+
+def test_lec_template_prefills_from_the_server_data_dir(demo: Any, tmp_path: Path) -> None:
+    """`lec template --data-dir` takes the registered name and the stored roster, like the download."""
+    from server.cli import main
+    from workbook_templates import read_workbook
+
+    db = connect(demo.data_dir / "lec.db")
+    code, name = db.execute(
+        "SELECT u.code, u.name FROM units u JOIN rosters r ON r.unit_code = u.code"
+        " WHERE u.kind = 'school' AND r.round_id = ? ORDER BY u.code LIMIT 1", [demo.round_id]).fetchone()
+    stored = {r[0] for r in db.execute("SELECT citizen_id FROM pupils WHERE unit_code = ? AND round_id = ?",
+                                       [code, demo.round_id])}
+    year, round_no = demo.round_id.split("-")
+    out = tmp_path / "prefilled.xlsx"
+    result = CliRunner().invoke(main, ["template", "school", "--unit", code, "--year", year, "--round", round_no,
+                                       "--data-dir", str(demo.data_dir), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    filled = read_workbook(out.read_bytes())
+    assert filled.meta.unit_name == name
+    assert {values["citizen_id"] for _, values in filled.sheets["roster"].rows} == stored and stored
