@@ -116,6 +116,11 @@ class _GridSheet:
     def __init__(self, grid: Grid) -> None:
         self._grid = grid
 
+    @property
+    def height(self) -> int:
+        """Rows in the grid: the reader checks it against its row cap before reading."""
+        return len(self._grid)
+
     def to_python(self, skip_empty_area: bool = False, nrows: int | None = None) -> Grid:
         width = max((len(r) for r in self._grid), default=0)
         rows = self._grid if nrows is None else self._grid[:nrows]

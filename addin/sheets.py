@@ -24,18 +24,12 @@ from addin.book_io import (
     fresh_sheet,
     write_rows,
 )
+from validators.fields import PHASE_TH, STATE_TH
 from validators.findings import SEVERITY_TH
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
-STATE_TH = {
-    "confirmed": "ยืนยันแล้ว",
-    "uploaded": "ส่งข้อมูลแล้ว รอยืนยัน",
-    "not_uploaded": "ยังไม่ส่งข้อมูล",
-    "unconfirmed": "ยังไม่ยืนยัน",
-}
 LEVEL_TH = {"province": "จังหวัด", "lao": "อปท.", "institution": "สถานศึกษา", "national": "ส่วนกลาง"}
-PHASE_TH = {"open": "เปิดรับข้อมูล", "closed": "ปิดรับข้อมูลแล้ว", "not_open": "ยังไม่เปิด", "upcoming": "ยังไม่เปิด"}
 
 SETTINGS_ROWS = (
     ("server_url", "ที่อยู่เซิร์ฟเวอร์ (เช่น https://lec.example.go.th)"),

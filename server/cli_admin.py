@@ -186,5 +186,26 @@ def serve(host: str, port: int, threads: int) -> None:
     from server.app import create_app
 
     app = create_app()
+    thai_waitress_413(app.config["MAX_CONTENT_LENGTH"])
     click.echo(f"LEC Sheets: http://{host}:{port}/  (data: {app.config['DATA_DIR']})")
     waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+
+
+def thai_waitress_413(limit: int) -> None:
+    """Make waitress's own 413 the API's JSON error with a Thai message.
+
+    Why: waitress refuses a body whose Content-Length passes `max_request_body_size` as soon as the
+    headers arrive (so a 200 MB upload is never spooled to disk), but it answers in English plain text
+    before Flask sees the request. The add-in and the pages expect `{"error","message","detail"}`.
+    """
+    import json
+
+    from waitress import utilities
+
+    message = f"ไฟล์มีขนาดใหญ่เกิน {limit // (1024 * 1024)} MB ระบบจึงไม่รับ กรุณาตรวจว่าเลือกไฟล์ถูก"
+
+    def to_response(self: utilities.Error, ident: str | None = None) -> tuple[str, list[tuple[str, str]], bytes]:
+        body = json.dumps({"error": "too_large", "message": message, "detail": self.body}, ensure_ascii=False)
+        return f"{self.code} {self.reason}", [("Content-Type", "application/json; charset=utf-8")], body.encode()
+
+    utilities.RequestEntityTooLarge.to_response = to_response  # type: ignore[method-assign]

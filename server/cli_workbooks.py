@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from xlsxwriter.exceptions import FileCreateError
 from server.cli import main
 from validators.fields import FORM_TITLES, FORMS
 from validators.findings import SEVERITY_TH
+from validators.normalize import display_width
 
 FORM_CHOICES = click.Choice(list(FORMS))
 
@@ -143,11 +143,6 @@ def _from_server(data_dir: Path, unit_code: str, round_id: str, unit_name: str) 
 
 
 # --- lec validate ------------------------------------------------------------------------------------
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of `text`: Thai vowel and tone marks (category Mn) take none."""
-    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:

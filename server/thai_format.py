@@ -12,14 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from server import clock
-from validators.fields import GRADE_KEYS
+from validators.fields import GRADE_KEYS, PHASE_TH, STATE_TH
 
-STATE_TH = {
-    "confirmed": "ยืนยันแล้ว",
-    "uploaded": "ส่งข้อมูลแล้ว รอยืนยัน",
-    "not_uploaded": "ยังไม่ส่งข้อมูล",
-    "unconfirmed": "ยังไม่ยืนยัน",
-}
 STATE_CLASS = {"confirmed": "ok", "uploaded": "wait", "not_uploaded": "todo", "unconfirmed": "todo"}
 LEVEL_TH = {"national": "กรมส่งเสริมการปกครองท้องถิ่น", "province": "จังหวัด", "lao": "อปท.",
             "institution": "สถานศึกษา", "other_school": "สถานศึกษาสังกัดอื่น"}  # fmt: skip
@@ -50,7 +44,6 @@ ACTION_TH = {
     "admin_create": "สร้างผู้ดูแลระบบ",
 }
 OUTCOME_TH = {"ok": "สำเร็จ", "refused": "ถูกปฏิเสธ", "rejected": "แฟ้มไม่ผ่านการตรวจ", "duplicate": "แฟ้มซ้ำ"}
-PHASE_TH = {"upcoming": "ยังไม่เปิดระบบ", "open": "เปิดรับข้อมูล", "closed": "ปิดระบบแล้ว"}
 MODE_TH = {"confirm": "รอบยืนยันข้อมูล", "correction": "รอบแก้ไขข้อมูล"}
 _GRADE_BY_KEY = {key: grade for grade, key in GRADE_KEYS.items()}
 _GRADE_ORDER = {key: i for i, key in enumerate(GRADE_KEYS.values())}

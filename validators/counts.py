@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from validators.context import RoundContext
 from validators.fields import OTHER_COUNT_KEYS, YES_NO
-from validators.findings import Finding, rule
+from validators.findings import Finding, FindingsView, rule
 from validators.normalize import CountProblem, clean_text, has_thai_digits, parse_count, thai_digits_to_arabic
 from validators.records import REQUIRED, _name_like_text
 
@@ -57,25 +57,9 @@ _COUNT_RULES = {"blank": COUNT_BLANK, "negative": COUNT_NEGATIVE, "fraction": CO
 
 
 @dataclass(slots=True)
-class CountsResult:
+class CountsResult(FindingsView):
     records: list[dict[str, object]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    @property
-    def notices(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "info"]
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.severity == "error" for f in self.findings)
 
 
 def check_counts_row(raw: Mapping[str, object], row: int | None, out: list[Finding]) -> dict[str, object]:

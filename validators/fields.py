@@ -196,6 +196,19 @@ DROPDOWN_LISTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# --- the chain, as every screen and sheet names it ------------------------------------------------------
+
+STATE_TH = {
+    "confirmed": "ยืนยันแล้ว",
+    "uploaded": "ส่งข้อมูลแล้ว รอยืนยัน",
+    "not_uploaded": "ยังไม่ส่งข้อมูล",
+    "unconfirmed": "ยังไม่ยืนยัน",
+}
+"""A unit's state in the chain; the web pages, the add-in's status sheet and the consolidated books all
+say it with these words, so a clerk never sees two names for one state."""
+PHASE_TH = {"upcoming": "ยังไม่เปิดระบบ", "open": "เปิดรับข้อมูล", "closed": "ปิดระบบแล้ว"}
+
+
 def header_of(key: str) -> str:
     """The short Thai name of a column key for messages ("วันเกิด", not the header's typing hint)."""
     return _SHORT_LABELS.get(key) or HEADER_BY_KEY.get(key, key)

@@ -38,6 +38,28 @@ class Finding:
         return asdict(self)
 
 
+class FindingsView:
+    """The verdict's views by severity, shared by every result that holds `findings`."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def notices(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "info"]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A rule's identity and wording. `th` and `en` are `str.format` templates."""

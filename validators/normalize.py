@@ -8,6 +8,7 @@ them are idempotent: cleaning a cleaned value changes nothing (a property test h
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -34,6 +35,12 @@ EXCEL_EPOCH = date(1899, 12, 30)
 _THAI_DIGIT = re.compile("[๐-๙]")
 _MESSY = re.compile(r"^\s|\s$|\s\s|[\t\n\r\u00a0\u200b\u200c\u200d\ufeff]")
 """Anything `clean_text` would change: tested first so that clean cells (nearly all) cost one search."""
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes on a screen or in a cell: Thai vowel and tone marks above and below the
+    line (combining marks) and format characters take none."""
+    return sum(1 for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
 
 
 def has_thai_digits(text: str) -> bool:

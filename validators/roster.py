@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from validators.context import RoundContext
-from validators.findings import Finding, rule
+from validators.findings import Finding, FindingsView, rule
 from validators.records import check_person, check_removal
 
 ID_DUPLICATE = rule("ID_DUPLICATE", "error", "roster",
@@ -43,7 +43,7 @@ class PreviousChild:
 
 
 @dataclass(slots=True)
-class RosterResult:
+class RosterResult(FindingsView):
     """Cleaned records (each with its Excel `row`) and every finding, roster and register together.
 
     `finding.sheet` is the role, "roster" or "removed"; callers that know the visible sheet names
@@ -53,22 +53,6 @@ class RosterResult:
     records: list[dict[str, object]] = field(default_factory=list)
     removals: list[dict[str, object]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    @property
-    def notices(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "info"]
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.severity == "error" for f in self.findings)
 
 
 Rows = Sequence[tuple[int, Mapping[str, object]]]

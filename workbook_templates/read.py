@@ -7,6 +7,11 @@ float, a date a date, text keeps its spaces) so the validators can both normalis
 changed. Strict where it matters: a file that is not a workbook, not one of our templates, with its
 metadata removed or edited, or of a version we cannot read raises `WorkbookError` with a Thai message.
 
+Hostile files are refused before python-calamine parses anything (`check_container`): the zip's central
+directory bounds the entry count, the unpacked size and the packing ratio (a zip bomb), each XML part's
+prolog may not declare a DOCTYPE or entities (an XML bomb; Excel never writes one), and a sheet whose
+declared dimension, or real height, passes `LIMITS.max_rows` is refused with the limit named in Thai.
+
 Speed matters (a 100,000-row roster must validate in at most twice the time calamine needs to read
 it), so each sheet is fetched once as a list of lists and each row costs one `itemgetter` call and one
 `dict(zip(...))`.
@@ -17,6 +22,8 @@ from __future__ import annotations
 import gc
 import io
 import os
+import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -39,6 +46,9 @@ from workbook_templates.errors import (
     NOT_A_WORKBOOK,
     PREVIOUS_TAMPERED,
     SHEET_MISSING,
+    TOO_LARGE,
+    TOO_MANY_ROWS,
+    UNSAFE_XML,
     VERSION_UNSUPPORTED,
     workbook_error,
 )
@@ -104,10 +114,116 @@ class FilledWorkbook:
         return self.meta.form
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a real filled template stays far below; anything beyond is refused before parsing.
+
+    Measured: a 20,000-row roster unpacks to 19 MB at a ratio of about 10 (about 900 bytes a row), so
+    512 MiB holds over half a million rows and a ratio of 100 leaves a tenfold margin for plain data.
+    """
+
+    max_parts: int = 1_000
+    max_unpacked: int = 512 * 2**20
+    max_ratio: float = 100.0
+    ratio_floor: int = 4 * 2**20  # small parts may pack tighter (a blank sheet, styles): not a bomb
+    max_prolog: int = 64 * 1024
+    max_rows: int = 200_000  # data rows of one sheet: twice the largest roster design.md benchmarks
+
+
+LIMITS = Limits()
+"""The limits in force (tests replace it with smaller ones)."""
+
+_PROLOG_END = re.compile(rb"<[A-Za-z_]")
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
+_XML_PART = (".xml", ".rels", ".vml")
+
+
+def _too_many_rows(sheet: str, rows: int) -> Exception:
+    limit = LIMITS.max_rows
+    return workbook_error(TOO_MANY_ROWS, f"{sheet}: {rows} rows > {limit}",
+                          f'ชีต "{sheet}" มีประมาณ {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต')
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """The prolog of one XML part: no DOCTYPE or ENTITY; a worksheet's declared dimension within limits."""
+    head = b""
+    with zf.open(info) as part:
+        while len(head) < LIMITS.max_prolog:
+            chunk = part.read(4096)
+            if not chunk:
+                break
+            head += chunk
+            if _PROLOG_END.search(head):
+                break
+    end = _PROLOG_END.search(head)
+    prolog = head[: end.start()] if end else head
+    if _DECLARATION.search(prolog):
+        raise workbook_error(UNSAFE_XML, f"DOCTYPE/ENTITY in {info.filename}", f"DOCTYPE ใน {info.filename}")
+    if end is None and info.file_size > len(head):
+        raise workbook_error(UNSAFE_XML, f"no root element in the first {len(head)} bytes of {info.filename}",
+                             f"ส่วนหัวของ {info.filename} ยาวผิดปกติ")
+    if info.filename.startswith("xl/worksheets/"):
+        dim = _DIMENSION.search(head)
+        if dim and int(dim.group(1)) > LIMITS.max_rows + KEY_SCAN_ROWS:
+            raise _too_many_rows(info.filename.rsplit("/", 1)[-1], int(dim.group(1)))
+
+
+def check_container(source: Source) -> None:
+    """Refuse a zip bomb or an XML bomb from the central directory and part prologs alone.
+
+    Reads only the directory and the first few kilobytes of each XML part (about a millisecond), so
+    the 2x-calamine budget of `lec validate` is untouched. A source that is not a zip is left to
+    calamine (it says "not a workbook"); a seekable stream is rewound afterwards.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if bytes(source[:2]) != b"PK":
+            return
+        handle: Any = io.BytesIO(bytes(source))
+    elif isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as fh:
+            if fh.read(2) != b"PK":
+                return
+        handle = os.fspath(source)
+    else:
+        if not source.seekable():
+            return
+        start = source.tell()
+        magic = source.read(2)
+        source.seek(start)
+        if magic != b"PK":
+            return
+        handle = source
+    try:
+        with zipfile.ZipFile(handle) as zf:
+            infos = zf.infolist()
+            if len(infos) > LIMITS.max_parts:
+                raise workbook_error(TOO_LARGE, f"{len(infos)} parts > {LIMITS.max_parts}",
+                                     f"มีส่วนประกอบ {len(infos):,} ส่วน เกิน {LIMITS.max_parts:,}")
+            total = sum(i.file_size for i in infos)
+            if total > LIMITS.max_unpacked:
+                raise workbook_error(TOO_LARGE, f"unpacks to {total} bytes > {LIMITS.max_unpacked}",
+                                     f"ขยายแล้ว {total / 2**20:,.0f} MB เกิน {LIMITS.max_unpacked / 2**20:,.0f} MB")
+            for info in infos:
+                ratio = info.file_size / max(1, info.compress_size)
+                if info.file_size > LIMITS.ratio_floor and ratio > LIMITS.max_ratio:
+                    raise workbook_error(TOO_LARGE, f"{info.filename} packed {ratio:.0f}:1",
+                                         f"ส่วน {info.filename} ถูกบีบอัดไว้ {ratio:,.0f} เท่า")
+            for info in infos:
+                if info.filename.lower().endswith(_XML_PART):
+                    _check_part(zf, info)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+        raise workbook_error(NOT_A_WORKBOOK, f"{type(exc).__name__}: {exc}") from None
+    finally:
+        if not isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
+            source.seek(start)
+
+
 def open_workbook(source: Source) -> CalamineWorkbook:
     """Open with calamine, turning every way of not being a workbook into one Thai error."""
     if isinstance(source, (bytes, bytearray, memoryview)) and not len(source):
         raise workbook_error(NOT_A_WORKBOOK, "empty file")
+    check_container(source)
     try:
         if isinstance(source, (bytes, bytearray, memoryview)):
             return CalamineWorkbook.from_filelike(io.BytesIO(bytes(source)))
@@ -127,6 +243,8 @@ def open_workbook(source: Source) -> CalamineWorkbook:
 def _sheet(wb: CalamineWorkbook, name: str, nrows: int | None = None) -> list[list[Any]]:
     sheet = wb.get_sheet_by_name(name)
     if nrows is None:
+        if sheet.height > LIMITS.max_rows + KEY_SCAN_ROWS:  # the dimension lied, or there was none
+            raise _too_many_rows(name, sheet.height)
         return sheet.to_python(skip_empty_area=False)
     return sheet.to_python(skip_empty_area=False, nrows=nrows)
 

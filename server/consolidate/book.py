@@ -16,7 +16,6 @@ limit), ประมาณการเงิน, ใบรับรอง.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -32,7 +31,8 @@ from server import clock, registry
 from server.consolidate import data as d
 from server.consolidate import money
 from server.consolidate.safe import FORMULA_TRIGGERS, SafeWriter, excel_serial
-from validators.fields import OTHER_GRADES, REMOVAL_REASONS
+from validators.fields import OTHER_GRADES, REMOVAL_REASONS, STATE_TH
+from validators.normalize import display_width
 
 FONT = {"font_name": "TH Sarabun New", "font_size": 14}
 """The government's standard Thai font, as in the templates clerks fill (workbook_templates.build), so
@@ -65,20 +65,9 @@ KIND_TH = {
     "school": "โรงเรียน", "college": "วิทยาลัย", "cdc": "ศูนย์พัฒนาเด็กเล็ก", "pao": "อบจ.", "city": "เทศบาลนคร",
     "town": "เทศบาลเมือง", "subdistrict": "เทศบาลตำบล", "sao": "อบต.", "province": "จังหวัด",
 }  # fmt: skip
-STATE_TH = {
-    "confirmed": "ยืนยันแล้ว",
-    "uploaded": "ส่งข้อมูลแล้ว รอยืนยัน",
-    "not_uploaded": "ยังไม่ส่งข้อมูล",
-    "unconfirmed": "ยังไม่ยืนยัน",
-}
 
 
 # --- small helpers ------------------------------------------------------------------------------------
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes on screen: Thai vowel and tone marks above/below the line take none."""
-    return sum(1 for ch in text if not unicodedata.combining(ch))
 
 
 def be_datetime_serial(value: str | None) -> float | None:
