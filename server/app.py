@@ -12,8 +12,10 @@ from __future__ import annotations
 import errno
 import importlib
 import importlib.util
+import shutil
 import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -36,7 +38,12 @@ RETRY_AFTER_S = 30
 """What a 503 asks the client to wait: long enough for a queue of deadline-day writers to drain."""
 
 
-def storage_refusal(exc: BaseException) -> ServiceError | None:
+LOW_SPACE_BYTES = 32 * 1024 * 1024
+"""Below this much free space a "disk I/O error" is taken for a full disk (SQLite reports a failed
+write into the WAL as SQLITE_IOERR, not SQLITE_FULL, on a disk that has just filled up)."""
+
+
+def storage_refusal(exc: BaseException, data_dir: Path | None = None) -> ServiceError | None:
     """A database that is locked or full, or a disk that is full, as a 503 the client may retry.
 
     Why 503 and not 500: nothing was half-written (every write is one transaction, files are written to
@@ -44,6 +51,12 @@ def storage_refusal(exc: BaseException) -> ServiceError | None:
     Anything else is a real fault and stays a 500.
     """
     text = str(exc).lower()
+    if isinstance(exc, sqlite3.OperationalError) and "disk i/o error" in text and data_dir is not None:
+        try:
+            if shutil.disk_usage(data_dir).free < LOW_SPACE_BYTES:
+                text = "database or disk is full"
+        except OSError:
+            pass
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
         return ServiceError(503, "database_busy",
                             f"ระบบมีผู้ส่งข้อมูลพร้อมกันจำนวนมาก ยังไม่ได้บันทึกสิ่งที่ส่งมา กรุณาลองใหม่ในอีก"
@@ -120,7 +133,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(sqlite3.OperationalError)
     @app.errorhandler(OSError)
     def _storage_error(exc: Exception) -> Any:
-        err = storage_refusal(exc)
+        err = storage_refusal(exc, current_app.config["DATA_DIR"])
         if err is None:
             raise exc  # a real fault: Flask's 500 (logged with its traceback)
         app.logger.warning("503 %s %s: %s", request.method, request.path, exc)

@@ -5,7 +5,7 @@
     lec round create ROUND --as-of ... --opens ... --institution-deadline ... --lao-deadline ...
                            --province-deadline ... [--closes ...] [--mode confirm|correction]
     lec round list                        lec round exception ROUND UNIT --until DT --reason TEXT
-    lec serve [--host 127.0.0.1] [--port 8000] [--threads 8]
+    lec serve [--host 127.0.0.1] [--port 8000] [--threads 8] [--connections 1000]
 All work on the data dir of `LEC_DATA_DIR` (default ./var).
 """
 
@@ -179,7 +179,9 @@ def round_exception(round_id: str, unit: str, until: str, reason: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option("--connections", default=1000, show_default=True, type=int,
+              help="open connections to keep (waitress's default, 100, starves the 101st clerk on deadline day)")
+def serve(host: str, port: int, threads: int, connections: int) -> None:
     """Serve the web pages and the API with waitress (a production WSGI server)."""
     import waitress
 
@@ -188,7 +190,8 @@ def serve(host: str, port: int, threads: int) -> None:
     app = create_app()
     thai_waitress_413(app.config["MAX_CONTENT_LENGTH"])
     click.echo(f"LEC Sheets: http://{host}:{port}/  (data: {app.config['DATA_DIR']})")
-    waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    waitress.serve(app, host=host, port=port, threads=threads, connection_limit=connections,
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
 
 
 def thai_waitress_413(limit: int) -> None:

@@ -49,11 +49,33 @@ def _national_book(workdir: Path, quick: bool) -> list[dict[str, object]]:
     return [bench_national(pupils=60_000 if quick else 1_500_000, workdir=workdir)]
 
 
+def _upload(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    from server.loadrun import bench_upload
+
+    return [bench_upload(rows=5_000, workdir=workdir, repeat=3 if quick else 7)]
+
+
+def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """200 schools (250 clients with their LAOs and provinces) on a live server whose database already
+    holds the national-scale synthetic data (shared with the national book, built once per run)."""
+    from server.consolidate.bench import national_db
+    from server.loadrun import bench_deadline
+
+    background, shape, _gen = national_db(workdir, 60_000 if quick else 1_500_000)
+    note = (f"the server's database already holds {shape['pupils']:,} pupils in {shape['institutions']:,}"
+            f" institutions, {shape['laos']:,} LAOs and {shape['provinces']} provinces")
+    with tqdm(desc="deadline workbooks", unit="unit", file=sys.stderr, leave=False) as bar:
+        return [bench_deadline(clients=40 if quick else 200, rows=1_000, workdir=workdir, background=background,
+                               background_note=note, progress=bar.update)]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
+    "upload": _upload,
     "province": _province_book,
     "national": _national_book,
+    "deadline": _deadline,
 }
 
 
@@ -84,6 +106,14 @@ def render_report(results: list[dict[str, object]], quick: bool) -> str:
             f"| {r['name']} | {r['baseline']} | {r['baseline_s']:.3f} | {r['measured_s']:.3f} | "
             f"{r['ratio']:.2f}× | {r['target']} | {'yes' if r['ok'] else '**no**'} |"
         )
+    for r in results:
+        load = r.get("deadline")
+        if isinstance(load, dict):  # the deadline-day run: latency percentiles per kind of request
+            lines += ["", f"Deadline day ({r['name']}): {load['requests']:,} requests in {load['wall_s']:.1f} s,"
+                      f" {load['throughput_rps']:.1f} requests/s; HTTP statuses {load['statuses']}.", "",
+                      "| request | n | p50 (s) | p95 (s) | p99 (s) |", "|---|---:|---:|---:|---:|"]
+            lines += [f"| {k} | {v['n']} | {v['p50']:.3f} | {v['p95']:.3f} | {v['p99']:.3f} |"
+                      for k, v in load["by_kind"].items()]
     notes = [f"- {r['name']}: {r['notes']}" for r in results if r.get("notes")]
     if notes:
         lines += ["", "Notes:", *notes]

@@ -52,11 +52,30 @@ def _pool(size: int = 4000) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
     return rows("school", size), rows("cdc", size // 4)
 
 
-def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pupils: int, seed: int = 1) -> dict:
+NATIONAL_SHAPE = {"provinces": 76, "laos": 7_800, "institutions": 20_000, "pupils": 1_500_000}
+"""Thailand's size: 76 provinces, about 7,800 LAOs, 20,000 LAO institutions, 1.5 million pupils."""
+
+
+def uneven_split(total: int, parts: int, rng: random.Random, *, sigma: float = 0.8, floor: int = 1) -> list[int]:
+    """`total` split into `parts` lognormal shares (the real spread: Nakhon Ratchasima has over 300
+    LAOs, Samut Songkhram about 30), each at least `floor`; sums exactly to `total`."""
+    weights = [rng.lognormvariate(0, sigma) for _ in range(parts)]
+    scale = (total - floor * parts) / sum(weights)
+    out = [floor + int(w * scale) for w in weights]
+    for i in range(total - sum(out)):
+        out[i % parts] += 1
+    return out
+
+
+def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pupils: int, seed: int = 1,
+                       laos: int | None = None, institutions: int | None = None) -> dict:
     """A data dir database with `pupils` pupils under provinces → LAOs → institutions, loaded with executemany.
 
     About 70% of institutions and 40% of LAOs are confirmed, each LAO reports two other-affiliation
     schools, a few children sit on two rosters (conflicts) and a few are in removal registers.
+    With `laos` (a total) the provinces get uneven shares of them, and with `institutions` (a total)
+    the institutions go to LAOs by uneven weights (some LAOs own none, as in life): NATIONAL_SHAPE.
+    Without them, every province has `laos_per_province` LAOs and institutions fill each LAO's budget.
     """
     from validators.fields import OTHER_COUNT_KEYS
     from validators.identity import with_check_digit
@@ -84,32 +103,54 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
     prov_codes = PROVINCES[:provinces]
     for p in prov_codes:
         units.append((p, f"จังหวัดทดสอบ{p}", "province", "province", None, now))
-    laos = []
-    for p in prov_codes:
-        for k in range(laos_per_province):
+    lao_rows: list[tuple[str, str, str, str]] = []
+    per_province = (uneven_split(laos, len(prov_codes), rng, floor=10) if laos
+                    else [laos_per_province] * len(prov_codes))
+    for p, n_laos in zip(prov_codes, per_province, strict=True):
+        for k in range(n_laos):
             kind, prefix, school_t, cdc_t = LAO_KINDS[3] if k == 0 else LAO_KINDS[k % 3]
             code = f"{prefix}{p}{k:04d}"
-            laos.append((code, p, school_t, cdc_t))
+            lao_rows.append((code, p, school_t, cdc_t))
             units.append((code, f"อปท.ทดสอบ {code}", kind, "lao", p, now))
-    per_lao = pupils / max(1, len(laos))
     inst_no = 0
-    for code, p, school_t, cdc_t in laos:
-        budget = int(per_lao * rng.uniform(0.5, 1.5))
-        while budget > 0:
-            cdc = rng.random() < 0.35
-            size = min(budget, school_size(rng, "cdc" if cdc else "school"))
-            budget -= size
-            inst_no += 1
-            icode = f"30{p}{cdc_t if cdc else school_t}{inst_no:05d}"[:10]
-            units.append((icode, f"{'ศูนย์พัฒนาเด็กเล็ก' if cdc else 'โรงเรียน'}ทดสอบ {icode}",
-                          "cdc" if cdc else "school", "institution", code, now))
-            inst_sizes.append((icode, size, cdc, code))
+
+    def add_institution(lao: tuple[str, str, str, str], size: int, cdc: bool | None = None) -> None:
+        nonlocal inst_no
+        code, p, school_t, cdc_t = lao
+        cdc = rng.random() < 0.35 if cdc is None else cdc
+        size = size or school_size(rng, "cdc" if cdc else "school")
+        inst_no += 1
+        icode = f"30{p}{cdc_t if cdc else school_t}{inst_no:05d}"[:10]
+        units.append((icode, f"{'ศูนย์พัฒนาเด็กเล็ก' if cdc else 'โรงเรียน'}ทดสอบ {icode}",
+                      "cdc" if cdc else "school", "institution", code, now))
+        inst_sizes.append((icode, size, cdc, code))
+
+    if institutions:
+        weights = [rng.lognormvariate(0, 1.0) for _ in lao_rows]
+        for lao in rng.choices(lao_rows, weights, k=institutions):
+            add_institution(lao, 0)
+    else:
+        per_lao = pupils / max(1, len(lao_rows))
+        for lao in lao_rows:
+            budget = int(per_lao * rng.uniform(0.5, 1.5))
+            while budget > 0:
+                cdc = rng.random() < 0.35
+                size = min(budget, school_size(rng, "cdc" if cdc else "school"))
+                budget -= size
+                add_institution(lao, size, cdc)
+    laos_list = lao_rows
     c.executemany("INSERT INTO units (code, name, kind, level, parent, updated_at) VALUES (?,?,?,?,?,?)", units)
     # scale sizes so the total is exactly `pupils`
     total = sum(s for _c, s, _k, _l in inst_sizes) or 1
     if total != pupils:
         sizes = [max(1, round(s * pupils / total)) for _c, s, _k, _l in inst_sizes]
-        sizes[-1] += pupils - sum(sizes)
+        diff, i = pupils - sum(sizes), 0
+        while diff:  # spread the rounding error, keeping every institution at one pupil or more
+            step = 1 if diff > 0 else -1
+            if sizes[i % len(sizes)] + step >= 1:
+                sizes[i % len(sizes)] += step
+                diff -= step
+            i += 1
         inst_sizes = [(ic, sz, k, lao) for (ic, _s, k, lao), sz in zip(inst_sizes, sizes, strict=True)]
     counter = 0
     uploads, rosters, confirms, removals = [], [], [], []
@@ -143,7 +184,7 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
     c.executemany(insert, batch)
     up_id = len(inst_sizes)
     others = []
-    for i, (code, _p, _s, _c) in enumerate(laos):
+    for i, (code, _p, _s, _c) in enumerate(laos_list):
         up_id += 1
         uploads.append((up_id, ROUND, code, "other", "0", 1, 2, now))
         rosters.append((ROUND, code, "other", up_id, 2, now))
@@ -166,7 +207,8 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
     c.execute("COMMIT")
     c.execute("ANALYZE")
     conn.close()
-    return {"pupils": counter, "institutions": len(inst_sizes), "laos": len(laos), "provinces": len(prov_codes)}
+    return {"pupils": counter, "institutions": len(inst_sizes), "laos": len(laos_list), "provinces": len(prov_codes),
+            "province_laos": (min(per_province), max(per_province))}
 
 
 def _raw_rewrite(book: Path, out: Path) -> tuple[float, float, int]:
@@ -276,23 +318,36 @@ def _national_child(db_path: Path, out: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_national(pupils: int = 1_500_000, workdir: str | Path = ".", provinces: int = 76,
-                   laos_per_province: int = 100) -> dict:
+def national_db(workdir: str | Path, pupils: int = NATIONAL_SHAPE["pupils"]) -> tuple[Path, dict, float]:
+    """The national-scale synthetic database (NATIONAL_SHAPE, `pupils` pupils), built once per workdir:
+    the national book and the deadline-day run both stand on it. -> (path, shape, seconds to build)."""
+    path = Path(workdir) / f"national-{pupils}.db"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        return path, json.loads(meta.read_text()), 0.0
+    started = time.perf_counter()
+    shape = build_synthetic_db(path, provinces=NATIONAL_SHAPE["provinces"], laos_per_province=0, pupils=pupils,
+                               laos=NATIONAL_SHAPE["laos"], institutions=NATIONAL_SHAPE["institutions"])
+    meta.write_text(json.dumps(shape))
+    return path, shape, time.perf_counter() - started
+
+
+def bench_national(pupils: int = 1_500_000, workdir: str | Path = ".") -> dict:
     """Rebuild the national book (aggregates only) at a quarter and at full size: linear, under 1 GiB."""
     work = Path(workdir) / "consolidate-national"
     work.mkdir(parents=True, exist_ok=True)
+    provinces = NATIONAL_SHAPE["provinces"]
     results = {}
     for label, n in (("quarter", pupils // 4), ("full", pupils)):
-        db_path = work / f"lec-{label}.db"
-        gen = time.perf_counter()
-        shape = build_synthetic_db(db_path, provinces=provinces, laos_per_province=laos_per_province, pupils=n)
-        gen = time.perf_counter() - gen
+        db_path, shape, gen = national_db(workdir, n)
         out = work / f"national-{label}.xlsx"
         run = _national_child(db_path, out)
         results[label] = {**run, "pupils": shape["pupils"], "institutions": shape["institutions"],
-                          "generate_s": gen, "out": out}
+                          "laos": shape["laos"], "province_laos": shape["province_laos"], "generate_s": gen,
+                          "out": out}
         if label == "quarter":
             db_path.unlink()
+            db_path.with_suffix(".json").unlink()
     full, quarter = results["full"], results["quarter"]
     baseline_wall, baseline, cells = _raw_rewrite(full["out"], work / "raw.xlsx")
     growth = (full["cpu"] / quarter["cpu"]) / (full["pupils"] / quarter["pupils"])
@@ -309,7 +364,8 @@ def bench_national(pupils: int = 1_500_000, workdir: str | Path = ".", provinces
         "ok": ok,
         "notes": (f"peak RSS {peak_mib:,.0f} MiB; CPU {quarter['cpu']:.2f} s for {quarter['pupils']:,} pupils,"
                   f" {full['cpu']:.2f} s for {full['pupils']:,} (CPU time grows {growth:.2f}× as fast as pupils;"
-                  f" 1.00 = linear); {full['institutions']:,} institutions, {cells:,} cells; {CPU_NOTE} (wall"
+                  f" 1.00 = linear); {full['laos']:,} LAOs ({full['province_laos'][0]}–{full['province_laos'][1]}"
+                  f" a province), {full['institutions']:,} institutions, {cells:,} cells; {CPU_NOTE} (wall"
                   f" {full['seconds']:.2f} s, baseline wall {baseline_wall:.2f} s); the baseline writes"
                   " only the cells, the build also reads and groups the pupils in SQLite (generating the data:"
                   f" {full['generate_s']:.0f} s, not counted); {_load()}"),
