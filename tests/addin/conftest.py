@@ -19,6 +19,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make the helpers importable
+sys.path.insert(1, str(Path(__file__).parent.parent / "server"))  # serverkit: the shared registry and round
 
 from validators.synthetic import make_roster
 from workbook_templates import build_template

@@ -1,8 +1,9 @@
 """A live LEC Sheets server on 127.0.0.1 for the add-in's end-to-end tests.
 
 The app is core's `create_app` on a temporary data dir, served by waitress in a thread on a free port;
-the registry, the round and the accounts are made with the server's own service functions, and each
-account is made ready (first login, profile, new password) through the HTTP API, as a clerk would.
+the registry and the round are the server tests' (tests/server/serverkit.py); the accounts are made
+with the server's own service functions, and each account is made ready (first login, profile, new
+password) through the HTTP API, as a clerk would.
 """
 
 from __future__ import annotations
@@ -14,32 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+
+# The server tests' registry (Phayao, plus Chiang Rai for out-of-scope units) and round 2567-2.
+from serverkit import FAST_HASH, OPEN_TIME, PASSWORD, ROUND, ROUND_TIMES, registry_rows
 from waitress import wasyncore
 from waitress.server import create_server
 
 from addin.client import ApiClient
 from server import accounts, db, registry, rounds
 from server.app import create_app
-
-REGISTRY = [
-    ("56", "จังหวัดพะเยา", "", "province"),
-    ("05560101", "เทศบาลตำบลบ้านต๋อม", "56", "subdistrict"),
-    ("3056200001", "โรงเรียนเทศบาลบ้านต๋อม", "05560101", "school"),
-    ("3056500001", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลบ้านต๋อม", "05560101", "cdc"),
-    ("02560001", "องค์การบริหารส่วนจังหวัดพะเยา", "56", "pao"),
-    ("3056100001", "โรงเรียนพะเยาพิทยาคม อบจ.", "02560001", "school"),
-]
-ROUND = "2567-2"
-ROUND_TIMES = {
-    "as_of": "2024-11-10",
-    "opens": "2024-10-01T00:00",
-    "institution_deadline": "2024-11-11T17:00",
-    "lao_deadline": "2024-11-11T17:00",
-    "province_deadline": "2024-11-12T17:00",
-}
-OPEN_TIME = "2024-11-01T10:00:00+07:00"
-PASSWORD = "ใหม่-Secret-2567"
-FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
 @dataclass
@@ -65,8 +49,7 @@ def make_app(data_dir: Path) -> tuple[Flask, dict[str, str]]:
     app = create_app({"DATA_DIR": data_dir, **FAST_HASH, "NOW": OPEN_TIME})
     conn = db.connect(app.config["DB_PATH"])
     try:
-        rows = [dict(zip(("code", "name", "parent", "kind"), r, strict=True)) for r in REGISTRY]
-        result = registry.import_rows(conn, rows)
+        result = registry.import_rows(conn, registry_rows())
         assert not result.errors, result.errors
         rounds.create_round(conn, ROUND, **ROUND_TIMES)
         passwords = dict(accounts.issue_accounts(conn))
