@@ -3,7 +3,7 @@
 Each takes the Book (whatever engine is behind it) and, when it needs the server, a `Backend`; each
 writes its answer into the workbook (marks on the cells, the findings or status sheet) and returns an
 `Outcome` whose Thai title and message the caller shows in a message box (`notify`). The classic add-in
-(`addin.macros`, through RunPython) and the server-hosted set-up (`server.xlwings_route`) call exactly
+(`addin.macros`, through RunPython) and the server-hosted set-up (`server.web.xlwings_route`) call exactly
 these functions, so what a clerk sees does not depend on where Python runs.
 """
 

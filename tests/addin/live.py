@@ -22,8 +22,9 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from addin.client import ApiClient
-from server import accounts, db, registry, rounds
-from server.app import create_app
+from server.domain import accounts, registry, rounds
+from server.storage import db
+from server.web.app import create_app
 
 
 @dataclass

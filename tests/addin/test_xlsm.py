@@ -13,7 +13,7 @@ from clientjson import FakeExcel, book_from_xlsx, payload_from_xlsx
 
 from addin import actions, vba, xlsm
 from addin.book_io import ERROR_FILL, SETTINGS_SHEET
-from server.xlwings_route import checked_actions
+from server.web.xlwings_route import checked_actions
 from validators.synthetic import make_roster
 from workbook_templates import check_file
 

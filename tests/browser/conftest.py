@@ -33,8 +33,8 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from waitress import create_server
 
-    from server.app import create_app
-    from server.demo import SMALL_SPEC, build_demo
+    from server.tools.demo import SMALL_SPEC, build_demo
+    from server.web.app import create_app
 
     info = build_demo(tmp_path_factory.mktemp("browser") / "data", spec=SMALL_SPEC, overrides=FAST_HASH)
     app = create_app({"DATA_DIR": info.data_dir, **FAST_HASH})

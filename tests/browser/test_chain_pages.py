@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from server.demo import DEMO_PASSWORD, FIRST_PASSWORD, workbook_bytes
+from server.tools.demo import DEMO_PASSWORD, FIRST_PASSWORD, workbook_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -45,8 +45,8 @@ def row_of(page: Any, code: str) -> Any:
 
 def stored_roster(server: Any, code: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The unit's accepted rows, as template rows (dates as dates, reasons as the dropdown's labels)."""
-    from server import uploads
-    from server.db import connect
+    from server.domain import uploads
+    from server.storage.db import connect
     from validators.fields import REMOVAL_REASONS
 
     def dates(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

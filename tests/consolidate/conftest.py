@@ -15,12 +15,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make 
 
 from consolidate_kit import FAST_HASH, NOW
 
-from server import clock, db
+from server.storage import clock, db
 
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from server.demo import build_demo
+    from server.tools.demo import build_demo
 
     path = tmp_path_factory.mktemp("consolidate-demo") / "data"
     info = build_demo(path, now=clock.parse_datetime(NOW), overrides=FAST_HASH)

@@ -20,8 +20,8 @@ from consolidate_kit import (
     total_row,
 )
 
-from server import clock
-from server.consolidate import write_book
+from server.books import write_book
+from server.storage import clock
 from validators.fields import OTHER_COUNT_KEYS, OTHER_GRADES
 
 UNITS = ("04560101", "56", "TH")
@@ -29,7 +29,7 @@ UNITS = ("04560101", "56", "TH")
 
 @pytest.fixture(scope="module")
 def books(demo_dir: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from server import db
+    from server.storage import db
 
     data, round_id = demo_dir
     out = tmp_path_factory.mktemp("books")

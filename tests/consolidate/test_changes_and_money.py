@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from consolidate_kit import NOW, body, header_index, rows
 
-from server import clock, db
-from server.consolidate import money, write_book
+from server.books import money, write_book
+from server.storage import clock, db
 
 
 def test_big_changes_against_the_previous_snapshot(demo_copy: tuple[Path, str]) -> None:

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from consolidate_kit import NOW
 
-from server import clock, db
+from server.books import write_book
 from server.cli import main
-from server.consolidate import write_book
+from server.storage import clock, db
 
 
 def _soffice(args: list[str], workdir: Path) -> subprocess.CompletedProcess[str]:

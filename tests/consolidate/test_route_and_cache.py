@@ -11,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from python_calamine import CalamineWorkbook
 
-from server import accounts, clock, db, uploads
-from server.app import create_app
-from server.demo import DEMO_PASSWORD
+from server.domain import accounts, uploads
+from server.storage import clock, db
+from server.tools.demo import DEMO_PASSWORD
+from server.web.app import create_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,7 +110,7 @@ def test_a_change_of_data_shows_in_the_next_download(app: Flask, demo_copy: tupl
 
 
 def test_a_confirmation_changes_the_version(app: Flask, demo_copy: tuple[Path, str]) -> None:
-    from server import chain
+    from server.domain import chain
 
     data_dir, round_id = demo_copy
     client = app.test_client()

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from consolidate_kit import NOW, sheet_xml
 
-from server import clock, db
-from server.consolidate import write_book
-from server.consolidate.safe import is_raw_markup, needs_quote
+from server.books import write_book
+from server.books.safe import is_raw_markup, needs_quote
+from server.storage import clock, db
 
 NASTY = [
     '=HYPERLINK("http://example.com/steal","คลิก")',

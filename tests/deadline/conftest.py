@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "server"))  # serverkit (impo
 
 from serverkit import FAST_HASH, OPEN_TIME, World, make_world
 
-from server import loadrun
-from server.app import create_app
-from server.db import connect
+from server.storage.db import connect
+from server.tools import loadrun
+from server.web.app import create_app
 
 CI_INSTITUTIONS = 40
 """40 schools in 8 LAOs in 2 provinces: 50 concurrent clients, each school sending 1,000-row workbooks."""

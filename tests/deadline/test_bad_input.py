@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from serverkit import ROUND, World
 
-from server import loadrun
+from server.tools import loadrun
 from validators import RoundContext, validate_roster
 from workbook_templates import read as reader
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from serverkit import World
 
-from server import db as server_db
-from server import loadrun
+from server.storage import db as server_db
+from server.tools import loadrun
 
 SCHOOL = "3056200001"
 
@@ -93,7 +93,7 @@ def test_disk_full_when_keeping_the_file_is_503_and_the_old_roster_stays(world: 
             self.fh.write(data[: len(data) // 2])  # half of it reached the disk, then ENOSPC
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("server.uploads.os.fdopen", lambda fd, mode: FullFile(real_fdopen(fd, mode)))
+    monkeypatch.setattr("server.domain.uploads.os.fdopen", lambda fd, mode: FullFile(real_fdopen(fd, mode)))
     resp = world.send(SCHOOL, SCHOOL, world.workbook(SCHOOL, n=30, seed=5))
     _refused_503(resp, "storage_full")
     monkeypatch.undo()

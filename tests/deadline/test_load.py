@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server import loadrun
+from server.tools import loadrun
 
 pytestmark = pytest.mark.live
 

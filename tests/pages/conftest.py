@@ -19,14 +19,14 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture(scope="session")
 def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The small demo built once through the real services; tests get copies."""
-    from server.demo import SMALL_SPEC, build_demo
+    from server.tools.demo import SMALL_SPEC, build_demo
 
     return build_demo(tmp_path_factory.mktemp("small-demo") / "data", spec=SMALL_SPEC, overrides=FAST_HASH)
 
 
 @pytest.fixture
 def app(small_demo: Any, tmp_path: Path) -> Iterator[Flask]:
-    from server.app import create_app
+    from server.web.app import create_app
 
     data = tmp_path / "data"
     shutil.copytree(small_demo.data_dir, data)
@@ -55,7 +55,7 @@ def login(client: FlaskClient) -> Callable[..., Any]:
     """Log `login` in through the login form; returns the response (not followed)."""
 
     def do(user: str, password: str | None = None) -> Any:
-        from server.demo import DEMO_PASSWORD
+        from server.tools.demo import DEMO_PASSWORD
 
         token = csrf_of(client.get("/login").get_data(as_text=True))
         return client.post("/login", data={"login": user, "password": password or DEMO_PASSWORD,

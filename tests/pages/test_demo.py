@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from server import accounts, chain, clock, conflicts, rounds
-from server.db import connect
-from server.demo import ADMIN_LOGIN, DEMO_PASSWORD, FIRST_PASSWORD, MARKER, build_demo, demo_round
+from server.domain import accounts, chain, conflicts, rounds
+from server.storage import clock
+from server.storage.db import connect
+from server.tools.demo import ADMIN_LOGIN, DEMO_PASSWORD, FIRST_PASSWORD, MARKER, build_demo, demo_round
 
 FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
@@ -62,7 +63,7 @@ def test_demo_round_follows_the_calendar() -> None:
 
 
 def test_lec_demo_no_serve_prints_logins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import server.demo as demo_module
+    import server.tools.demo as demo_module
     from server.cli import main
 
     small = demo_module.SMALL_SPEC

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from server import thai_format
-from server.demo import FIRST_PASSWORD
+from server.tools.demo import FIRST_PASSWORD
+from server.web import thai_format
 
 PROVINCE, LAO_A, LAO_B = "56", "04560101", "05560102"
 X1, X3, A1 = "3056200201", "3056200202", "3056200101"
@@ -49,7 +49,7 @@ def test_login_never_redirects_off_site(client: Any, token_of: Any) -> None:
                                        "next": "//evil.example/x"})
     assert page.status_code == 302
     assert page.headers["Location"] == "/"
-    from server.pages import _safe_next
+    from server.web.pages import _safe_next
 
     assert _safe_next("/\\evil.example", "/") == "/" and _safe_next("/rounds/2569-2", "/") == "/rounds/2569-2"
 
@@ -168,7 +168,7 @@ def test_audit_filters_by_who_and_date(client: Any, login: Any) -> None:
 
 
 def test_parse_day_reads_what_clerks_type() -> None:
-    from server.page_data import parse_day
+    from server.web.page_data import parse_day
 
     assert parse_day("21/11/2569") == date(2026, 11, 21)
     assert parse_day("2026-11-21") == date(2026, 11, 21)

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make 
 
 from serverkit import FAST_HASH, OPEN_TIME, World, make_world
 
-from server import db
-from server.app import create_app
+from server.storage import db
+from server.web.app import create_app
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ import sqlite_utils
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server import accounts, clock, registry, rounds, uploads
+from server.domain import accounts, registry, rounds, uploads
+from server.storage import clock
 from validators.synthetic import make_other_counts, make_roster
 from workbook_templates import build_template
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from serverkit import FAST_HASH, OPEN_TIME, PASSWORD, ROUND, World, make_world
 
-from server import auth, config
-from server.app import create_app, get_db, now
+from server.storage import config
+from server.web import auth
+from server.web.app import create_app, get_db, now
 
 PROFILE = {"first_name": "สมศรี", "last_name": "ใจดี", "position": "ครู", "phone": "081-234-5678",
            "new_password": PASSWORD}
@@ -124,7 +125,7 @@ def test_session_pages_need_csrf(tmp_path) -> None:
     def _login() -> str:
         from flask import request
 
-        from server import accounts
+        from server.domain import accounts
 
         token, _ = accounts.authenticate(get_db(), request.form["login"], request.form["password"], now=now())
         auth.login_session(token)
@@ -132,7 +133,7 @@ def test_session_pages_need_csrf(tmp_path) -> None:
 
     client = app.test_client()
     with app.app_context():
-        from server import db
+        from server.storage import db
 
         world = make_world(app, client, db.connect(app.config["DB_PATH"]))
     world.headers("56")  # profile done

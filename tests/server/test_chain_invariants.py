@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from serverkit import OPEN_TIME, ROUND, World
 
-from server import chain, clock
-from server.errors import ServiceError
+from server.domain import chain
+from server.domain.errors import ServiceError
+from server.storage import clock
 
 NOW = clock.now(OPEN_TIME)
 SEEN: set[str] = set()

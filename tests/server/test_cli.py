@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from serverkit import REGISTRY, ROUND_TIMES
 
-from server import db
 from server.cli import main
+from server.storage import db
 
 
 @pytest.fixture

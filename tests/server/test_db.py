@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from server import audit, db
+from server.domain import audit
+from server.storage import db
 
 
 def test_settings_and_schema_version(tmp_path) -> None:

@@ -16,8 +16,8 @@ import requests
 import waitress
 from serverkit import FAST_HASH, OPEN_TIME, PASSWORD, ROUND, World, make_world
 
-from server import db
-from server.app import create_app
+from server.storage import db
+from server.web.app import create_app
 
 pytestmark = pytest.mark.live
 

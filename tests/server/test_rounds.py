@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 from serverkit import ROUND, World
 
-from server import chain, rounds
-from server.errors import ServiceError
+from server.domain import chain, rounds
+from server.domain.errors import ServiceError
 
 
 def confirm_phayao(world: World) -> None:

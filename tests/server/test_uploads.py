@@ -7,7 +7,7 @@ from pathlib import Path
 
 from serverkit import ROUND, World
 
-from server import rounds, uploads
+from server.domain import rounds, uploads
 
 
 def count(world: World, table: str, code: str) -> int:

@@ -90,7 +90,7 @@ def test_synthetic_removals_and_counts_validate() -> None:
 
 
 def test_rules_doc_is_generated_from_the_code() -> None:
-    from server.cli_docs import full_catalogue
+    from server.cli.docs import full_catalogue
 
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert doc == full_catalogue(), "docs/rules.md is stale: run `lec rules --out docs/rules.md`"

@@ -1,0 +1,216 @@
+"""Admin sub-commands of `lec`: registry, accounts, rounds and serving (design.md "CLI").
+
+    lec registry import FILE.csv
+    lec users issue --out FILE.csv        lec users admin LOGIN        lec users reset LOGIN
+    lec round create ROUND --as-of ... --opens ... --institution-deadline ... --lao-deadline ...
+                           --province-deadline ... [--closes ...] [--mode confirm|correction]
+    lec round list                        lec round exception ROUND UNIT --until DT --reason TEXT
+    lec serve [--host 127.0.0.1] [--port 8000] [--threads 8] [--connections 1000]
+All work on the data dir of `LEC_DATA_DIR` (default ./var).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+import click
+import sqlite_utils
+
+from server.cli import main
+from server.domain.errors import ServiceError
+
+
+def _db() -> sqlite_utils.Database:
+    from server.domain import accounts
+    from server.storage import config, db
+
+    cfg = config.load()
+    accounts.set_hash_params(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
+    return db.open_db(cfg["DB_PATH"])
+
+
+def _fail(err: ServiceError) -> None:
+    click.echo(f"ผิดพลาด ({err.code}): {err.message}", err=True)
+    sys.exit(1)
+
+
+@main.group()
+def registry() -> None:
+    """The registry of provinces, LAOs, institutions and other-affiliation schools."""
+
+
+@registry.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def registry_import(file: Path) -> None:
+    """Import FILE.csv with columns code,name,parent,kind (insert or update; all or nothing)."""
+    from server.domain import registry as reg
+
+    try:
+        result = reg.import_csv(_db(), file)
+    except ServiceError as err:
+        _fail(err)
+        return
+    if result.errors:
+        for line in result.errors:
+            click.echo(line, err=True)
+        click.echo(f"ไม่ได้นำเข้า: พบข้อผิดพลาด {len(result.errors)} รายการ", err=True)
+        sys.exit(1)
+    click.echo(f"นำเข้าแล้ว: เพิ่ม {result.inserted} แก้ไข {result.updated} หน่วยงาน")
+
+
+@main.group()
+def users() -> None:
+    """Accounts: one per unit code, and national admins."""
+
+
+@users.command("issue")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV to write login,password to (keep it safe: these are first passwords).")
+def users_issue(out: Path) -> None:
+    """Issue an account for every unit without one; write login,password to --out."""
+    from tqdm import tqdm
+
+    from server.domain import accounts
+
+    db = _db()
+    todo = db.execute("SELECT COUNT(*) FROM units WHERE level IN ('province','lao','institution')"
+                      " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL)").fetchone()[0]
+    with tqdm(total=todo, unit="บัญชี", disable=todo < 50, file=sys.stderr) as bar:
+        issued = accounts.issue_accounts(db, progress=bar.update)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["login", "password"])
+        writer.writerows(issued)
+    click.echo(f"ออกบัญชีใหม่ {len(issued)} บัญชี → {out}")
+
+
+@users.command("admin")
+@click.argument("login")
+def users_admin(login: str) -> None:
+    """Make LOGIN a national admin (prints its first password; profile required on first login)."""
+    from server.domain import accounts
+
+    try:
+        password = accounts.make_admin(_db(), login)
+    except ServiceError as err:
+        _fail(err)
+        return
+    click.echo(f"{login},{password}")
+
+
+@users.command("reset")
+@click.argument("login")
+@click.option("--reason", default="", help="Why (e.g. the order appointing the new responsible person).")
+def users_reset(login: str, reason: str) -> None:
+    """Change of responsible person: a new first password; the next login creates a new profile."""
+    from server.domain import accounts
+
+    db = _db()
+    admin = accounts.Actor(0, "cli", "admin", None, "national", "cli", None, False)
+    try:
+        password = accounts.reset_account(db, admin, login, reason=reason)
+    except ServiceError as err:
+        _fail(err)
+        return
+    click.echo(f"{login},{password}")
+
+
+@main.group("round")
+def round_() -> None:
+    """Rounds of data collection and their deadlines."""
+
+
+@round_.command("create")
+@click.argument("round_id", metavar="ROUND")
+@click.option("--as-of", required=True, help="Census date, e.g. 2024-11-10 (CE, ISO).")
+@click.option("--opens", required=True, help="ISO datetime, Asia/Bangkok.")
+@click.option("--institution-deadline", required=True, help="ISO datetime (a bare date means 17:00).")
+@click.option("--lao-deadline", required=True)
+@click.option("--province-deadline", required=True)
+@click.option("--closes", default=None, help="Read-only after this (default: the province deadline).")
+@click.option("--mode", type=click.Choice(["confirm", "correction"]), default="confirm", show_default=True)
+def round_create(round_id: str, as_of: str, opens: str, institution_deadline: str, lao_deadline: str,
+                 province_deadline: str, closes: str | None, mode: str) -> None:
+    """Create ROUND (YEAR-N in Buddhist Era, e.g. 2567-2)."""
+    from server.domain import rounds
+    from server.storage import clock
+
+    try:
+        row = rounds.create_round(_db(), round_id, as_of=as_of, opens=opens,
+                                  institution_deadline=institution_deadline, lao_deadline=lao_deadline,
+                                  province_deadline=province_deadline, closes=closes, mode=mode)
+    except ServiceError as err:
+        _fail(err)
+        return
+    click.echo(f"สร้างรอบ {row['id']} ({row['mode']}) เปิด {clock.thai_datetime(row['opens'])}"
+               f" ปิด {clock.thai_datetime(row['closes'])}")
+
+
+@round_.command("list")
+def round_list() -> None:
+    """List rounds with their deadlines."""
+    from server.domain import rounds
+
+    for r in rounds.list_rounds(_db()):
+        click.echo(f"{r['id']}\t{r['mode']}\t{r['phase']}\topens {r['opens']}\tinstitution {r['institution_deadline']}"
+                   f"\tlao {r['lao_deadline']}\tprovince {r['province_deadline']}\tcloses {r['closes']}")
+
+
+@round_.command("exception")
+@click.argument("round_id", metavar="ROUND")
+@click.argument("unit")
+@click.option("--until", required=True, help="ISO datetime the exception lasts to.")
+@click.option("--reason", required=True)
+def round_exception(round_id: str, unit: str, until: str, reason: str) -> None:
+    """Let UNIT act after its deadline / after closing until --until (recorded in the audit trail)."""
+    from server.domain import rounds
+
+    try:
+        row = rounds.grant_exception(_db(), None, round_id, unit, until=until, reason=reason)
+    except ServiceError as err:
+        _fail(err)
+        return
+    click.echo(f"อนุญาต {row['unit_code']} ในรอบ {row['round_id']} ถึง {row['until']}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--connections", default=1000, show_default=True, type=int,
+              help="open connections to keep (waitress's default, 100, starves the 101st clerk on deadline day)")
+def serve(host: str, port: int, threads: int, connections: int) -> None:
+    """Serve the web pages and the API with waitress (a production WSGI server)."""
+    import waitress
+
+    from server.web.app import create_app
+
+    app = create_app()
+    thai_waitress_413(app.config["MAX_CONTENT_LENGTH"])
+    click.echo(f"LEC Sheets: http://{host}:{port}/  (data: {app.config['DATA_DIR']})")
+    waitress.serve(app, host=host, port=port, threads=threads, connection_limit=connections,
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+
+
+def thai_waitress_413(limit: int) -> None:
+    """Make waitress's own 413 the API's JSON error with a Thai message.
+
+    Why: waitress refuses a body whose Content-Length passes `max_request_body_size` as soon as the
+    headers arrive (so a 200 MB upload is never spooled to disk), but it answers in English plain text
+    before Flask sees the request. The add-in and the pages expect `{"error","message","detail"}`.
+    """
+    import json
+
+    from waitress import utilities
+
+    message = f"ไฟล์มีขนาดใหญ่เกิน {limit // (1024 * 1024)} MB ระบบจึงไม่รับ กรุณาตรวจว่าเลือกไฟล์ถูก"
+
+    def to_response(self: utilities.Error, ident: str | None = None) -> tuple[str, list[tuple[str, str]], bytes]:
+        body = json.dumps({"error": "too_large", "message": message, "detail": self.body}, ensure_ascii=False)
+        return f"{self.code} {self.reason}", [("Content-Type", "application/json; charset=utf-8")], body.encode()
+
+    utilities.RequestEntityTooLarge.to_response = to_response  # type: ignore[method-assign]

@@ -1,0 +1,340 @@
+"""SQLite through sqlite-utils: connection settings, the schema and its forward migrations.
+
+Why these settings: WAL lets the pages read while an upload writes; `busy_timeout` makes 200 clients on
+deadline day queue instead of failing; foreign keys keep a roster from pointing at a unit that is not in
+the registry. Write transactions start with `BEGIN IMMEDIATE` (see `transaction`) so two writers never
+deadlock on a read-to-write upgrade.
+
+Tables (schema version 2):
+  units           the registry: code, name, kind, level (province/lao/institution/other_school), parent
+  users           one login per unit code (role 'unit') or a national admin (role 'admin'); argon2 hash
+  profiles        the responsible person behind a login; a new person = a new row, the old one is ended
+  tokens          bearer tokens, stored as SHA-256 of the token (the token itself is never stored)
+  login_attempts  for the login rate limit
+  rounds          YEAR-N, mode confirm|correction, census date, opens, the three deadlines, closes
+  exceptions      a unit's recorded permission to act after a deadline / after closing
+  files           every uploaded file, content-addressed (sha256) under <data>/uploads/ab/cdef...
+  uploads         accepted uploads: which file became a unit's roster, by whom, on whose behalf
+  rosters         the current roster of (round, unit): which upload it came from
+  pupils          the roster rows of institutions (citizen_id TEXT)
+  removals        the removed-children register rows of institutions
+  other_counts    an LAO's other-affiliation head counts, one row per other school
+  confirmations   who confirmed (round, unit) and when (+ the snapshot a province froze); a revoke
+                  deletes the row (the audit keeps it)
+  snapshots       frozen at each province confirmation: the allocation basis (append-only)
+  snapshot_counts its counts per unit, grade and sex (append-only)
+  audit           append-only log of every login, upload, confirm, revoke, exception (triggers refuse
+                  UPDATE and DELETE)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from server.storage import clock
+
+APPEND_ONLY = ("audit", "snapshots", "snapshot_counts")
+
+_COUNT_COLUMNS = ",\n  ".join(
+    f"{g}_{s} INTEGER NOT NULL DEFAULT 0"
+    for g in ("k1", "k2", "k3", "p1", "p2", "p3", "p4", "p5", "p6", "m1", "m2", "m3")
+    for s in ("m", "f")
+)
+
+SCHEMA_V1 = f"""
+CREATE TABLE units (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('province','pao','city','town','subdistrict','sao',
+                                     'school','college','cdc','other_school')),
+  level TEXT NOT NULL CHECK (level IN ('province','lao','institution','other_school')),
+  parent TEXT REFERENCES units(code),
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX units_parent ON units(parent);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('unit','admin')),
+  unit_code TEXT REFERENCES units(code),
+  password_hash TEXT NOT NULL,
+  must_complete_profile INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  CHECK ((role = 'admin') = (unit_code IS NULL))
+);
+
+CREATE TABLE profiles (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  position TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT
+);
+CREATE INDEX profiles_user ON profiles(user_id);
+
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+
+CREATE TABLE login_attempts (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL,
+  addr TEXT,
+  at TEXT NOT NULL,
+  ok INTEGER NOT NULL
+);
+CREATE INDEX login_attempts_login ON login_attempts(login, at);
+CREATE INDEX login_attempts_addr ON login_attempts(addr, at);
+
+CREATE TABLE rounds (
+  id TEXT PRIMARY KEY,
+  year INTEGER NOT NULL,
+  round_no INTEGER NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('confirm','correction')),
+  as_of TEXT NOT NULL,
+  opens TEXT NOT NULL,
+  institution_deadline TEXT NOT NULL,
+  lao_deadline TEXT NOT NULL,
+  province_deadline TEXT NOT NULL,
+  closes TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE exceptions (
+  id INTEGER PRIMARY KEY,
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  until TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  granted_by INTEGER REFERENCES users(id),
+  granted_at TEXT NOT NULL
+);
+CREATE INDEX exceptions_unit ON exceptions(round_id, unit_code);
+
+CREATE TABLE files (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  first_seen_at TEXT NOT NULL
+);
+
+CREATE TABLE uploads (
+  id INTEGER PRIMARY KEY,
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  form TEXT NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES files(sha256),
+  filename TEXT,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  profile_id INTEGER REFERENCES profiles(id),
+  on_behalf INTEGER NOT NULL DEFAULT 0,
+  rows INTEGER NOT NULL,
+  removals INTEGER NOT NULL DEFAULT 0,
+  warnings TEXT NOT NULL DEFAULT '[]',
+  at TEXT NOT NULL
+);
+CREATE INDEX uploads_unit ON uploads(round_id, unit_code);
+
+CREATE TABLE rosters (
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  form TEXT NOT NULL,
+  upload_id INTEGER NOT NULL REFERENCES uploads(id),
+  rows INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (round_id, unit_code)
+);
+
+CREATE TABLE pupils (
+  round_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  citizen_id TEXT NOT NULL,
+  row_no INTEGER,
+  prefix TEXT, first_name TEXT, last_name TEXT, sex TEXT, birth_date TEXT,
+  grade TEXT, room TEXT, nationality TEXT, entry_date TEXT,
+  PRIMARY KEY (round_id, unit_code, citizen_id)
+) WITHOUT ROWID;
+CREATE INDEX pupils_citizen ON pupils(round_id, citizen_id);
+
+CREATE TABLE removals (
+  round_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  citizen_id TEXT NOT NULL,
+  row_no INTEGER,
+  prefix TEXT, first_name TEXT, last_name TEXT, removed_on TEXT, reason TEXT, note TEXT,
+  PRIMARY KEY (round_id, unit_code, citizen_id)
+) WITHOUT ROWID;
+
+CREATE TABLE other_counts (
+  round_id TEXT NOT NULL,
+  lao_code TEXT NOT NULL,
+  other_school_code TEXT NOT NULL,
+  row_no INTEGER,
+  other_school_name TEXT,
+  affiliation TEXT,
+  closed INTEGER NOT NULL DEFAULT 0,
+  {_COUNT_COLUMNS},
+  PRIMARY KEY (round_id, lao_code, other_school_code)
+) WITHOUT ROWID;
+
+CREATE TABLE confirmations (
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  confirmed_at TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  profile_id INTEGER REFERENCES profiles(id),
+  exception_id INTEGER REFERENCES exceptions(id),
+  PRIMARY KEY (round_id, unit_code)
+);
+
+CREATE TABLE snapshots (
+  id INTEGER PRIMARY KEY,
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  province_code TEXT NOT NULL REFERENCES units(code),
+  taken_at TEXT NOT NULL,
+  user_id INTEGER REFERENCES users(id),
+  profile_id INTEGER REFERENCES profiles(id),
+  total INTEGER NOT NULL
+);
+CREATE INDEX snapshots_province ON snapshots(round_id, province_code);
+
+CREATE TABLE snapshot_counts (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  lao_code TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('roster','other')),
+  grade TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  count INTEGER NOT NULL
+);
+CREATE INDEX snapshot_counts_snapshot ON snapshot_counts(snapshot_id);
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  code TEXT,
+  user_id INTEGER,
+  login TEXT,
+  profile_id INTEGER,
+  actor_unit TEXT,
+  round_id TEXT,
+  unit_code TEXT,
+  file_sha256 TEXT,
+  detail TEXT NOT NULL DEFAULT '{{}}'
+);
+CREATE INDEX audit_target ON audit(round_id, unit_code);
+CREATE INDEX audit_user ON audit(user_id);
+""" + "".join(
+    f"""
+CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t}
+BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
+CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t}
+BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
+"""
+    for t in APPEND_ONLY
+)
+
+SCHEMA_V2 = """
+ALTER TABLE confirmations ADD COLUMN snapshot_id INTEGER REFERENCES snapshots(id);
+"""
+"""v2: a province confirmation points at the snapshot it froze (is that snapshot still in force?)."""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+"""Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
+
+
+def connect(path: str | Path, busy_timeout_ms: int = 30_000) -> sqlite_utils.Database:
+    """Open the database with the settings every connection needs (see module docstring).
+
+    `busy_timeout_ms` is how long a write waits for another writer before "database is locked" (which
+    the app answers with 503 and Retry-After); tests shorten it.
+    """
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return sqlite_utils.Database(conn)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers queue on busy_timeout.
+
+    Nested use joins the outer transaction (sqlite-utils' atomic() savepoints) rather than failing.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    else:
+        db.execute("COMMIT")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if "schema_version" not in db.table_names():
+        return 0
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration the database has not seen yet, each in its own transaction."""
+    with transaction(db):
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+    current = schema_version(db)
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        with transaction(db):
+            for statement in _split(script):
+                db.execute(statement)
+            db.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                [version, clock.iso(clock.now())],
+            )
+    return schema_version(db)
+
+
+def _split(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole (executescript would COMMIT)."""
+    statements, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        if text and sqlite3.complete_statement(text):
+            statements.append(text)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        statements.append(rest)
+    return statements
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Connect and bring the schema up to date: what the app, the CLI and the tests call."""
+    db = connect(path)
+    migrate(db)
+    return db

@@ -1,0 +1,376 @@
+"""A realistic demo province (Phayao, 56) built through the real services: `lec demo` / `make demo`.
+
+Why through the services and not by inserting rows: the demo's states (uploaded, confirmed, one
+conflict, one LAO confirmed) must be the ones a real province would reach, so the registry is imported
+with `registry.import_rows`, every roster is a real workbook built by `workbook_templates` and uploaded
+with `uploads.upload_workbook`, and confirmations go through `chain.confirm`. The audit log of the demo
+therefore reads like a real week of work.
+
+The passwords below are demo-only values, printed by `lec demo` and documented in the README; they are
+not secrets and protect nothing but a throw-away data dir.
+
+    DEMO_SPEC                                 the demo province (LAOs, institutions, their states)
+    build_demo(data_dir, spec=..., now=..., overrides=...) -> DemoInfo
+    workbook_bytes(form, unit_code, unit_name, round_id, rows, removals=None) -> bytes
+    demo_round(now) -> (round_id, as_of)      the round a demo built at `now` stands in
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from server.domain import accounts, chain, registry, rounds, uploads
+from server.domain.accounts import Actor
+from server.storage import clock
+from validators.context import census_date
+
+DEMO_PASSWORD = "demo-phayao"
+"""Every demo account past its first login uses this (demo-only, printed by `lec demo`)."""
+FIRST_PASSWORD = "first-login-56"
+"""The issued first password of the demo's one fresh account (demo-only)."""
+ADMIN_LOGIN = "admin"
+DEMO_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+"""argon2 cost while building: the demo passwords are published, so their hashes protect nothing, and
+the full cost made the build take 10-25 s of hashing. The first real login rehashes at the server's
+cost (accounts.authenticate checks `check_needs_rehash`)."""
+MARKER = ".lec-demo"
+"""A demo data dir carries this file; `lec demo` refuses to wipe a non-empty dir without it."""
+
+# Institution states: none (no upload), uploaded, confirmed, fresh (no upload, account at first login).
+# LAO states: none, counts (other-affiliation counts uploaded), confirmed.
+
+
+@dataclass(frozen=True)
+class Inst:
+    code: str
+    name: str
+    kind: str
+    state: str = "none"
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Lao:
+    code: str
+    name: str
+    kind: str
+    state: str = "none"
+    institutions: tuple[Inst, ...] = ()
+    others: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    province: tuple[str, str]
+    laos: tuple[Lao, ...]
+    conflicts: tuple[tuple[str, str], ...] = ()
+    """(from, to): one child of `from`'s roster also appears on `to`'s roster (a move not yet cleared)."""
+    province_confirmed: bool = False
+    show: tuple[str, ...] = ()
+    """Logins `lec demo` prints, in order."""
+
+
+@dataclass
+class DemoLogin:
+    level: str
+    login: str
+    password: str
+    unit_name: str
+    note: str
+
+
+@dataclass
+class DemoInfo:
+    data_dir: Path
+    round_id: str
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+DEMO_SPEC = Spec(
+    province=("56", "พะเยา"),
+    laos=(
+        Lao("02560001", "องค์การบริหารส่วนจังหวัดพะเยา", "pao", "confirmed", (
+            Inst("3056100001", "โรงเรียนบ้านต๋อมวิทยา", "school", "confirmed", 240),
+            Inst("3056100002", "โรงเรียนแม่ใจวิทยาคม", "school", "confirmed", 310),
+            Inst("3056100003", "วิทยาลัยเทคโนโลยีองค์การบริหารส่วนจังหวัดพะเยา", "college", "confirmed", 180),
+            Inst("3056400001", "ศูนย์พัฒนาเด็กเล็กองค์การบริหารส่วนจังหวัดพะเยา", "cdc", "confirmed", 45),
+        ), (("1056100101", "โรงเรียนพะเยาพิทยาคม"),)),
+        Lao("04560101", "เทศบาลเมืองพะเยา", "town", "counts", (
+            Inst("3056200101", "โรงเรียนเทศบาล 1 ประตูชัย", "school", "confirmed", 420),
+            Inst("3056200102", "โรงเรียนเทศบาล 2 แม่ต๋ำ", "school", "confirmed", 260),
+            Inst("3056200103", "โรงเรียนเทศบาล 3 ท่ากว๊าน", "school", "confirmed", 150),
+            Inst("3056500101", "ศูนย์พัฒนาเด็กเล็กเทศบาลเมืองพะเยา", "cdc", "confirmed", 60),
+        ), (("1056100102", "โรงเรียนอนุบาลพะเยา"), ("1056100103", "โรงเรียนบ้านร่องห้า"))),
+        Lao("04560701", "เทศบาลเมืองดอกคำใต้", "town", "none", (
+            Inst("3056200701", "โรงเรียนเทศบาลดอกคำใต้", "school", "uploaded", 230),
+            Inst("3056500701", "ศูนย์พัฒนาเด็กเล็กเทศบาลเมืองดอกคำใต้", "cdc", "none", 40),
+        ), (("1056100701", "โรงเรียนบ้านสันป่าม่วง"),)),
+        Lao("05560102", "เทศบาลตำบลบ้านต๋อม", "subdistrict", "counts", (
+            Inst("3056200201", "โรงเรียนเทศบาลบ้านต๋อม", "school", "uploaded", 130),
+            Inst("3056500201", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลบ้านต๋อม", "cdc", "confirmed", 35),
+        ), (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),)),
+        Lao("05560201", "เทศบาลตำบลจุน", "subdistrict", "counts", (
+            Inst("3056200301", "โรงเรียนเทศบาลจุน", "school", "confirmed", 110),
+            Inst("3056500301", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลจุน", "cdc", "uploaded", 28),
+        ), (("1056100301", "โรงเรียนจุนวิทยาคม"), ("1056100302", "โรงเรียนบ้านห้วยงิ้ว"))),
+        Lao("05560601", "เทศบาลตำบลแม่ใจ", "subdistrict", "none", (
+            Inst("3056200601", "โรงเรียนเทศบาลแม่ใจ", "school", "none", 95),
+        ), (("1056100601", "โรงเรียนบ้านแม่ใจ"),)),
+        Lao("06560103", "องค์การบริหารส่วนตำบลบ้านตุ่น", "sao", "none", (
+            Inst("3056300101", "โรงเรียนบ้านตุ่นวิทยา (อบต.)", "school", "uploaded", 85),
+            Inst("3056600101", "ศูนย์พัฒนาเด็กเล็กบ้านตุ่น", "cdc", "fresh", 30),
+        ), (("1056100104", "โรงเรียนบ้านตุ่น"),)),
+        Lao("06560204", "องค์การบริหารส่วนตำบลห้วยข้าวก่ำ", "sao", "counts", (
+            Inst("3056600201", "ศูนย์พัฒนาเด็กเล็กบ้านห้วยข้าวก่ำ", "cdc", "confirmed", 32),
+        ), (("1056100204", "โรงเรียนบ้านห้วยข้าวก่ำ"),)),
+        Lao("06560305", "องค์การบริหารส่วนตำบลร่มเย็น", "sao", "counts", (), (
+            ("1056100305", "โรงเรียนบ้านร่มเย็น"), ("1056100306", "โรงเรียนบ้านทุ่งกล้วย"))),
+        Lao("06560602", "องค์การบริหารส่วนตำบลแม่สุก", "sao", "none", (
+            Inst("3056600601", "ศูนย์พัฒนาเด็กเล็กบ้านแม่สุก", "cdc", "none", 25),
+        ), (("1056100602", "โรงเรียนบ้านแม่สุก"),)),
+    ),
+    conflicts=(("3056200201", "3056300101"),),
+    show=("56", "04560101", "05560102", "02560001", "3056600101", "3056200701", "3056200201", "3056200101",
+          ADMIN_LOGIN),
+)
+
+SMALL_SPEC = Spec(
+    province=("56", "พะเยา"),
+    laos=(
+        Lao("04560101", "เทศบาลเมืองพะเยา", "town", "confirmed", (
+            Inst("3056200101", "โรงเรียนเทศบาล 1 ประตูชัย", "school", "confirmed", 40),
+        ), (("1056100102", "โรงเรียนอนุบาลพะเยา"),)),
+        Lao("05560102", "เทศบาลตำบลบ้านต๋อม", "subdistrict", "counts", (
+            Inst("3056200201", "โรงเรียนเทศบาลบ้านต๋อม", "school", "confirmed", 40),
+            Inst("3056200202", "โรงเรียนเทศบาลบ้านต๋อมใหม่", "school", "fresh"),
+        ), (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),)),
+    ),
+    show=("56", "05560102", "3056200202", "3056200201"),
+)
+"""Two LAOs, one institution at its first login: the browser and page tests walk the whole chain on it."""
+
+_NOTES = {
+    "56": "ตรวจทุก อปท. และยืนยันจังหวัดเมื่อทุก อปท. ยืนยันแล้ว",
+    "04560101": "สถานศึกษายืนยันครบ: ยืนยัน อปท. หรือยกเลิกของสถานศึกษา",
+    "05560102": "มีเด็กชื่อซ้ำกับ อบต.บ้านตุ่น: ยังยืนยันไม่ได้",
+    "02560001": "ยืนยัน อปท. แล้ว: จังหวัดยกเลิกให้ได้",
+    "3056600101": "บัญชีใหม่: เข้าครั้งแรกต้องกรอกข้อมูลผู้รับผิดชอบ",
+    "3056200701": "ส่งแฟ้มแล้ว: กดยืนยันสถานศึกษาได้",
+    "3056200201": "มีเด็กชื่อซ้ำกับสถานศึกษาอื่น",
+    "3056200101": "ยืนยันแล้ว",
+    ADMIN_LOGIN: "ผู้ดูแลระบบระดับกรมฯ",
+}
+_POSITIONS = {"institution": ("ครู", "ผู้อำนวยการสถานศึกษา", "ครูผู้ดูแลเด็ก"),
+              "lao": ("นักวิชาการศึกษา", "ผู้อำนวยการกองการศึกษา"),
+              "province": ("นักวิชาการส่งเสริมการปกครองท้องถิ่น",), "national": ("เจ้าหน้าที่ กสศ.",)}  # fmt: skip
+
+
+def demo_round(now: datetime) -> tuple[str, date]:
+    """The round a date falls in: round 1 (as of 10 June) from 16 May, round 2 (as of 10 Nov) from October."""
+    today = now.astimezone(clock.BANGKOK).date()
+    if (today.month, today.day) < (5, 16):
+        year, number = today.year - 1 + 543, 2
+    elif today.month >= 10:
+        year, number = today.year + 543, 2
+    else:
+        year, number = today.year + 543, 1
+    return f"{year}-{number}", census_date(year, number)
+
+
+def workbook_bytes(form: str, unit_code: str, unit_name: str, round_id: str,
+                   rows: Sequence[dict[str, Any]], removals: Sequence[dict[str, Any]] | None = None) -> bytes:
+    """A filled template exactly as a clerk would send it back (capacity kept small: demo speed)."""
+    from workbook_templates import build_template
+
+    year, number = rounds.parse_round_id(round_id)
+    buf = io.BytesIO()
+    build_template(form, unit_code=unit_code, unit_name=unit_name, year=year, round_no=number, rows=list(rows),
+                   removals=list(removals) if removals is not None else None, out=buf,
+                   capacity=len(rows) + 50)
+    return buf.getvalue()
+
+
+def registry_rows(spec: Spec) -> list[dict[str, str]]:
+    code, name = spec.province
+    rows = [{"code": code, "name": name, "parent": "", "kind": "province"}]
+    for lao in spec.laos:
+        rows.append({"code": lao.code, "name": lao.name, "parent": code, "kind": lao.kind})
+        rows += [{"code": i.code, "name": i.name, "parent": lao.code, "kind": i.kind} for i in lao.institutions]
+        rows += [{"code": c, "name": n, "parent": lao.code, "kind": "other_school"} for c, n in lao.others]
+    return rows
+
+
+def _wipe(data_dir: Path) -> None:
+    """Remove an old demo dir; refuse a non-empty dir that is not one (a mistyped --data-dir)."""
+    if data_dir.exists() and any(data_dir.iterdir()):
+        if not (data_dir / MARKER).exists():
+            raise SystemExit(f"{data_dir} ไม่ใช่โฟลเดอร์ของ lec demo (ไม่มีไฟล์ {MARKER}): ไม่ลบให้ กรุณาเลือกโฟลเดอร์อื่น")
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / MARKER).write_text("built by `lec demo`; wiped and rebuilt by it\n", encoding="utf-8")
+
+
+def _user_id(db: sqlite_utils.Database, login: str) -> int:
+    return int(db.execute("SELECT id FROM users WHERE login = ?", [login]).fetchone()[0])
+
+
+def _set_first_password(db: sqlite_utils.Database, login: str, password: str) -> None:
+    """Give one issued account a known first password (the service only issues random ones)."""
+    from server.storage.db import transaction
+
+    with transaction(db):
+        db.execute("UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE login = ?",
+                   [accounts.hash_password(password), login])
+
+
+def _people(count: int) -> list[tuple[str, str]]:
+    from faker import Faker
+
+    fake = Faker("th_TH")
+    fake.seed_instance(56)
+    return [(fake.first_name(), fake.last_name()) for _ in range(count)]
+
+
+def _complete(db: sqlite_utils.Database, login: str, level: str, person: tuple[str, str], n: int,
+              at: datetime) -> Actor:
+    actor = accounts.actor_for_user(db, _user_id(db, login))
+    positions = _POSITIONS[level]
+    return accounts.complete_profile(
+        db, actor, first_name=person[0], last_name=person[1], position=positions[n % len(positions)],
+        phone=f"08{(56_000_000 + n * 7919) % 100_000_000:08d}", new_password=DEMO_PASSWORD, now=at,
+    )
+
+
+def _roster(inst: Inst, round_id: str, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A roster for an institution and, for schools, two children already taken off it."""
+    from validators.synthetic import COLLEGE_GRADES, make_removals, make_roster
+
+    year, number = rounds.parse_round_id(round_id)
+    form = "cdc" if inst.kind == "cdc" else "school"
+    grades = COLLEGE_GRADES if inst.kind == "college" else None
+    size = inst.size or 60
+    rows = make_roster(form, size + (2 if form == "school" else 0), year=year, unit_code=inst.code, seed=seed,
+                       grades=grades, round_no=number)
+    if form == "cdc":
+        return rows, []
+    removed = make_removals(rows, 2, seed=seed)
+    gone = {r["citizen_id"] for r in removed}
+    start = date(year - 543, 5, 20)
+    for i, r in enumerate(removed):
+        r["removed_on"] = start + timedelta(days=30 + 17 * i)
+    return [r for r in rows if r["citizen_id"] not in gone], removed
+
+
+def build_demo(
+    data_dir: str | Path,
+    *,
+    spec: Spec = DEMO_SPEC,
+    now: datetime | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: Any = None,
+) -> DemoInfo:
+    """Wipe `data_dir` and build the demo in it; returns the round and the logins to print.
+
+    `overrides` go to `create_app` (after DEMO_HASH). `progress(text)` is told each step.
+    """
+    from server.storage.db import connect
+    from server.web.app import create_app
+    from validators.synthetic import make_other_counts
+
+    say = progress or (lambda _text: None)
+    data_dir = Path(data_dir).resolve()
+    _wipe(data_dir)
+    app = create_app({"DATA_DIR": data_dir, **DEMO_HASH, **(overrides or {})})
+    db = connect(app.config["DB_PATH"])
+    files_dir = app.config["FILES_DIR"]
+    now = now or clock.now()
+    round_id, as_of = demo_round(now)
+    today = now.astimezone(clock.BANGKOK).date()
+    try:
+        say("ทะเบียนหน่วยงาน")
+        result = registry.import_rows(db, registry_rows(spec))
+        if result.errors:
+            raise RuntimeError("; ".join(result.errors))
+        say("บัญชีผู้ใช้")
+        accounts.issue_accounts(db)
+        accounts.make_admin(db, ADMIN_LOGIN)
+        opens = min(clock.parse_datetime(as_of - timedelta(days=40), default_time=time(8, 30)),
+                    now - timedelta(days=20))
+        rounds.create_round(
+            db, round_id, as_of=as_of, opens=opens,
+            institution_deadline=datetime.combine(today + timedelta(days=10), time(17, 0), clock.BANGKOK),
+            lao_deadline=datetime.combine(today + timedelta(days=12), time(17, 0), clock.BANGKOK),
+            province_deadline=datetime.combine(today + timedelta(days=14), time(17, 0), clock.BANGKOK),
+        )
+        day0 = datetime.combine(today - timedelta(days=7), time(9, 0), clock.BANGKOK)  # office hours
+        fresh = {i.code for lao in spec.laos for i in lao.institutions if i.state == "fresh"}
+        units = [("province", spec.province[0]), ("national", ADMIN_LOGIN)]
+        units += [("lao", lao.code) for lao in spec.laos]
+        units += [("institution", i.code) for lao in spec.laos for i in lao.institutions if i.code not in fresh]
+        people = _people(len(units))
+        actors: dict[str, Actor] = {}
+        for n, (level, login) in enumerate(units):
+            actors[login] = _complete(db, login, level, people[n], n, day0 + timedelta(minutes=7 * n))
+        for login in fresh:
+            _set_first_password(db, login, FIRST_PASSWORD)
+
+        say("ส่งแฟ้มทะเบียนนักเรียน")
+        rosters: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        insts = {i.code: i for lao in spec.laos for i in lao.institutions}
+        for n, inst in enumerate(insts.values()):
+            if inst.state in ("uploaded", "confirmed"):
+                rosters[inst.code] = _roster(inst, round_id, seed=n)
+        for source, target in spec.conflicts:
+            moved = dict(rosters[source][0][len(rosters[source][0]) // 2])
+            moved["room"] = "1"
+            rosters[target][0].append(moved)
+        at = day0 + timedelta(days=1)
+        for n, (code, (rows, removed)) in enumerate(rosters.items()):
+            inst = insts[code]
+            data = workbook_bytes("cdc" if inst.kind == "cdc" else "school", code, inst.name, round_id, rows, removed)
+            uploads.upload_workbook(db, actors[code], round_id, code, data, filename=f"ทะเบียน_{code}.xlsx",
+                                    files_dir=files_dir, now=at + timedelta(minutes=23 * n))
+
+        say("ส่งจำนวนนักเรียนสถานศึกษาสังกัดอื่น")
+        for n, lao in enumerate(spec.laos):
+            if lao.state in ("counts", "confirmed"):
+                counts = make_other_counts(len(lao.others), seed=n, closed_share=0)
+                for row, (code, name) in zip(counts, lao.others, strict=True):
+                    row.update(other_school_code=code, other_school_name=name)
+                data = workbook_bytes("other", lao.code, lao.name, round_id, counts)
+                uploads.upload_workbook(db, actors[lao.code], round_id, lao.code, data,
+                                        filename=f"สังกัดอื่น_{lao.code}.xlsx", files_dir=files_dir,
+                                        now=at + timedelta(hours=20, minutes=11 * n))
+
+        say("ยืนยันข้อมูล")
+        at = day0 + timedelta(days=3)
+        for n, inst in enumerate(i for i in insts.values() if i.state == "confirmed"):
+            chain.confirm(db, actors[inst.code], round_id, inst.code, now=at + timedelta(minutes=17 * n))
+        for n, lao in enumerate(lao for lao in spec.laos if lao.state == "confirmed"):
+            chain.confirm(db, actors[lao.code], round_id, lao.code, now=at + timedelta(days=1, minutes=9 * n))
+        if spec.province_confirmed:
+            chain.confirm(db, actors[spec.province[0]], round_id, spec.province[0], now=at + timedelta(days=2))
+    finally:
+        db.close()
+    return DemoInfo(data_dir, round_id, _logins(spec, fresh))
+
+
+def _logins(spec: Spec, fresh: set[str]) -> list[DemoLogin]:
+    names = {r["code"]: r["name"] for r in registry_rows(spec)}
+    names[ADMIN_LOGIN] = "กรมส่งเสริมการปกครองท้องถิ่น"
+    levels = {spec.province[0]: "จังหวัด", ADMIN_LOGIN: "กรมฯ"}
+    levels.update({lao.code: "อปท." for lao in spec.laos})
+    out = []
+    for login in spec.show:
+        level = levels.get(login, "สถานศึกษา")
+        out.append(DemoLogin(level, login, FIRST_PASSWORD if login in fresh else DEMO_PASSWORD, names[login],
+                             _NOTES.get(login, "")))
+    return out

@@ -1,0 +1,196 @@
+"""The JSON API under /api/v1 (design.md "HTTP API"). Thin: parse, call a service, return JSON.
+
+Every route that names a unit goes through `scope.check` inside its service; routes that do not
+(`/rounds`, `/audit`, `/conflicts`) filter by `scope.visible_units`. The consolidated workbook route
+lives in server/consolidated_route.py. See server/openapi.py for the
+document served at /api/v1/openapi.json and README "Server" for the table.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, send_file
+
+from server.domain import accounts, audit, chain, conflicts, rounds, scope, uploads
+from server.domain.errors import bad_request
+from server.web import auth, openapi
+from server.web.app import get_db, now
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _json() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None and request.form:
+        data = request.form.to_dict()
+    if not isinstance(data, dict):
+        raise bad_request("bad_json", "ต้องส่งข้อมูลเป็น JSON object")
+    return data
+
+
+def _round_unit(round_id: str, code: str) -> None:
+    """404 for an unknown round before anything else (scope is checked by each service)."""
+    rounds.require_round(get_db(), round_id)
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Any:
+    return jsonify(openapi.document())
+
+
+@bp.post("/token")
+def token() -> Any:
+    data = _json()
+    cfg = current_app.config
+    tok, actor = accounts.authenticate(
+        get_db(), str(data.get("login", "")), str(data.get("password", "")),
+        addr=request.remote_addr, now=now(), ttl_hours=cfg["TOKEN_TTL_HOURS"],
+        max_failures=cfg["LOGIN_MAX_FAILURES"], max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
+        window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+    )
+    return jsonify({"token": tok, "must_complete_profile": actor.must_complete_profile,
+                    "login": actor.login, "unit": actor.unit_code, "level": actor.level})
+
+
+@bp.delete("/token")
+def logout() -> Any:
+    auth.require_actor(profile=False)
+    tok = auth.bearer_token()
+    if tok:
+        accounts.logout(get_db(), tok)
+    return jsonify({"ok": True})
+
+
+def _me(actor: accounts.Actor) -> dict[str, Any]:
+    db = get_db()
+    return {"login": actor.login, "role": actor.role, "level": actor.level, "unit": actor.unit_code,
+            "unit_name": actor.unit_name, "must_complete_profile": actor.must_complete_profile,
+            "profile": accounts.current_profile(db, actor.user_id),
+            "profile_history": accounts.profile_history(db, actor.login)}
+
+
+@bp.get("/me")
+def me() -> Any:
+    return jsonify(_me(auth.require_actor(profile=False)))
+
+
+@bp.post("/me/profile")
+def me_profile() -> Any:
+    actor = auth.require_actor(profile=False)
+    data = _json()
+    updated = accounts.complete_profile(
+        get_db(), actor, first_name=str(data.get("first_name", "")), last_name=str(data.get("last_name", "")),
+        position=str(data.get("position", "")), phone=str(data.get("phone", "")),
+        new_password=str(data.get("new_password", "")), now=now(),
+    )
+    return jsonify(_me(updated))
+
+
+@bp.post("/users/<login>/reset")
+def reset_user(login: str) -> Any:
+    actor = auth.require_actor()
+    data = request.get_json(silent=True) or {}
+    password = accounts.reset_account(get_db(), actor, login, reason=str(data.get("reason", "")))
+    return jsonify({"login": login, "password": password, "must_complete_profile": True})
+
+
+@bp.get("/rounds")
+def list_rounds() -> Any:
+    auth.require_actor()
+    return jsonify({"rounds": rounds.list_rounds(get_db(), now())})
+
+
+@bp.get("/rounds/<round_id>/units/<code>/status")
+def unit_status(round_id: str, code: str) -> Any:
+    actor = auth.require_actor()
+    _round_unit(round_id, code)
+    return jsonify(chain.status(get_db(), actor, round_id, code, now=now()))
+
+
+@bp.get("/rounds/<round_id>/units/<code>/roster")
+def unit_roster(round_id: str, code: str) -> Any:
+    actor = auth.require_actor()
+    _round_unit(round_id, code)
+    db = get_db()
+    unit = scope.check(db, actor, code, "view")
+    if unit["level"] == "lao":
+        return jsonify({"unit": code, "other_counts": uploads.other_rows(db, round_id, code)})
+    return jsonify({"unit": code, "pupils": uploads.roster_rows(db, round_id, code),
+                    "removals": uploads.removal_rows(db, round_id, code)})
+
+
+@bp.get("/rounds/<round_id>/units/<code>/template")
+def unit_template(round_id: str, code: str) -> Any:
+    actor = auth.require_actor()
+    db = get_db()
+    rnd = rounds.require_round(db, round_id)
+    unit = scope.check(db, actor, code, "view")
+    from server.domain import prefill as templates_service
+
+    data, filename = templates_service.template_bytes(db, rnd, unit)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/rounds/<round_id>/units/<code>/workbook")
+def unit_workbook(round_id: str, code: str) -> Any:
+    actor = auth.require_actor()
+    _round_unit(round_id, code)
+    file = request.files.get("file")
+    if file is None:
+        raise bad_request("file_required", "กรุณาแนบไฟล์ในช่อง file (multipart/form-data)")
+    result = uploads.upload_workbook(get_db(), actor, round_id, code, file.read(), filename=file.filename,
+                                     files_dir=current_app.config["FILES_DIR"], now=now())
+    return jsonify(result)
+
+
+@bp.post("/rounds/<round_id>/units/<code>/confirm")
+def unit_confirm(round_id: str, code: str) -> Any:
+    actor = auth.require_actor(profile=False)
+    return jsonify(chain.confirm(get_db(), actor, round_id, code, now=now()))
+
+
+@bp.post("/rounds/<round_id>/units/<code>/revoke")
+def unit_revoke(round_id: str, code: str) -> Any:
+    actor = auth.require_actor(profile=False)
+    data = request.get_json(silent=True) or request.form.to_dict() or {}
+    return jsonify(chain.revoke(get_db(), actor, round_id, code, str(data.get("reason", "")), now=now()))
+
+
+@bp.post("/rounds/<round_id>/units/<code>/exception")
+def unit_exception(round_id: str, code: str) -> Any:
+    actor = auth.require_actor()
+    db = get_db()
+    _round_unit(round_id, code)
+    scope.check(db, actor, code, "exception")
+    data = _json()
+    row = rounds.grant_exception(db, actor, round_id, code, until=str(data.get("until", "")),
+                                 reason=str(data.get("reason", "")), now=now())
+    return jsonify(row)
+
+
+@bp.get("/rounds/<round_id>/conflicts")
+def round_conflicts(round_id: str) -> Any:
+    actor = auth.require_actor()
+    db = get_db()
+    rounds.require_round(db, round_id)
+    return jsonify({"conflicts": conflicts.conflicts_for(db, round_id, scope.visible_units(db, actor))})
+
+
+@bp.get("/audit")
+def audit_log() -> Any:
+    actor = auth.require_actor()
+    db = get_db()
+    unit = request.args.get("unit")
+    if unit:
+        scope.check(db, actor, unit, "view")
+    try:
+        limit = min(int(request.args.get("limit", 500)), 5000)
+    except ValueError as err:
+        raise bad_request("bad_limit", "limit ต้องเป็นตัวเลข") from err
+    return jsonify({"entries": audit.entries(
+        db, round_id=request.args.get("round"), unit_code=unit, action=request.args.get("action"),
+        units=None if unit else scope.visible_units(db, actor), limit=limit,
+    )})

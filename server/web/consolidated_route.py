@@ -1,0 +1,48 @@
+"""`GET /api/v1/rounds/{round}/units/{code}/consolidated`: the LAO, province or national book.
+
+Why its own blueprint: the consolidation lives in `server.books` and this route is its only web
+entry point. It is registered before `server.web.api` so it answers instead of the API's placeholder.
+
+Scope (server.domain.scope, action "view"): an LAO its own book; a province its own and its LAOs'; the
+national admin every book and `TH`. The file is served from the fingerprint cache: the same data gives
+the same file (and the same ETag), any change of data gives a newly built one, never a stale one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, send_file
+
+from server.books import consolidated_book, download_name
+from server.books.data import NATIONAL
+from server.domain import rounds, scope
+from server.domain.errors import forbidden
+from server.web import auth
+from server.web.app import get_db, now
+
+bp = Blueprint("consolidated", __name__, url_prefix="/api/v1")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/rounds/<round_id>/units/<code>/consolidated")
+def consolidated(round_id: str, code: str) -> Any:
+    actor = auth.require_actor()
+    db = get_db()
+    rounds.require_round(db, round_id)
+    if code.upper() == NATIONAL:
+        code = NATIONAL
+        if not actor.is_admin:
+            raise forbidden("out_of_scope", "แฟ้มรวมระดับประเทศดาวน์โหลดได้เฉพาะกรมส่งเสริมการปกครองท้องถิ่น",
+                            {"unit": code, "action": "view", "actor": actor.login})
+    else:
+        scope.check(db, actor, code, "view")
+    path, built = consolidated_book(db, current_app.config["DATA_DIR"], round_id, code, now=now())
+    version = path.stem.rsplit("-", 1)[-1]
+    resp = send_file(path, mimetype=XLSX, as_attachment=True, download_name=download_name(round_id, code),
+                     etag=version, conditional=True, max_age=0)
+    resp.headers["Cache-Control"] = "private, no-cache"
+    resp.headers["X-LEC-Data-Version"] = version
+    resp.headers["X-LEC-Built"] = "1" if built else "0"
+    return resp
