@@ -1,8 +1,14 @@
-"""The `lec` command. Each family of sub-commands lives in its own module and registers itself here."""
+"""The `lec` command: one group that adds each family of sub-commands explicitly.
+
+Each family lives in its own module (`server.cli.admin`, `.workbooks`, ...) and knows nothing of this
+group; the list below is the whole command line at a glance.
+"""
 
 from __future__ import annotations
 
 import click
+
+from server.cli import addin, admin, bench, consolidate, demo, docs, workbooks
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -10,13 +16,18 @@ def main() -> None:
     """LEC Sheets: locked Excel templates, validation, the confirmation chain and consolidated workbooks."""
 
 
-# The command modules add their commands to `main` when imported.
-from server.cli import (  # noqa: E402, F401
-    addin,
-    admin,
-    bench,
-    consolidate,
-    demo,
-    docs,
-    workbooks,
+COMMANDS: tuple[click.Command, ...] = (
+    addin.addin_group,
+    admin.registry,
+    admin.users,
+    admin.round_,
+    admin.serve,
+    bench.bench_command,
+    consolidate.consolidate_command,
+    demo.demo,
+    docs.rules_command,
+    workbooks.template_command,
+    workbooks.validate_command,
 )
+for command in COMMANDS:
+    main.add_command(command)

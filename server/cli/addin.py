@@ -14,10 +14,8 @@ from pathlib import Path
 
 import click
 
-from server.cli import main
 
-
-@main.group("addin")
+@click.group("addin")
 def addin_group() -> None:
     """The xlwings add-in: log in, merge returned workbooks (LAO), build the macro-enabled template."""
 

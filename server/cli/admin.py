@@ -19,7 +19,6 @@ from pathlib import Path
 import click
 import sqlite_utils
 
-from server.cli import main
 from server.domain.errors import ServiceError
 
 
@@ -37,7 +36,7 @@ def _fail(err: ServiceError) -> None:
     sys.exit(1)
 
 
-@main.group()
+@click.group()
 def registry() -> None:
     """The registry of provinces, LAOs, institutions and other-affiliation schools."""
 
@@ -61,7 +60,7 @@ def registry_import(file: Path) -> None:
     click.echo(f"นำเข้าแล้ว: เพิ่ม {result.inserted} แก้ไข {result.updated} หน่วยงาน")
 
 
-@main.group()
+@click.group()
 def users() -> None:
     """Accounts: one per unit code, and national admins."""
 
@@ -119,7 +118,7 @@ def users_reset(login: str, reason: str) -> None:
     click.echo(f"{login},{password}")
 
 
-@main.group("round")
+@click.group("round")
 def round_() -> None:
     """Rounds of data collection and their deadlines."""
 
@@ -177,7 +176,7 @@ def round_exception(round_id: str, unit: str, until: str, reason: str) -> None:
     click.echo(f"อนุญาต {row['unit_code']} ในรอบ {row['round_id']} ถึง {row['until']}")
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)

@@ -18,8 +18,6 @@ from tempfile import TemporaryDirectory
 import click
 from tqdm import tqdm
 
-from server.cli import main
-
 Scenario = Callable[[Path, bool], list[dict[str, object]]]
 
 
@@ -120,7 +118,7 @@ def render_report(results: list[dict[str, object]], quick: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-@main.command("bench")
+@click.command("bench")
 @click.option("--only", multiple=True, type=click.Choice(sorted(SCENARIOS)), help="run only these scenarios")
 @click.option("--quick", is_flag=True, help="small sizes, for a smoke run")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="write a Markdown report here")

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import click
 
-from server.cli import main
 
-
-@main.command("consolidate")
+@click.command("consolidate")
 @click.argument("unit")
 @click.option("--round", "round_id", required=True, help="รอบ เช่น 2567-2")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),

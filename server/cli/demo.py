@@ -11,8 +11,6 @@ from pathlib import Path
 
 import click
 
-from server.cli import main
-
 
 def _print_logins(info: object, url: str) -> None:
     from server.tools.demo import DemoInfo
@@ -28,7 +26,7 @@ def _print_logins(info: object, url: str) -> None:
     click.echo("")
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"),
               show_default=True, help="Wiped and rebuilt (only if it is a demo dir or empty).")
 @click.option("--host", default="127.0.0.1", show_default=True)

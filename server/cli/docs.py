@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from server.cli import main
-
 # Modules outside validators that declare rules of their own (workbook-level and server-only checks).
 RULE_MODULES = ("workbook_templates.errors", "server.domain.upload_rules")
 
@@ -27,7 +25,7 @@ def full_catalogue() -> str:
     return render_markdown({"workbook": "แฟ้มงาน (Workbook)", "server": "ตรวจที่เซิร์ฟเวอร์ (Server checks)"})
 
 
-@main.command("rules")
+@click.command("rules")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the Markdown here")
 @click.option("--check", is_flag=True, help="exit 1 if --out differs from the code")
 def rules_command(out: Path | None, check: bool) -> None:

@@ -17,7 +17,6 @@ from typing import Any
 import click
 from xlsxwriter.exceptions import FileCreateError
 
-from server.cli import main
 from validators.fields import FORM_TITLES, FORMS
 from validators.findings import SEVERITY_TH
 from validators.normalize import display_width
@@ -44,7 +43,7 @@ def _unit_problem(form: str, code: str) -> str | None:
     return None
 
 
-@main.command("template")
+@click.command("template")
 @click.argument("form", type=FORM_CHOICES)
 @click.option("--unit", "unit_code", required=True, help="unit code: 10 digits (institution) or 8 (LAO)")
 @click.option("--year", type=click.IntRange(2500, 2700), required=True, help="academic year, Buddhist Era")
@@ -202,7 +201,7 @@ def _check_path(path: str) -> Any:
     return check_file(data, file=path)
 
 
-@main.command("validate")
+@click.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="print the machine-readable report")
 @click.option("--limit", type=click.IntRange(1), default=200, show_default=True, help="findings shown per file")

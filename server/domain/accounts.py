@@ -22,7 +22,6 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +29,8 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.domain import audit
+from server.domain import audit, registry
+from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, forbidden, not_found
 from server.storage import clock
 from server.storage.db import transaction
@@ -67,24 +67,6 @@ def new_password(length: int = 12) -> str:
 def token_hash(token: str) -> str:
     """Tokens are 256-bit random, so a fast hash is enough to make a stolen table useless."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting. `level` is 'national' for admins, else the unit's level."""
-
-    user_id: int
-    login: str
-    role: str  # 'unit' | 'admin'
-    unit_code: str | None
-    level: str  # 'national' | 'province' | 'lao' | 'institution'
-    unit_name: str | None
-    profile_id: int | None
-    must_complete_profile: bool
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
 
 def actor_for_user(db: sqlite_utils.Database, user_id: int) -> Actor:
@@ -328,8 +310,6 @@ def reset_account(db: sqlite_utils.Database, actor: Actor, login: str, *, reason
     Allowed to the national admin and to the account of the unit directly above (an LAO for its
     institutions, a province for its LAOs), who appoint the officers in the letters.
     """
-    from server.domain import registry
-
     user = _user_by_login(db, login)
     if user is None:
         raise not_found("unknown_user", f"ไม่พบผู้ใช้ {login}")

@@ -20,7 +20,7 @@ import sqlite_utils
 from server.storage import clock
 
 if TYPE_CHECKING:
-    from server.domain.accounts import Actor
+    from server.domain.actor import Actor
 
 ACTIONS = (
     "login", "logout", "profile", "account_reset", "upload", "confirm", "revoke", "exception",

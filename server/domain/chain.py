@@ -28,7 +28,7 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import audit, conflicts, registry, rounds, scope
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, conflict, forbidden, locked
 from server.storage import clock
 from server.storage.db import transaction

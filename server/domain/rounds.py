@@ -27,7 +27,7 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import audit, registry
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, conflict, locked, not_found
 from server.storage import clock
 from server.storage.db import transaction

@@ -24,7 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import registry
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.domain.errors import forbidden
 
 ACTIONS = ("view", "upload", "confirm", "revoke", "exception")

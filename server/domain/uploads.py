@@ -30,7 +30,7 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import audit, chain, conflicts, registry, rounds, scope
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.domain.errors import ServiceError, conflict
 from server.storage import clock
 from server.storage.db import transaction

@@ -28,7 +28,7 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import accounts, chain, registry, rounds, uploads
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.storage import clock
 from validators.context import census_date
 

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request, send_file
 from server.domain import accounts, audit, chain, conflicts, rounds, scope, uploads
 from server.domain.errors import bad_request
 from server.web import auth, openapi
-from server.web.app import get_db, now
+from server.web.context import get_db, now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -1,31 +1,27 @@
 """The Flask app factory. Routes are thin: they parse the request, call a service, shape the answer.
 
-    create_app(config=None) -> Flask      config keys: see server/config.py (DATA_DIR, NOW, ARGON2_*, ...)
-    get_db() -> sqlite_utils.Database      one connection per request (WAL; closed at teardown)
-    now() -> datetime                      the request's clock (config NOW, else LEC_NOW, else wall clock)
-Blueprints: server.web.api (/api/v1), server.web.consolidated_route, server.web.xlwings_route; server.web.pages attaches
-itself through EXTENSIONS.
+    create_app(config=None) -> Flask      config keys: see server/storage/config.py (DATA_DIR, NOW, ARGON2_*, ...)
+The request's connection and clock are `server.web.context.get_db` / `now`.
+Blueprints: server.web.api (/api/v1), server.web.consolidated_route, server.web.pages; the xlwings
+route registers its own endpoints.
 """
 
 from __future__ import annotations
 
 import errno
-import importlib
-import importlib.util
 import shutil
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.domain import accounts
 from server.domain.errors import ServiceError
-from server.storage import clock, config, db
-from server.web import auth
+from server.storage import config, db
+from server.web import api, auth, consolidated_route, pages, xlwings_route
 
 HTTP_TH = {
     400: ("bad_request", "คำขอไม่ถูกต้อง"),
@@ -72,16 +68,6 @@ def storage_refusal(exc: BaseException, data_dir: Path | None = None) -> Service
     return None
 
 
-def get_db() -> sqlite_utils.Database:
-    if "db" not in g:
-        g.db = db.connect(current_app.config["DB_PATH"], current_app.config["DB_BUSY_TIMEOUT_MS"])
-    return g.db
-
-
-def now() -> datetime:
-    return clock.now(current_app.config.get("NOW"))
-
-
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -99,15 +85,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.open_db(cfg["DB_PATH"]).close()
     cfg["FILES_DIR"].mkdir(parents=True, exist_ok=True)
 
-    from server.web.api import bp as api_bp
-    from server.web.consolidated_route import bp as consolidated_bp
-
-    app.register_blueprint(consolidated_bp)  # the consolidated LAO / province / national book
-    app.register_blueprint(api_bp)
-    register_pages(app)
-    from server.web.xlwings_route import register as register_xlwings  # the add-in without local Python
-
-    register_xlwings(app)
+    app.register_blueprint(consolidated_route.bp)  # the consolidated LAO / province / national book
+    app.register_blueprint(api.bp)
+    pages.register(app)
+    xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request
     def _csrf() -> None:
@@ -163,17 +144,3 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         return resp
 
     return app
-
-
-EXTENSIONS = ("server.web.pages",)
-"""Modules that attach themselves with `register(app)` when present (the web pages)."""
-
-
-def register_pages(app: Flask) -> None:
-    """Let each extension module present add its blueprint; an absent one leaves the API alone."""
-    for name in EXTENSIONS:
-        if importlib.util.find_spec(name) is None:
-            continue
-        register = getattr(importlib.import_module(name), "register", None)
-        if register:
-            register(app)

@@ -19,7 +19,7 @@ import secrets
 from flask import g, request, session
 
 from server.domain import accounts, scope
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.domain.errors import ServiceError, forbidden
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -35,7 +35,7 @@ def bearer_token() -> str | None:
 def current_actor() -> Actor | None:
     if "actor" in g:
         return g.actor
-    from server.web.app import get_db, now
+    from server.web.context import get_db, now
 
     token = bearer_token()
     g.via_session = False
@@ -65,7 +65,7 @@ def login_session(token: str) -> None:
 def logout_session() -> None:
     token = session.get("token")
     if token:
-        from server.web.app import get_db
+        from server.web.context import get_db
 
         accounts.logout(get_db(), token)
     session.clear()

@@ -19,7 +19,7 @@ from server.books.data import NATIONAL
 from server.domain import rounds, scope
 from server.domain.errors import forbidden
 from server.web import auth
-from server.web.app import get_db, now
+from server.web.context import get_db, now
 
 bp = Blueprint("consolidated", __name__, url_prefix="/api/v1")
 

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import chain, registry, rounds, scope
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.web.thai_format import count_table
 
 AUDIT_LIMIT = 500

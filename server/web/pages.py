@@ -8,7 +8,7 @@ calls (or directly, for downloads); every POST form carries the session's CSRF t
 core (`auth.check_csrf`) and again here so the login form, which has no session token yet, is covered
 too.
 
-    register(app)      called by server.web.app.register_pages
+    register(app)      called by server.web.app.create_app
 Routes: /  /login  /logout  /profile  /rounds/<r>  /rounds/<r>/units/<code>
         /rounds/<r>/units/<code>/{upload,confirm,revoke,template}  /audit
 """
@@ -37,10 +37,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from server.domain import accounts, chain, registry, rounds, scope, uploads
-from server.domain.accounts import Actor
+from server.domain.actor import Actor
 from server.domain.errors import ServiceError, forbidden
 from server.web import auth, page_data, thai_format
-from server.web.app import get_db, now
+from server.web.context import get_db, now
 
 bp = Blueprint("pages", __name__)
 PAGE_ERRORS_SHOWN = 500
@@ -333,7 +333,7 @@ def audit_page() -> Any:
 
 
 def register(app: Flask) -> None:
-    """Attach the pages to the app (called by server.web.app.register_pages)."""
+    """Attach the pages to the app (called by server.web.app.create_app)."""
     thai_format.install(app)
     app.jinja_env.globals["csrf_token"] = auth.csrf_token  # a global, so imported macros see it too
     app.register_blueprint(bp)

@@ -34,7 +34,7 @@ from addin.remote import ensure_remote_engine, remote_book
 from server.domain import accounts, chain, rounds, uploads
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth
-from server.web.app import get_db, now
+from server.web.context import get_db, now
 
 bp = Blueprint("xlwings", __name__, url_prefix="/xlwings")
 

@@ -7,7 +7,8 @@ from serverkit import FAST_HASH, OPEN_TIME, PASSWORD, ROUND, World, make_world
 
 from server.storage import config
 from server.web import auth
-from server.web.app import create_app, get_db, now
+from server.web.app import create_app
+from server.web.context import get_db, now
 
 PROFILE = {"first_name": "สมศรี", "last_name": "ใจดี", "position": "ครู", "phone": "081-234-5678",
            "new_password": PASSWORD}
