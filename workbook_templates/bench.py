@@ -2,7 +2,7 @@
 
 design.md's target: validating a 10k- and a 100k-row roster takes at most twice what python-calamine
 needs to open the file and walk every row of the roster sheet. Both are timed in the same run on the
-same file, so the ratio holds on any machine. `lec bench` (server/cli_bench.py) calls `bench_validate`.
+same file, so the ratio holds on any machine. `lec bench` (server/cli/bench.py) calls `bench_validate`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ XlsxWriter 3.x copies a string that starts with `<r>` and ends with `</r>` into 
 close its cell and inject a live formula cell. Such strings go through `write_rich_string` in two
 fragments, which XlsxWriter escapes. Text starting with `=`, `+`, `-` or `@` (OWASP's list, with tab,
 carriage return and the full-width forms) is a formula in waiting; the consolidated books give it
-Excel's quote prefix (server/consolidate/safe.py), built on the tests here.
+Excel's quote prefix (server/books/safe.py), built on the tests here.
 
 Both the templates (pre-filled previous rosters, notes, unit names) and the consolidated books use
 this module, so the rule is written once.

@@ -1,6 +1,6 @@
 """`lec demo`: build a fresh demo province in a data dir, print the URL and logins, then serve it.
 
-Why a command and not a fixture file: the demo is built through the real services (see server/demo.py),
+Why a command and not a fixture file: the demo is built through the real services (see server/tools/demo.py),
 so it always matches the current code, and its round stands around today with deadlines ahead.
 """
 

@@ -3,7 +3,7 @@
 Why: the letters threaten disciplinary action over wrong data, so every number must be traceable to the
 person (profile) who entered or confirmed it. Refused attempts are recorded too (outcome 'refused' or
 'rejected'), because "who tried to confirm after the deadline" is exactly what a province asks. SQLite
-triggers (server/db.py) refuse UPDATE and DELETE on this table, so not even a bug here can rewrite it.
+triggers (server/storage/db.py) refuse UPDATE and DELETE on this table, so not even a bug here can rewrite it.
 
     record(db, action, outcome, actor=..., round_id=..., unit_code=..., code=..., detail=...)
     entries(db, round_id=None, unit_code=None, units=None, action=None, limit=500) -> list[dict]

@@ -2,7 +2,7 @@
 
 Every route that names a unit goes through `scope.check` inside its service; routes that do not
 (`/rounds`, `/audit`, `/conflicts`) filter by `scope.visible_units`. The consolidated workbook route
-lives in server/consolidated_route.py. See server/openapi.py for the
+lives in server/web/consolidated_route.py. See server/web/openapi.py for the
 document served at /api/v1/openapi.json and README "Server" for the table.
 """
 

@@ -1,6 +1,6 @@
 """What the web pages show, assembled from the core's services (chain, scope, rounds, registry).
 
-Why separate from server/pages.py: the routes stay thin (parse, call, render) and these functions can
+Why separate from server/web/pages.py: the routes stay thin (parse, call, render) and these functions can
 be tested without HTTP. Nothing here decides a chain rule or a scope rule: states, blockers and
 conflicts come from `chain.status`, permissions from `scope.may`.
 

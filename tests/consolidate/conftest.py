@@ -1,4 +1,4 @@
-"""Fixtures: the demo province (server/demo.py, built through the real services) once per session,
+"""Fixtures: the demo province (server/tools/demo.py, built through the real services) once per session,
 and a private copy of it for every test that changes data."""
 
 from __future__ import annotations
