@@ -19,8 +19,7 @@ from typing import Any
 from addin import book_io, sheets
 from addin.book_io import ERROR_FILL, INPUT_FILL, WARNING_FILL, Grid, Mark
 from addin.client import ApiError, Backend
-from workbook_templates.check import FileReport, error_report, validate_workbook
-from workbook_templates.errors import UNREADABLE, WorkbookError, workbook_error
+from workbook_templates.check import FileReport, check_file
 from workbook_templates.read import FilledWorkbook
 
 CONFIRM_CALLBACK = "LecConfirmAnswer"
@@ -60,17 +59,10 @@ class Loaded:
 
 
 def load(book: Any, *, today: date | None = None) -> Loaded:
-    """Read the Book's values through xlwings and validate them with the shared rules."""
+    """Read the Book's values through xlwings and check them with `check_file`, as `lec validate` does."""
     grids = book_io.read_grids(book)
-    name = str(book.name)
-    try:
-        filled = book_io.read_filled(grids)
-    except WorkbookError as err:
-        return Loaded(grids, None, error_report(name, err))
-    except Exception as exc:  # a reader bug must still reach the clerk as a Thai message
-        err = workbook_error(UNREADABLE, f"{type(exc).__name__}: {exc}", type(exc).__name__)
-        return Loaded(grids, None, error_report(name, err))
-    return Loaded(grids, filled, validate_workbook(filled, file=name, today=today))
+    report = check_file(book_io.GridWorkbook(grids), file=str(book.name), today=today)
+    return Loaded(grids, report.workbook, report)
 
 
 def _marks(findings: Sequence[Mapping[str, Any]], widths: dict[str, int]) -> list[Mark]:

@@ -7,9 +7,10 @@ range values in, and on the way out only actions xlwings' VBA client can replay 
 `setRangeColor`, `addSheet`, `sheetClear`, `setNumberFormat`, `setAutofit`, `activateSheet`, `alert`,
 `runMacro`); see `VBA_ACTIONS`.
 
-Reading reuses the template reader's own pieces (`workbook_templates.read`): the same metadata parser,
-the same key-row search and the same "rows by key from a 2-D grid" function, fed with the Book's values
-instead of calamine's, so a workbook validates the same in Excel, in `lec validate` and on the server.
+Reading hands the Book's values to the template reader itself: `GridWorkbook` offers them through the
+slice of calamine's interface the reader uses (`workbook_templates.read.OpenWorkbook`), and the add-in
+calls `workbook_templates.check_file` on it, so a workbook validates the same in Excel, in
+`lec validate` and on the server.
 """
 
 from __future__ import annotations
@@ -24,12 +25,9 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
-from validators.fields import COLUMNS_BY_ROLE, SHEETS, header_of
-from workbook_templates import read as template_read
 from workbook_templates.build import SHEET_PASSWORD
-from workbook_templates.errors import COLUMNS_MISSING, workbook_error
 from workbook_templates.meta import META_SHEET, PREVIOUS_SHEET
-from workbook_templates.read import FilledWorkbook, SheetRows
+from workbook_templates.read import FilledWorkbook
 
 Grid = list[list[Any]]
 
@@ -139,30 +137,6 @@ class GridWorkbook:
 
     def close(self) -> None:
         """Nothing to release; present because the reader closes what it opened."""
-
-
-def read_filled(grids: dict[str, Grid]) -> FilledWorkbook:
-    """The Book as a `FilledWorkbook`, or the reader's `WorkbookError` (Thai) when it is not a template.
-
-    This mirrors `workbook_templates.read.read_workbook` step for step with the Book's grids in place of
-    calamine's; only the opening differs.
-    """
-    wb = GridWorkbook(grids)
-    meta = template_read.read_meta(wb)  # type: ignore[arg-type]
-    sheets: dict[str, SheetRows] = {}
-    for role in SHEETS[meta.form]:
-        cols = COLUMNS_BY_ROLE[(meta.form, role)]
-        name, data, key_row = template_read._locate_sheet(wb, meta, role)  # type: ignore[arg-type]
-        columns, rows = template_read.read_rows(data, key_row, [c.key for c in cols])
-        missing = [c for c in cols if c.key not in columns]
-        if missing:
-            heads = ", ".join(header_of(c.key) for c in missing)
-            raise workbook_error(COLUMNS_MISSING, f"{name}: {', '.join(c.key for c in missing)}", f'"{name}" ({heads})')
-        sheets[role] = SheetRows(role, name, columns, rows)
-    previous, findings = (
-        template_read._read_previous(wb, meta) if meta.form != "other" else (None, [])  # type: ignore[arg-type]
-    )
-    return FilledWorkbook(meta, sheets, previous, findings)
 
 
 def grids_to_xlsx(grids: dict[str, Grid]) -> bytes:

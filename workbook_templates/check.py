@@ -35,6 +35,8 @@ class FileReport:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
     meta: TemplateMeta | None = None
+    workbook: FilledWorkbook | None = field(default=None, repr=False)
+    """The workbook as read (None when it could not be read): the add-in marks cells from it."""
     records: list[dict[str, Any]] = field(default_factory=list, repr=False)
     removals: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
@@ -114,7 +116,8 @@ def validate_workbook(
     meta = filled.meta
     ctx = validators.RoundContext(year=meta.year, round=meta.round_no, today=today)
     report = FileReport(
-        file=file, form=meta.form, unit=meta.unit_code, unit_name=meta.unit_name, round=meta.round_label, meta=meta
+        file=file, form=meta.form, unit=meta.unit_code, unit_name=meta.unit_name, round=meta.round_label, meta=meta,
+        workbook=filled,
     )
     findings: list[Finding] = list(filled.findings)
     if meta.form == "other":
@@ -160,7 +163,9 @@ def check_file(
 ) -> FileReport:
     """Read and validate in one call; a file that cannot be read yields a report, never an exception.
 
-    This is what the server's upload endpoint and the add-in call with the uploaded bytes.
+    The one pipeline: `lec validate` calls it on a path, the server's upload on the uploaded bytes, the
+    add-in on the Book's grids (an `OpenWorkbook`). Only a failing disk or memory (`OSError`,
+    `MemoryError`) is raised, for the caller to answer as a fault rather than as the clerk's mistake.
     """
     with gc_paused():
         try:

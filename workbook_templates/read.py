@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from xlsxwriter.utility import xl_col_to_name
@@ -62,7 +62,23 @@ from workbook_templates.meta import (
     previous_digest,
 )
 
-Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
+
+@runtime_checkable
+class OpenWorkbook(Protocol):
+    """A workbook already open, with the slice of calamine's interface the reader uses.
+
+    Why: the add-in holds the clerk's Book as value grids, not as a file; handing those grids in through
+    this interface lets it read (and `check_file`) exactly as `lec validate` and the server do.
+    """
+
+    sheet_names: list[str]
+
+    def get_sheet_by_name(self, name: str) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | OpenWorkbook
 Row = tuple[int, dict[str, Any]]
 KEY_SCAN_ROWS = 30
 """How far down a sheet to look for its key row when it is not where the metadata says."""
@@ -221,6 +237,8 @@ def check_container(source: Source) -> None:
 
 def open_workbook(source: Source) -> CalamineWorkbook:
     """Open with calamine, turning every way of not being a workbook into one Thai error."""
+    if isinstance(source, OpenWorkbook):
+        return source  # type: ignore[return-value]  # already open: same interface
     if isinstance(source, (bytes, bytearray, memoryview)) and not len(source):
         raise workbook_error(NOT_A_WORKBOOK, "empty file")
     check_container(source)

@@ -1,10 +1,9 @@
-"""Uploads: a workbook (or its rows) becomes a unit's roster or other-affiliation counts.
+"""Uploads: a workbook becomes a unit's roster or other-affiliation counts.
 
     upload_workbook(db, actor, round_id, code, data, filename=..., files_dir=..., now=None) -> dict
-        read with workbook_templates (same code as `lec validate`), check the template's unit, round
-        and form, then `submit_rows`.
-    submit_rows(db, actor, round_id, code, form, rows, removals=(), sha256=..., filename=..., now=None)
-        -> dict   validate with validators (+ the previous confirmed roster) and store
+        check, then store rows: `workbook_templates.check_file` reads and validates (the function
+        `lec validate` and the add-in call, with the previous confirmed roster), the server checks the
+        template's unit, round and form, then the rows replace the unit's in one transaction.
     keep_file(db, files_dir, data) -> sha256            content-addressed store, <files>/ab/cdef...
     previous_children(db, rnd, code) -> [PreviousChild] the unit's last confirmed roster
     roster_rows(db, round_id, code) / removal_rows(...) / other_rows(...)   what is stored
@@ -22,7 +21,6 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,9 +37,6 @@ PUPIL_KEYS = ("citizen_id", "prefix", "first_name", "last_name", "sex", "birth_d
               "nationality", "entry_date")  # fmt: skip
 REMOVAL_KEYS = ("citizen_id", "prefix", "first_name", "last_name", "removed_on", "reason", "note")
 FORM_TH = {"school": "ทะเบียนนักเรียน", "cdc": "ทะเบียนเด็กเล็ก", "other": "จำนวนนักเรียนสังกัดอื่น"}
-
-Rows = Sequence[tuple[int, Mapping[str, object]]]
-
 
 class UploadRejected(ServiceError):
     """422: the workbook has errors. `detail` is the body of design.md's 422 answer."""
@@ -180,21 +175,28 @@ def upload_workbook(
 
 def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], data: bytes,
                        filename: str | None, now: datetime) -> Any:
-    """workbook_templates reads and validates (the code `lec validate` runs); then the server's checks."""
-    from server.domain import upload_rules as rules
-    from workbook_templates import WorkbookError, read_workbook, validate_workbook
-    from workbook_templates.check import error_report
-    from workbook_templates.errors import UNREADABLE, workbook_error
+    """`check_file` reads and validates (the code `lec validate` runs); then the server's own checks."""
+    from workbook_templates import check_file
 
-    try:
-        filled = read_workbook(data)
-    except WorkbookError as err:
-        raise UploadRejected(error_report(filename or "", err).errors, []) from err
-    except Exception as exc:  # a reader bug still reaches the clerk as a Thai message, and is audited
-        err = workbook_error(UNREADABLE, f"{type(exc).__name__}: {exc}", type(exc).__name__)
-        raise UploadRejected(error_report(filename or "", err).errors, []) from exc
-    meta = filled.meta
     expected = registry.FORM_BY_KIND.get(unit["kind"])
+    # The server's memory of the last confirmed roster wins over the copy inside the file; with none
+    # (a first round) nothing is compared, even if the template carries rows.
+    previous = (previous_children(db, rnd, unit["code"]) or []) if expected != "other" else None
+    report = check_file(data, file=filename or "", previous=previous, today=now.date())
+    if report.meta is None:  # not one of our templates: the reader's one Thai error
+        raise UploadRejected(report.errors, [])
+    wrong = _mismatches(rnd, unit, report.meta, expected)
+    if wrong:
+        raise UploadRejected([_finding_dict(f, report.meta.form) for f in wrong], [])
+    if report.errors:
+        raise UploadRejected(report.errors, report.warnings)
+    return report
+
+
+def _mismatches(rnd: dict[str, Any], unit: dict[str, Any], meta: Any, expected: str | None) -> list[Any]:
+    """The template's unit, round and form against the upload's: a file sent to the wrong place."""
+    from server.domain import upload_rules as rules
+
     wrong = []
     if meta.unit_code != unit["code"]:
         wrong.append(rules.UNIT_MISMATCH.finding(None, value=meta.unit_code, unit=unit["code"]))
@@ -204,76 +206,7 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
         wrong.append(rules.FORM_MISMATCH.finding(None, value=FORM_TH.get(meta.form, meta.form),
                                                  unit=registry.label(unit),
                                                  expected=FORM_TH.get(expected or "", expected)))
-    if wrong:
-        raise UploadRejected([_finding_dict(f, meta.form) for f in wrong], [])
-    # The server's memory of the last confirmed roster wins over the copy inside the file; with none
-    # (a first round) nothing is compared, even if the template carries rows.
-    previous = previous_children(db, rnd, unit["code"]) if meta.form != "other" else None
-    report = validate_workbook(filled, file=filename or "", previous=previous or [], today=now.date())
-    if report.errors:
-        raise UploadRejected(report.errors, report.warnings)
-    return report
-
-
-def submit_rows(
-    db: sqlite_utils.Database,
-    actor: Actor,
-    round_id: str,
-    code: str,
-    form: str,
-    rows: Rows | Iterable[Mapping[str, object]],
-    removals: Rows | Iterable[Mapping[str, object]] = (),
-    *,
-    filename: str | None = None,
-    files_dir: str | Path | None = None,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """The same checks and storage as a workbook upload, for rows already read (web form, bench, tests).
-
-    Rows may be `(excel_row, {key: value})` pairs or plain dicts (numbered from 1). The rows are kept
-    as canonical JSON in the file store when `files_dir` is given, so they are never lost either.
-    """
-    now = now or clock.now()
-    pairs = _pairs(rows)
-    removal_pairs = _pairs(removals)
-    payload = json.dumps({"form": form, "rows": pairs, "removals": removal_pairs}, ensure_ascii=False,
-                         sort_keys=True, default=str).encode()
-    sha = None
-    try:
-        unit, rnd = _precheck(db, actor, round_id, code, now)
-        if files_dir is not None:
-            sha = keep_file(db, files_dir, payload)
-        else:
-            sha = hashlib.sha256(payload).hexdigest()
-            db.execute("INSERT OR IGNORE INTO files (sha256, size, first_seen_at) VALUES (?,?,?)",
-                       [sha, len(payload), clock.iso(now)])
-        current = chain.roster(db, round_id, code)
-        if current and current["sha256"] == sha:
-            return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
-        expected = registry.FORM_BY_KIND.get(unit["kind"])
-        if form != expected:
-            from server.domain import upload_rules as rules
-
-            f = rules.FORM_MISMATCH.finding(None, value=FORM_TH.get(form, form), unit=registry.label(unit),
-                                            expected=FORM_TH.get(expected or "", expected))
-            raise UploadRejected([_finding_dict(f, form)], [])
-        records, removals, warnings, notices = _validate_rows(db, rnd, unit, form, pairs, removal_pairs, now)
-        return _store(db, actor, rnd, unit, form, records, removals, warnings=warnings, notices=notices,
-                      sha=sha, filename=filename, now=now)
-    except ServiceError as err:
-        _audit_refusal(db, actor, round_id, code, err, sha, filename, now)
-        raise
-
-
-def _pairs(rows: Any) -> list[tuple[int, dict[str, object]]]:
-    out = []
-    for i, item in enumerate(rows, start=1):
-        if isinstance(item, Mapping):
-            out.append((i, dict(item)))
-        else:
-            row, values = item
-            out.append((int(row), dict(values)))
-    return out
+    return wrong
 
 
 def _duplicate(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], unit: dict[str, Any],
@@ -299,25 +232,6 @@ def _upload_warnings(db: sqlite_utils.Database, upload_id: int) -> str:
 
 def _iso(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
-
-
-def _validate_rows(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], form: str,
-                   rows: Rows, removal_rows: Rows, now: datetime) -> tuple[list, list, list, list]:
-    from validators import RoundContext, validate_other_counts, validate_roster
-
-    ctx = RoundContext(rnd["year"], rnd["round_no"], as_of=date.fromisoformat(rnd["as_of"]), today=now.date())
-    if form == "other":
-        result: Any = validate_other_counts(rows, ctx)
-        removals: list[dict[str, object]] = []
-    else:
-        result = validate_roster(form, rows, ctx, removals=removal_rows,
-                                 previous=previous_children(db, rnd, unit["code"]))
-        removals = result.removals
-    warnings = [_finding_dict(f, form) for f in result.warnings]
-    if result.errors:
-        raise UploadRejected([_finding_dict(f, form) for f in result.errors], warnings)
-    warnings += registry_warnings(db, unit, form, result.records)
-    return result.records, removals, warnings, [_finding_dict(f, form) for f in result.notices]
 
 
 def registry_warnings(db: sqlite_utils.Database, unit: dict[str, Any], form: str,

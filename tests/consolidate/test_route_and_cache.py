@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from server.domain import accounts, uploads
 from server.storage import clock, db
-from server.tools.demo import DEMO_PASSWORD
+from server.tools.demo import DEMO_PASSWORD, workbook_bytes
 from server.web.app import create_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,7 +95,9 @@ def test_a_change_of_data_shows_in_the_next_download(app: Flask, demo_copy: tupl
                 for r in rows[-5:]]
         actor = accounts.actor_for_user(conn, conn.execute("SELECT id FROM users WHERE login = ?",
                                                            [code]).fetchone()[0])
-        uploads.submit_rows(conn, actor, round_id, code, "school", keep, gone, now=clock.parse_datetime(NOW))
+        data = workbook_bytes("school", code, "ทดสอบ", round_id, keep, gone)
+        uploads.upload_workbook(conn, actor, round_id, code, data, files_dir=data_dir / "uploads",
+                                now=clock.parse_datetime(NOW))
     finally:
         conn.close()
 

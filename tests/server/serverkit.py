@@ -121,10 +121,11 @@ class World:
 
     def upload_rows(self, login: str, code: str, rows: list[dict[str, Any]], removals: Any = (),
                     form: str | None = None, round_id: str = ROUND) -> dict[str, Any]:
-        """Store rows through the same service as a workbook upload (checks, audit, conflicts)."""
-        form = form or FORMS[code]
-        return uploads.submit_rows(self.db, self.actor(login), round_id, code, form, rows, removals,
-                                   files_dir=self.app.config["FILES_DIR"], now=clock.now(self.app.config["NOW"]))
+        """Fill a template with `rows` and upload it through the real path (`uploads.upload_workbook`)."""
+        year, round_no = rounds.parse_round_id(round_id)
+        data = self.workbook(code, rows, list(removals) or None, form=form, year=year, round_no=round_no)
+        return uploads.upload_workbook(self.db, self.actor(login), round_id, code, data, filename="rows.xlsx",
+                                       files_dir=self.app.config["FILES_DIR"], now=clock.now(self.app.config["NOW"]))
 
     def roster(self, code: str, n: int = 20, seed: int = 0, year: int = 2567) -> list[dict[str, Any]]:
         return make_roster(FORMS[code], n, year=year, unit_code=code, seed=seed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from serverkit import INSTITUTIONS, ROUND, World
 
+from workbook_templates.meta import FIRST_DATA_ROW
+
 
 def ready_phayao(world: World) -> None:
     """Every Phayao institution and LAO has uploaded its data."""
@@ -146,7 +148,8 @@ def test_open_conflict_blocks_lao_confirm_and_is_shown_to_all(world: World) -> N
     assert {u["code"] for u in conflict["units"]} == {"3056200001", "3057300001"}
     assert {u["name"] for u in conflict["units"]} >= {"โรงเรียน อบต.ริมกก"}
     (warning,) = [w for w in result["warnings"] if w["code"] == "SERVER_ID_CONFLICT"]
-    assert warning["row"] == 11 and "โรงเรียน อบต.ริมกก (3057300001)" in warning["message"]
+    # the 11th pupil, on the Excel row the clerk sees
+    assert warning["row"] == FIRST_DATA_ROW + 10 and "โรงเรียน อบต.ริมกก (3057300001)" in warning["message"]
 
     world.fill("3056500001")
     world.fill("05560101")
