@@ -12,17 +12,16 @@ compiled cache in it and compiles the source on opening. A project made by hand 
 .bas, save as .xlsm, extract with XlsxWriter's `vba_extract.py`) can still be passed as `vba_project`
 (`lec addin xlsm --vba-project FILE`); its sheet modules then need not match this workbook's.
 
-How the extra sheet gets into the template: `build_template` owns its `xlsxwriter.Workbook`, so for
-the duration of one call the build module sees a subclass whose `close()` adds the sheet and the VBA
-project first. (A hook in `build_template` would be cleaner; asked of the templates module.)
+How the extra sheet gets into the template: `build_template`'s `finish` hook hands over its
+`xlsxwriter.Workbook` just before closing it, and `_finisher` adds the settings sheet and the VBA
+project there.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import threading
-import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,13 +30,12 @@ import xlsxwriter
 from addin.sheets import SETTINGS_FIRST_ROW, SETTINGS_ROWS
 from addin.vba import BUTTONS, MODULE_NAME
 from addin.vbaproject import build_vba_project
-from workbook_templates import build as template_build
+from workbook_templates import build_template
 
 VBA_DIR = Path(__file__).parent / "vba"
 MACROS_MARK = f"{MODULE_NAME} 1"
 """The settings sheet's `macros` value: tells the add-in the workbook carries LecSheets' macros."""
 
-_LOCK = threading.Lock()
 
 
 class NoVbaProject(FileNotFoundError):
@@ -82,29 +80,27 @@ def _settings_sheet(wb: xlsxwriter.Workbook, values: dict[str, str]) -> None:
     ws.activate()
 
 
-def _workbook_class(vba: bytes | None, values: dict[str, str]) -> type[xlsxwriter.Workbook]:
-    class MacroWorkbook(xlsxwriter.Workbook):
-        """The template's workbook, closing with the settings sheet and the VBA project added.
+def _finisher(vba: bytes | None, values: dict[str, str]) -> Callable[[xlsxwriter.Workbook], None]:
+    """`build_template`'s `finish` hook: add the settings sheet and the VBA project before closing.
 
-        Without a given project, one is generated now, when the sheets (and so the document modules
-        Excel will look for, by the codenames written in the workbook XML) are all known.
-        """
+    Without a given project, one is generated now, when the sheets (and so the document modules
+    Excel will look for, by the codenames written in the workbook XML) are all known.
+    """
 
-        def close(self) -> None:
-            _settings_sheet(self, values)
-            self.set_vba_name("ThisWorkbook")
-            for sheet in self.worksheets():
-                if sheet.vba_codename is None:
-                    sheet.set_vba_name()  # "Sheet<n>", as XlsxWriter would name it itself
-            project = vba
-            if project is None:
-                codenames = [self.vba_codename, *(sheet.vba_codename for sheet in self.worksheets())]
-                project = build_vba_project(bas_modules(), document_modules=codenames,
-                                            project_name="VBAProject")  # fmt: skip
-            self.add_vba_project(io.BytesIO(project), is_stream=True)
-            super().close()
+    def finish(wb: xlsxwriter.Workbook) -> None:
+        _settings_sheet(wb, values)
+        wb.set_vba_name("ThisWorkbook")
+        for sheet in wb.worksheets():
+            if sheet.vba_codename is None:
+                sheet.set_vba_name()  # "Sheet<n>", as XlsxWriter would name it itself
+        project = vba
+        if project is None:
+            codenames = [wb.vba_codename, *(sheet.vba_codename for sheet in wb.worksheets())]
+            project = build_vba_project(bas_modules(), document_modules=codenames,
+                                        project_name="VBAProject")  # fmt: skip
+        wb.add_vba_project(io.BytesIO(project), is_stream=True)
 
-    return MacroWorkbook
+    return finish
 
 
 def build_xlsm(
@@ -136,12 +132,5 @@ def build_xlsm(
             )
         vba = path.read_bytes()
     values = {"server_url": server_url, "login": login or unit_code, "mode": mode, "macros": MACROS_MARK}
-    shim = types.SimpleNamespace(Workbook=_workbook_class(vba, values))
-    with _LOCK:
-        original = template_build.xlsxwriter
-        template_build.xlsxwriter = shim  # type: ignore[assignment]
-        try:
-            return template_build.build_template(form, unit_code=unit_code, unit_name=unit_name, year=year,
-                                                 round_no=round_no, out=out, **template_kw)  # fmt: skip
-        finally:
-            template_build.xlsxwriter = original
+    return build_template(form, unit_code=unit_code, unit_name=unit_name, year=year, round_no=round_no, out=out,
+                          finish=_finisher(vba, values), **template_kw)

@@ -152,6 +152,10 @@ REMOVAL_COLUMNS: tuple[Column, ...] = (
     Column("reason", "เหตุผลที่นำออก", "list", True, "list_reason", 34),
     Column("note", "หมายเหตุ", "text", False, width=30),
 )
+PUPIL_KEYS: tuple[str, ...] = tuple(c.key for c in PUPIL_COLUMNS)
+"""A pupil row's keys in template order: what the server stores and the consolidated books list."""
+REMOVAL_KEYS: tuple[str, ...] = tuple(c.key for c in REMOVAL_COLUMNS)
+DATE_KEYS = frozenset(c.key for c in (*PUPIL_COLUMNS, *REMOVAL_COLUMNS) if c.kind == "date")
 OTHER_COLUMNS: tuple[Column, ...] = (
     Column("other_school_code", "รหัสสถานศึกษา (สังกัดอื่น)", "text", True, width=14),
     Column("other_school_name", "ชื่อสถานศึกษา", "text", True, width=28),

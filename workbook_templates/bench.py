@@ -24,7 +24,7 @@ BENCH_YEAR = 2567
 TARGET_RATIO = 2.0
 
 
-def _interleaved_medians(a: Callable[[], object], b: Callable[[], object], repeat: int) -> tuple[float, float]:
+def interleaved_medians(a: Callable[[], object], b: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Median wall times of `a` and `b`, run alternately so both see the same machine load."""
     ta: list[float] = []
     tb: list[float] = []
@@ -63,7 +63,7 @@ def bench_validate(rows: int, workdir: str | Path, repeat: int | None = None) ->
     if report.rows != rows:
         raise RuntimeError(f"read {report.rows} of {rows} rows")
     repeat = repeat or (7 if rows <= 20_000 else 3)
-    base, measured = _interleaved_medians(
+    base, measured = interleaved_medians(
         lambda: calamine_alone(path), lambda: check_file(str(path), file=path.name), repeat
     )
     ratio = measured / base

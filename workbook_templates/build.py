@@ -13,7 +13,7 @@ and a 100,000-row filled roster for the benchmark.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
@@ -137,6 +137,7 @@ def build_template(
     removals: Rows | None = None,
     capacity: int | None = None,
     generated_at: str | None = None,
+    finish: Callable[[xlsxwriter.Workbook], None] | None = None,
 ) -> TemplateMeta:
     """Write the template of `form` for one unit and round to `out` (a path or a binary file).
 
@@ -145,6 +146,8 @@ def build_template(
     sheet so removals can be checked offline. `previous_removals` pre-fills the removed-children
     register (an institution keeps it across rounds). `rows` / `removals` write filled rows instead
     (tests and the benchmark). Values go in as given: text as text, numbers as numbers, dates as BE text.
+    `finish` is called with the workbook just before it is closed: the add-in's macro-enabled copy adds
+    its settings sheet and VBA project there (`addin/xlsm.py`).
     """
     if form not in FORMS:
         raise ValueError(f"unknown form {form!r}")
@@ -201,6 +204,8 @@ def build_template(
         _write_previous(wb, prev_table)
     _write_meta(wb, meta)
     instructions.activate()
+    if finish is not None:
+        finish(wb)
     wb.close()
     return meta
 

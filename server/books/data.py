@@ -24,10 +24,10 @@ from typing import Any
 import sqlite_utils
 
 from server.domain import conflicts, registry, rounds
+from server.domain.registry import NATIONAL
 from server.storage import clock
-from validators.fields import GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES
+from validators.fields import GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
 
-NATIONAL = "TH"
 CHILD_CENTRE = "ศพด."
 """The grade label of a child-centre child (child centres have age groups, not grades)."""
 GRADE_ORDER: tuple[str, ...] = (*GRADES, CHILD_CENTRE)
@@ -46,8 +46,6 @@ BIG_CHANGE_MIN = 10
 BIG_CHANGE_SHARE = 0.2
 """...and this share of the previous count (a new or vanished unit of at least BIG_CHANGE_MIN too)."""
 
-PUPIL_COLUMNS = ("citizen_id", "prefix", "first_name", "last_name", "sex", "birth_date", "grade", "room",
-                 "nationality", "entry_date")  # fmt: skip
 _OTHER_GRADE_OF = {k: (OTHER_GRADES[i // 2], "ชาย" if k.endswith("_m") else "หญิง")
                    for i, k in enumerate(OTHER_COUNT_KEYS)}  # fmt: skip
 
@@ -314,12 +312,12 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
 def iter_pupils(
     db: sqlite_utils.Database, round_id: str, institutions: list[dict[str, Any]]
 ) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
-    """(institution, pupil row in PUPIL_COLUMNS order), institution by institution, in roster order.
+    """(institution, pupil row in PUPIL_KEYS order), institution by institution, in roster order.
 
     One indexed query per institution (the primary key starts with round and unit), so nothing is
     sorted or held in memory beyond one school's rows.
     """
-    sql = (f"SELECT {', '.join(PUPIL_COLUMNS)} FROM pupils WHERE round_id = ? AND unit_code = ?"
+    sql = (f"SELECT {', '.join(PUPIL_KEYS)} FROM pupils WHERE round_id = ? AND unit_code = ?"
            " ORDER BY row_no, citizen_id")
     execute = db.conn.execute
     for inst in institutions:

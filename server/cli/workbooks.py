@@ -127,8 +127,7 @@ def template_command(
 
 def _from_server(data_dir: Path, unit_code: str, round_id: str, unit_name: str) -> tuple[str, dict[str, Any]]:
     """The unit's registered name and the server's pre-fill for the round (none if the round is unknown)."""
-    from server.domain import prefill as templates_service
-    from server.domain import registry, rounds
+    from server.domain import prefill, registry, rounds
     from server.storage import db
 
     database = db.connect(data_dir / "lec.db")
@@ -137,8 +136,8 @@ def _from_server(data_dir: Path, unit_code: str, round_id: str, unit_name: str) 
         if unit is None:
             raise click.UsageError(f"ไม่พบหน่วย {unit_code} ในทะเบียนของ {data_dir}")
         rnd = rounds.get_round(database, round_id)
-        prefill = templates_service.prefill(database, rnd, unit_code) if rnd else {}
-        return unit_name or unit["name"], prefill
+        rows = prefill.prefill(database, rnd, unit_code) if rnd else {}
+        return unit_name or unit["name"], rows
     finally:
         database.close()
 

@@ -29,11 +29,11 @@ import sqlite_utils
 
 from server.domain import audit, conflicts, registry, rounds, scope
 from server.domain.actor import Actor
-from server.domain.errors import ServiceError, bad_request, conflict, forbidden, locked
+from server.domain.errors import ServiceError, bad_request, conflict, locked
+from server.domain.registry import NATIONAL
 from server.storage import clock
 from server.storage.db import transaction
 
-NATIONAL = "TH"
 SEX_KEY = {"ชาย": "m", "หญิง": "f"}
 
 
@@ -411,15 +411,13 @@ def national_status(
 ) -> dict[str, Any]:
     """The admin's view of a round: every province's state and the open conflicts anywhere."""
     now = now or clock.now()
-    scope.require_profile(actor)
-    if not actor.is_admin:
-        raise forbidden("out_of_scope", "ภาพรวมระดับประเทศดูได้เฉพาะกรมส่งเสริมการปกครองท้องถิ่น")
+    scope.require_national(actor, "ภาพรวมระดับประเทศดู")
     rnd = rounds.require_round(db, round_id)
     provinces = list(db.query("SELECT * FROM units WHERE level = 'province' ORDER BY code"))
     done = _confirmed_set(db, round_id, [p["code"] for p in provinces])
     return {
         "round": {"id": rnd["id"], "mode": rnd["mode"], "phase": rounds.phase(rnd, now)},
-        "unit": {"code": NATIONAL, "name": "กรมส่งเสริมการปกครองท้องถิ่น", "kind": "national",
+        "unit": {"code": NATIONAL, "name": registry.NATIONAL_NAME, "kind": "national",
                  "level": "national", "parent": None},
         "state": "confirmed" if provinces and len(done) == len(provinces) else "unconfirmed",
         "children": [{"code": p["code"], "name": p["name"], "kind": p["kind"], "level": "province",

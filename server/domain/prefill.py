@@ -16,11 +16,7 @@ import sqlite_utils
 
 from server.domain import registry
 from server.domain.uploads import previous_round
-
-_DATE_KEYS = ("birth_date", "entry_date", "removed_on")
-_PUPIL = ("citizen_id", "prefix", "first_name", "last_name", "sex", "birth_date", "grade", "room",
-          "nationality", "entry_date")  # fmt: skip
-_REMOVAL = ("citizen_id", "prefix", "first_name", "last_name", "removed_on", "reason", "note")
+from validators.fields import DATE_KEYS, PUPIL_KEYS, REMOVAL_KEYS
 
 
 def _clean(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
@@ -29,7 +25,7 @@ def _clean(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     out = {}
     for k in keys:
         v = row.get(k)
-        if k in _DATE_KEYS and v:
+        if k in DATE_KEYS and v:
             v = date.fromisoformat(v)
         if k == "reason" and v in REMOVAL_REASONS:
             v = REMOVAL_REASONS[v]  # the dropdown shows labels
@@ -49,9 +45,9 @@ def _rows(db: sqlite_utils.Database, unit: dict[str, Any], source: str | None) -
         return [{**{k: r[k] for k in ("other_school_code", "other_school_name", "affiliation")},
                  "closed": "ใช่" if r["closed"] else "ไม่ใช่", **{k: r[k] for k in OTHER_COUNT_KEYS}}
                 for r in rows], []
-    pupils = [_clean(r, _PUPIL) for r in db.query(
+    pupils = [_clean(r, PUPIL_KEYS) for r in db.query(
         "SELECT * FROM pupils WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [source, code])]
-    removed = [_clean(r, _REMOVAL) for r in db.query(
+    removed = [_clean(r, REMOVAL_KEYS) for r in db.query(
         "SELECT * FROM removals WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [source, code])]
     return pupils, removed
 

@@ -39,6 +39,18 @@ FORM_BY_KIND = {"school": "school", "college": "school", "cdc": "cdc", **{k: "ot
 PARENT_LEVEL = {"province": None, "lao": "province", "institution": "lao", "other_school": "lao"}
 LEVEL_TH = {"province": "จังหวัด", "lao": "องค์กรปกครองส่วนท้องถิ่น", "institution": "สถานศึกษา",
             "other_school": "สถานศึกษาสังกัดอื่น", "national": "กรมส่งเสริมการปกครองท้องถิ่น"}  # fmt: skip
+LEVEL_SHORT_TH = {**LEVEL_TH, "lao": "อปท."}
+"""The pages' short form (a table column is narrow)."""
+KIND_TH = {
+    "school": "โรงเรียน", "college": "วิทยาลัย", "cdc": "ศูนย์พัฒนาเด็กเล็ก", "pao": "อบจ.", "city": "เทศบาลนคร",
+    "town": "เทศบาลเมือง", "subdistrict": "เทศบาลตำบล", "sao": "อบต.", "province": "จังหวัด",
+}  # fmt: skip
+KIND_SHORT_TH = {  # the abbreviations the letters use: อบจ., ทน. (เทศบาลนคร), ทม., ทต., อบต., ศพด.
+    **KIND_TH, "city": "ทน.", "town": "ทม.", "subdistrict": "ทต.", "cdc": "ศพด.", "other_school": "สังกัดอื่น",
+}
+NATIONAL = "TH"
+"""The nation's code: the national admin's scope, the national book, the parent of a province."""
+NATIONAL_NAME = LEVEL_TH["national"]
 _ORDER = {"province": 0, "lao": 1, "institution": 2, "other_school": 2}
 
 
@@ -116,7 +128,7 @@ def import_rows(
     incoming = {r["code"]: r for r in rows}
     for i, row in enumerate(rows, start=2):
         code, kind, parent = row["code"], row["kind"], row["parent"] or None
-        if parent in ("TH", ""):
+        if parent in (NATIONAL, ""):
             parent = None
         level = LEVEL_BY_KIND.get(kind)
         if level is None:

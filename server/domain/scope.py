@@ -38,6 +38,18 @@ def require_profile(actor: Actor) -> None:
         )
 
 
+def is_national(code: str) -> bool:
+    """Whether `code` names the nation (`TH`, any case) rather than a unit of the registry."""
+    return code.upper() == registry.NATIONAL
+
+
+def require_national(actor: Actor, what_th: str, detail: dict[str, Any] | None = None) -> None:
+    """The nation's data (its status, its book) is the national admin's alone; `what_th` says what."""
+    require_profile(actor)
+    if not actor.is_admin:
+        raise forbidden("out_of_scope", f"{what_th}ได้เฉพาะ{registry.NATIONAL_NAME}", detail)
+
+
 def _is_above(db: sqlite_utils.Database, actor: Actor, unit: dict[str, Any]) -> bool:
     return any(a["code"] == actor.unit_code for a in registry.ancestors(db, unit["code"]))
 

@@ -32,11 +32,8 @@ from server.domain.actor import Actor
 from server.domain.errors import ServiceError, conflict
 from server.storage import clock
 from server.storage.db import transaction
+from validators.fields import FORM_TITLES
 
-PUPIL_KEYS = ("citizen_id", "prefix", "first_name", "last_name", "sex", "birth_date", "grade", "room",
-              "nationality", "entry_date")  # fmt: skip
-REMOVAL_KEYS = ("citizen_id", "prefix", "first_name", "last_name", "removed_on", "reason", "note")
-FORM_TH = {"school": "ทะเบียนนักเรียน", "cdc": "ทะเบียนเด็กเล็ก", "other": "จำนวนนักเรียนสังกัดอื่น"}
 
 class UploadRejected(ServiceError):
     """422: the workbook has errors. `detail` is the body of design.md's 422 answer."""
@@ -195,17 +192,17 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
 
 def _mismatches(rnd: dict[str, Any], unit: dict[str, Any], meta: Any, expected: str | None) -> list[Any]:
     """The template's unit, round and form against the upload's: a file sent to the wrong place."""
-    from server.domain import upload_rules as rules
+    from server.domain import upload_rules
 
     wrong = []
     if meta.unit_code != unit["code"]:
-        wrong.append(rules.UNIT_MISMATCH.finding(None, value=meta.unit_code, unit=unit["code"]))
+        wrong.append(upload_rules.UNIT_MISMATCH.finding(None, value=meta.unit_code, unit=unit["code"]))
     if (meta.year, meta.round_no) != (rnd["year"], rnd["round_no"]):
-        wrong.append(rules.ROUND_MISMATCH.finding(None, value=f"{meta.year}-{meta.round_no}", round=rnd["id"]))
+        wrong.append(upload_rules.ROUND_MISMATCH.finding(None, value=f"{meta.year}-{meta.round_no}", round=rnd["id"]))
     if meta.form != expected:
-        wrong.append(rules.FORM_MISMATCH.finding(None, value=FORM_TH.get(meta.form, meta.form),
+        wrong.append(upload_rules.FORM_MISMATCH.finding(None, value=FORM_TITLES.get(meta.form, meta.form),
                                                  unit=registry.label(unit),
-                                                 expected=FORM_TH.get(expected or "", expected)))
+                                                 expected=FORM_TITLES.get(expected or "", expected)))
     return wrong
 
 
@@ -240,7 +237,7 @@ def registry_warnings(db: sqlite_utils.Database, unit: dict[str, Any], form: str
     lag a newly opened or closed school, but a forgotten school costs its pupils their lunch money)."""
     if form != "other":
         return []
-    from server.domain import upload_rules as rules
+    from server.domain import upload_rules
 
     known = {r["code"]: r["name"] for r in db.query(
         "SELECT code, name FROM units WHERE parent = ? AND level = 'other_school'", [unit["code"]])}
@@ -253,12 +250,12 @@ def registry_warnings(db: sqlite_utils.Database, unit: dict[str, Any], form: str
         code = r.get("other_school_code")
         sent.add(code)
         if code and code not in known:
-            f = rules.OTHER_NOT_IN_REGISTRY.finding("other_school_code", r.get("row"), code, lao=lao)
+            f = upload_rules.OTHER_NOT_IN_REGISTRY.finding("other_school_code", r.get("row"), code, lao=lao)
             f.sheet = "counts"
             out.append(_finding_dict(f, form))
     for code, name in sorted(known.items()):
         if code not in sent:
-            f = rules.OTHER_MISSING.finding("other_school_code", None, code, name=name, lao=lao)
+            f = upload_rules.OTHER_MISSING.finding("other_school_code", None, code, name=name, lao=lao)
             f.sheet = "counts"
             out.append(_finding_dict(f, form))
     return out
@@ -315,7 +312,7 @@ def _store(
 
 def conflict_warnings(found: list[dict[str, Any]], code: str, form: str) -> list[dict[str, Any]]:
     """Each open conflict as a warning on the clerk's own row, naming the other institution(s)."""
-    from server.domain import upload_rules as rules
+    from server.domain import upload_rules
 
     out = []
     for c in found:
@@ -323,7 +320,7 @@ def conflict_warnings(found: list[dict[str, Any]], code: str, form: str) -> list
         others = ", ".join(f"{u['name']} ({u['code']})" for u in c["units"] if u["code"] != code)
         if mine is None:
             continue
-        f = rules.ID_CONFLICT.finding("citizen_id", mine["row_no"], c["citizen_id"],
+        f = upload_rules.ID_CONFLICT.finding("citizen_id", mine["row_no"], c["citizen_id"],
                                       name=f"{mine['first_name']} {mine['last_name']}", other=others)
         f.sheet = "roster"
         out.append(_finding_dict(f, form))

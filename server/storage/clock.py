@@ -48,6 +48,15 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(BANGKOK).isoformat(timespec="seconds")
 
 
+def thai_date(value: str | date | datetime) -> str:
+    """'10 พ.ย. 2569' (Buddhist Era): a date without a time, e.g. the census date. The one formatter."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(BANGKOK).date()
+    return f"{value.day} {THAI_MONTHS_ABBR[value.month - 1]} {value.year + BE_OFFSET}"
+
+
 def thai_datetime(value: str | datetime) -> str:
     """'11 พ.ย. 2567 17:00 น.': how a Thai clerk reads a deadline (Buddhist Era year)."""
     dt = parse_datetime(value) if isinstance(value, str) else value.astimezone(BANGKOK)

@@ -397,7 +397,13 @@ def run_deadline(base: str, plan: Plan, *, time_limit: float = 300) -> Outcome:
 
     jobs = [(institution, i) for i in plan.institutions] + [(lao, x) for x in plan.laos]
     jobs += [(province, p) for p in plan.provinces]
-    threads = [threading.Thread(target=guarded, args=job, daemon=True) for job in jobs]
+    _run_clients([(guarded, job) for job in jobs], until, outcome)
+    return outcome
+
+
+def _run_clients(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]], until: float, outcome: Outcome) -> None:
+    """One thread per client, all joined by the time limit; the wall time and any straggler go in `outcome`."""
+    threads = [threading.Thread(target=fn, args=args, daemon=True) for fn, args in jobs]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -406,7 +412,6 @@ def run_deadline(base: str, plan: Plan, *, time_limit: float = 300) -> Outcome:
     outcome.wall_s = time.perf_counter() - started
     if any(t.is_alive() for t in threads):
         outcome.failures.append("clients still running at the time limit")
-    return outcome
 
 
 def hammer_uploads(base: str, plan: Plan, stop: threading.Event, *, outcome: Outcome | None = None,
@@ -547,7 +552,7 @@ def bench_upload(rows: int = 5_000, workdir: str | Path = ".", repeat: int = 7) 
 
     from server.domain import accounts, uploads
     from server.storage import clock, db
-    from workbook_templates.bench import _interleaved_medians
+    from workbook_templates.bench import interleaved_medians
 
     work = Path(workdir) / "upload"
     plan = make_plan(1, rows, variants=2, workers=2)
@@ -585,7 +590,7 @@ def bench_upload(rows: int = 5_000, workdir: str | Path = ".", repeat: int = 7) 
 
     service()
     baseline()
-    base, measured = _interleaved_medians(baseline, service, repeat)
+    base, measured = interleaved_medians(baseline, service, repeat)
     conn.close()
     raw.close()
     ratio = measured / base

@@ -127,9 +127,9 @@ def unit_template(round_id: str, code: str) -> Any:
     db = get_db()
     rnd = rounds.require_round(db, round_id)
     unit = scope.check(db, actor, code, "view")
-    from server.domain import prefill as templates_service
+    from server.domain import prefill
 
-    data, filename = templates_service.template_bytes(db, rnd, unit)
+    data, filename = prefill.template_bytes(db, rnd, unit)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

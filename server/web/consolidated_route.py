@@ -15,9 +15,8 @@ from typing import Any
 from flask import Blueprint, current_app, send_file
 
 from server.books import consolidated_book, download_name
-from server.books.data import NATIONAL
 from server.domain import rounds, scope
-from server.domain.errors import forbidden
+from server.domain.registry import NATIONAL
 from server.web import auth
 from server.web.context import get_db, now
 
@@ -31,11 +30,10 @@ def consolidated(round_id: str, code: str) -> Any:
     actor = auth.require_actor()
     db = get_db()
     rounds.require_round(db, round_id)
-    if code.upper() == NATIONAL:
+    if scope.is_national(code):
         code = NATIONAL
-        if not actor.is_admin:
-            raise forbidden("out_of_scope", "แฟ้มรวมระดับประเทศดาวน์โหลดได้เฉพาะกรมส่งเสริมการปกครองท้องถิ่น",
-                            {"unit": code, "action": "view", "actor": actor.login})
+        detail = {"unit": code, "action": "view", "actor": actor.login}
+        scope.require_national(actor, "แฟ้มรวมระดับประเทศดาวน์โหลด", detail)
     else:
         scope.check(db, actor, code, "view")
     path, built = consolidated_book(db, current_app.config["DATA_DIR"], round_id, code, now=now())

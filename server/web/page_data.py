@@ -80,7 +80,7 @@ def tree(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: date
     """
     if actor.is_admin:
         provinces = [u for u in db.query("SELECT * FROM units WHERE level = 'province' ORDER BY code")]
-        root = {"code": "TH", "name": "กรมส่งเสริมการปกครองท้องถิ่น", "level": "national", "kind": "national",
+        root = {"code": registry.NATIONAL, "name": registry.NATIONAL_NAME, "level": "national", "kind": "national",
                 "state": None, "children": [], "conflicts": [], "blockers": [], "confirmed": None}
         for prov in provinces:  # one row per province: its own page expands it (76 trees would be slow)
             node = _from_status(db, actor, rnd, chain.status(db, actor, rnd["id"], prov["code"], now=now), now)

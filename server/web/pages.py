@@ -2,7 +2,7 @@
 
 Why pages at all when Excel and the add-in do the work: LAO and province officers check and confirm
 many units at once, and a clerk without the add-in still needs to upload and confirm. The routes are
-thin: they parse the form, call the core's services (accounts, chain, uploads, templates_service,
+thin: they parse the form, call the core's services (accounts, chain, uploads, prefill,
 scope) and render. Every route that names a unit goes through `scope.check` inside the service it
 calls (or directly, for downloads); every POST form carries the session's CSRF token, checked by the
 core (`auth.check_csrf`) and again here so the login form, which has no session token yet, is covered
@@ -294,14 +294,14 @@ def revoke(round_id: str, code: str) -> Response:
 
 @bp.get("/rounds/<round_id>/units/<code>/template")
 def template(round_id: str, code: str) -> Any:
-    """The unit's pre-filled template (templates_service), after the same view check as the API."""
-    from server.domain import prefill as templates_service
+    """The unit's pre-filled template (server.domain.prefill), after the same view check as the API."""
+    from server.domain import prefill
 
     actor = _actor()
     db = get_db()
     rnd = _round(round_id)
     unit = scope.check(db, actor, code, "view")
-    data, filename = templates_service.template_bytes(db, rnd, unit)
+    data, filename = prefill.template_bytes(db, rnd, unit)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -11,24 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from server.domain import registry
 from server.storage import clock
 from validators.fields import GRADE_KEYS, PHASE_TH, STATE_TH
 
 STATE_CLASS = {"confirmed": "ok", "uploaded": "wait", "not_uploaded": "todo", "unconfirmed": "todo"}
-LEVEL_TH = {"national": "กรมส่งเสริมการปกครองท้องถิ่น", "province": "จังหวัด", "lao": "อปท.",
-            "institution": "สถานศึกษา", "other_school": "สถานศึกษาสังกัดอื่น"}  # fmt: skip
-KIND_TH = {  # the abbreviations the letters use: อบจ., ทน. (เทศบาลนคร), ทม., ทต., อบต., ศพด.
-    "province": "จังหวัด",
-    "pao": "อบจ.",
-    "city": "ทน.",
-    "town": "ทม.",
-    "subdistrict": "ทต.",
-    "sao": "อบต.",
-    "school": "โรงเรียน",
-    "college": "วิทยาลัย",
-    "cdc": "ศพด.",
-    "other_school": "สังกัดอื่น",
-}
+LEVEL_TH = registry.LEVEL_SHORT_TH
+KIND_TH = registry.KIND_SHORT_TH
 ACTION_TH = {
     "login": "เข้าสู่ระบบ",
     "logout": "ออกจากระบบ",
@@ -70,11 +59,7 @@ def thai_date(value: str | date | datetime | None) -> str:
     """'10 พ.ย. 2569' (Buddhist Era): the census date and other dates without a time."""
     if not value:
         return "–"
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        value = value.astimezone(clock.BANGKOK).date()
-    return f"{value.day} {clock.THAI_MONTHS_ABBR[value.month - 1]} {value.year + clock.BE_OFFSET}"
+    return clock.thai_date(value)
 
 
 def of_level(level: str) -> str:

@@ -47,15 +47,15 @@ def stored_roster(server: Any, code: str) -> tuple[list[dict[str, Any]], list[di
     """The unit's accepted rows, as template rows (dates as dates, reasons as the dropdown's labels)."""
     from server.domain import uploads
     from server.storage.db import connect
-    from validators.fields import REMOVAL_REASONS
+    from validators.fields import PUPIL_KEYS, REMOVAL_KEYS, REMOVAL_REASONS
 
     def dates(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
         return {k: date.fromisoformat(row[k]) if k.endswith(("_date", "_on")) and row[k] else row[k] for k in keys}
 
     db = connect(server.app.config["DB_PATH"])
     try:
-        pupils = [dates(r, uploads.PUPIL_KEYS) for r in uploads.roster_rows(db, server.round_id, code)]
-        removed = [dates(r, uploads.REMOVAL_KEYS) for r in uploads.removal_rows(db, server.round_id, code)]
+        pupils = [dates(r, PUPIL_KEYS) for r in uploads.roster_rows(db, server.round_id, code)]
+        removed = [dates(r, REMOVAL_KEYS) for r in uploads.removal_rows(db, server.round_id, code)]
     finally:
         db.close()
     for r in removed:

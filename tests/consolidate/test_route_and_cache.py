@@ -15,6 +15,7 @@ from server.domain import accounts, uploads
 from server.storage import clock, db
 from server.tools.demo import DEMO_PASSWORD, workbook_bytes
 from server.web.app import create_app
+from validators.fields import PUPIL_KEYS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -89,7 +90,7 @@ def test_a_change_of_data_shows_in_the_next_download(app: Flask, demo_copy: tupl
     try:
         code = "3056200701"
         rows = uploads.roster_rows(conn, round_id, code)
-        keep = [{k: r[k] for k in uploads.PUPIL_KEYS} for r in rows[:-5]]
+        keep = [{k: r[k] for k in PUPIL_KEYS} for r in rows[:-5]]
         gone = [{"citizen_id": r["citizen_id"], "prefix": r["prefix"], "first_name": r["first_name"],
                  "last_name": r["last_name"], "removed_on": "2024-10-20", "reason": "moved", "note": ""}
                 for r in rows[-5:]]
