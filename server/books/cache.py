@@ -19,7 +19,8 @@ from pathlib import Path
 import sqlite_utils
 
 from server.books import data as d
-from server.books.book import BookWriter
+from server.books.book import build
+from server.books.writer import BookWriter
 
 _locks: dict[tuple[str, str], threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -58,8 +59,8 @@ def consolidated_book(
             tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.xlsx")
             try:
                 book = d.load(db, round_id, code, now)
-                BookWriter(tmp, book, data_version=version,
-                           pupils=lambda: d.iter_pupils(db, round_id, book.institutions)).build()
+                build(BookWriter(tmp, book, data_version=version,
+                                 pupils=lambda: d.iter_pupils(db, round_id, book.institutions)))
                 os.replace(tmp, path)
             finally:
                 if tmp.exists():

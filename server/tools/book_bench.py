@@ -67,29 +67,11 @@ def uneven_split(total: int, parts: int, rng: random.Random, *, sigma: float = 0
     return out
 
 
-def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pupils: int, seed: int = 1,
-                       laos: int | None = None, institutions: int | None = None) -> dict:
-    """A data dir database with `pupils` pupils under provinces → LAOs → institutions, loaded with executemany.
+Rows = list[tuple[Any, ...]]
 
-    About 70% of institutions and 40% of LAOs are confirmed, each LAO reports two other-affiliation
-    schools, a few children sit on two rosters (conflicts) and a few are in removal registers.
-    With `laos` (a total) the provinces get uneven shares of them, and with `institutions` (a total)
-    the institutions go to LAOs by uneven weights (some LAOs own none, as in life): NATIONAL_SHAPE.
-    Without them, every province has `laos_per_province` LAOs and institutions fill each LAO's budget.
-    """
-    from validators.fields import OTHER_COUNT_KEYS
-    from validators.identity import with_check_digit
-    from validators.synthetic import make_other_counts, school_size
 
-    rng = random.Random(seed)
-    if path.exists():
-        path.unlink()
-    conn = db.open_db(path)
-    c = conn.conn
-    c.execute("PRAGMA synchronous=OFF")
-    now = NOW
-    school_pool, cdc_pool = _pool()
-    c.execute("BEGIN")
+def _fixed_rows(c: Any, now: str) -> None:
+    """The bench admin, its profile, the round and the one stand-in file every upload points at."""
     c.execute("INSERT INTO users (id, login, role, unit_code, password_hash, must_complete_profile, created_at)"
               " VALUES (1, 'bench', 'admin', NULL, 'x', 0, ?)", [now])
     c.execute("INSERT INTO profiles (id, user_id, first_name, last_name, position, phone, started_at)"
@@ -99,8 +81,14 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
               " '2024-10-01T00:00:00+07:00', '2024-11-11T17:00:00+07:00', '2024-11-11T17:00:00+07:00',"
               " '2024-11-12T17:00:00+07:00', '2024-11-12T17:00:00+07:00', ?)", [ROUND, now])
     c.execute("INSERT INTO files (sha256, size, first_seen_at) VALUES ('0', 0, ?)", [now])
+
+
+def _units(rng: random.Random, prov_codes: list[str], laos_per_province: int, laos: int | None,
+           institutions: int | None, pupils: int, now: str) -> tuple[Rows, Rows, Rows, list[int]]:
+    """Units (provinces, LAOs, institutions), the LAO rows, (institution, size, cdc, LAO), LAOs per province."""
+    from validators.synthetic import school_size
+
     units, inst_sizes = [], []
-    prov_codes = PROVINCES[:provinces]
     for p in prov_codes:
         units.append((p, f"จังหวัดทดสอบ{p}", "province", "province", None, now))
     lao_rows: list[tuple[str, str, str, str]] = []
@@ -138,20 +126,30 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
                 size = min(budget, school_size(rng, "cdc" if cdc else "school"))
                 budget -= size
                 add_institution(lao, size, cdc)
-    laos_list = lao_rows
-    c.executemany("INSERT INTO units (code, name, kind, level, parent, updated_at) VALUES (?,?,?,?,?,?)", units)
-    # scale sizes so the total is exactly `pupils`
+    return units, lao_rows, inst_sizes, per_province
+
+
+def _scaled(inst_sizes: Rows, pupils: int) -> Rows:
+    """Sizes scaled so the total is exactly `pupils`, every institution keeping one pupil or more."""
     total = sum(s for _c, s, _k, _l in inst_sizes) or 1
-    if total != pupils:
-        sizes = [max(1, round(s * pupils / total)) for _c, s, _k, _l in inst_sizes]
-        diff, i = pupils - sum(sizes), 0
-        while diff:  # spread the rounding error, keeping every institution at one pupil or more
-            step = 1 if diff > 0 else -1
-            if sizes[i % len(sizes)] + step >= 1:
-                sizes[i % len(sizes)] += step
-                diff -= step
-            i += 1
-        inst_sizes = [(ic, sz, k, lao) for (ic, _s, k, lao), sz in zip(inst_sizes, sizes, strict=True)]
+    if total == pupils:
+        return inst_sizes
+    sizes = [max(1, round(s * pupils / total)) for _c, s, _k, _l in inst_sizes]
+    diff, i = pupils - sum(sizes), 0
+    while diff:  # spread the rounding error, keeping every institution at one pupil or more
+        step = 1 if diff > 0 else -1
+        if sizes[i % len(sizes)] + step >= 1:
+            sizes[i % len(sizes)] += step
+            diff -= step
+        i += 1
+    return [(ic, sz, k, lao) for (ic, _s, k, lao), sz in zip(inst_sizes, sizes, strict=True)]
+
+
+def _pupils(c: Any, rng: random.Random, inst_sizes: Rows, now: str) -> tuple[int, Rows, Rows, Rows, Rows]:
+    """Insert every pupil (in batches); the uploads, rosters, confirmations and removals to go with them."""
+    from validators.identity import with_check_digit
+
+    school_pool, cdc_pool = _pool()
     counter = 0
     uploads, rosters, confirms, removals = [], [], [], []
     batch: list[tuple[Any, ...]] = []
@@ -182,9 +180,18 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
             removals.append((ROUND, icode, with_check_digit(f"2{icode[2:4]}{n:09d}"), 1, "เด็กชาย", "ทดสอบ",
                              "นำออก", "2024-08-01", rng.choice(("never_came", "moved", "unreachable")), None))
     c.executemany(insert, batch)
-    up_id = len(inst_sizes)
+    return counter, uploads, rosters, confirms, removals
+
+
+def _other_rows(rng: random.Random, lao_rows: Rows, start_id: int, uploads: Rows, rosters: Rows,
+                confirms: Rows, now: str) -> Rows:
+    """Each LAO's other-affiliation upload (two schools), adding its upload, roster and confirmation."""
+    from validators.fields import OTHER_COUNT_KEYS
+    from validators.synthetic import make_other_counts
+
+    up_id = start_id
     others = []
-    for i, (code, _p, _s, _c) in enumerate(laos_list):
+    for i, (code, _p, _s, _c) in enumerate(lao_rows):
         up_id += 1
         uploads.append((up_id, ROUND, code, "other", "0", 1, 2, now))
         rosters.append((ROUND, code, "other", up_id, 2, now))
@@ -193,6 +200,12 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
         for j, row in enumerate(make_other_counts(2, seed=i)):
             others.append((ROUND, code, f"10{i:06d}{j:02d}", j + 1, row["other_school_name"], "สพฐ.",
                            int(row["closed"] == "ใช่"), *(row[k] for k in OTHER_COUNT_KEYS)))
+    return others
+
+
+def _insert_rest(c: Any, uploads: Rows, rosters: Rows, confirms: Rows, removals: Rows, others: Rows) -> None:
+    from validators.fields import OTHER_COUNT_KEYS
+
     c.executemany("INSERT INTO uploads (id, round_id, unit_code, form, sha256, user_id, rows, at)"
                   " VALUES (?,?,?,?,?,?,?,?)", uploads)
     c.executemany("INSERT INTO rosters (round_id, unit_code, form, upload_id, rows, updated_at)"
@@ -204,10 +217,39 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
     cols = ("round_id", "lao_code", "other_school_code", "row_no", "other_school_name", "affiliation", "closed",
             *OTHER_COUNT_KEYS)
     c.executemany(f"INSERT INTO other_counts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", others)
+
+
+def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pupils: int, seed: int = 1,
+                       laos: int | None = None, institutions: int | None = None) -> dict:
+    """A data dir database with `pupils` pupils under provinces → LAOs → institutions, loaded with executemany.
+
+    About 70% of institutions and 40% of LAOs are confirmed, each LAO reports two other-affiliation
+    schools, a few children sit on two rosters (conflicts) and a few are in removal registers.
+    With `laos` (a total) the provinces get uneven shares of them, and with `institutions` (a total)
+    the institutions go to LAOs by uneven weights (some LAOs own none, as in life): NATIONAL_SHAPE.
+    Without them, every province has `laos_per_province` LAOs and institutions fill each LAO's budget.
+    """
+    rng = random.Random(seed)
+    if path.exists():
+        path.unlink()
+    conn = db.open_db(path)
+    c = conn.conn
+    c.execute("PRAGMA synchronous=OFF")
+    now = NOW
+    c.execute("BEGIN")
+    _fixed_rows(c, now)
+    prov_codes = PROVINCES[:provinces]
+    units, lao_rows, inst_sizes, per_province = _units(rng, prov_codes, laos_per_province, laos, institutions,
+                                                        pupils, now)
+    c.executemany("INSERT INTO units (code, name, kind, level, parent, updated_at) VALUES (?,?,?,?,?,?)", units)
+    inst_sizes = _scaled(inst_sizes, pupils)
+    counter, uploads, rosters, confirms, removals = _pupils(c, rng, inst_sizes, now)
+    others = _other_rows(rng, lao_rows, len(inst_sizes), uploads, rosters, confirms, now)
+    _insert_rest(c, uploads, rosters, confirms, removals, others)
     c.execute("COMMIT")
     c.execute("ANALYZE")
     conn.close()
-    return {"pupils": counter, "institutions": len(inst_sizes), "laos": len(laos_list), "provinces": len(prov_codes),
+    return {"pupils": counter, "institutions": len(inst_sizes), "laos": len(lao_rows), "provinces": len(prov_codes),
             "province_laos": (min(per_province), max(per_province))}
 
 

@@ -269,6 +269,39 @@ def _roster(inst: Inst, round_id: str, seed: int) -> tuple[list[dict[str, Any]],
     return [r for r in rows if r["citizen_id"] not in gone], removed
 
 
+def _create_round(db: sqlite_utils.Database, round_id: str, as_of: date, now: datetime) -> None:
+    """The demo round: opened weeks ago, deadlines 10, 12 and 14 days from today (so it is open)."""
+    today = now.astimezone(clock.BANGKOK).date()
+    opens = min(clock.parse_datetime(as_of - timedelta(days=40), default_time=time(8, 30)),
+                now - timedelta(days=20))
+    rounds.create_round(
+        db, round_id, as_of=as_of, opens=opens,
+        institution_deadline=datetime.combine(today + timedelta(days=10), time(17, 0), clock.BANGKOK),
+        lao_deadline=datetime.combine(today + timedelta(days=12), time(17, 0), clock.BANGKOK),
+        province_deadline=datetime.combine(today + timedelta(days=14), time(17, 0), clock.BANGKOK),
+    )
+
+
+def _fresh(spec: Spec) -> set[str]:
+    """The institutions left at their first password (the demo's first-login walk-through)."""
+    return {i.code for lao in spec.laos for i in lao.institutions if i.state == "fresh"}
+
+
+def _sign_in_everyone(db: sqlite_utils.Database, spec: Spec, day0: datetime) -> dict[str, Actor]:
+    """Every account but the "fresh" institutions' completes its profile; those keep a known first password."""
+    fresh = _fresh(spec)
+    units = [("province", spec.province[0]), ("national", ADMIN_LOGIN)]
+    units += [("lao", lao.code) for lao in spec.laos]
+    units += [("institution", i.code) for lao in spec.laos for i in lao.institutions if i.code not in fresh]
+    people = _people(len(units))
+    actors: dict[str, Actor] = {}
+    for n, (level, login) in enumerate(units):
+        actors[login] = _complete(db, login, level, people[n], n, day0 + timedelta(minutes=7 * n))
+    for login in fresh:
+        _set_first_password(db, login, FIRST_PASSWORD)
+    return actors
+
+
 def build_demo(
     data_dir: str | Path,
     *,
@@ -289,8 +322,7 @@ def build_demo(
     data_dir = Path(data_dir).resolve()
     _wipe(data_dir)
     app = create_app({"DATA_DIR": data_dir, **DEMO_HASH, **(overrides or {})})
-    db = connect(app.config["DB_PATH"])
-    files_dir = app.config["FILES_DIR"]
+    db, files_dir = connect(app.config["DB_PATH"]), app.config["FILES_DIR"]
     now = now or clock.now()
     round_id, as_of = demo_round(now)
     today = now.astimezone(clock.BANGKOK).date()
@@ -302,25 +334,9 @@ def build_demo(
         say("บัญชีผู้ใช้")
         accounts.issue_accounts(db)
         accounts.make_admin(db, ADMIN_LOGIN)
-        opens = min(clock.parse_datetime(as_of - timedelta(days=40), default_time=time(8, 30)),
-                    now - timedelta(days=20))
-        rounds.create_round(
-            db, round_id, as_of=as_of, opens=opens,
-            institution_deadline=datetime.combine(today + timedelta(days=10), time(17, 0), clock.BANGKOK),
-            lao_deadline=datetime.combine(today + timedelta(days=12), time(17, 0), clock.BANGKOK),
-            province_deadline=datetime.combine(today + timedelta(days=14), time(17, 0), clock.BANGKOK),
-        )
+        _create_round(db, round_id, as_of, now)
         day0 = datetime.combine(today - timedelta(days=7), time(9, 0), clock.BANGKOK)  # office hours
-        fresh = {i.code for lao in spec.laos for i in lao.institutions if i.state == "fresh"}
-        units = [("province", spec.province[0]), ("national", ADMIN_LOGIN)]
-        units += [("lao", lao.code) for lao in spec.laos]
-        units += [("institution", i.code) for lao in spec.laos for i in lao.institutions if i.code not in fresh]
-        people = _people(len(units))
-        actors: dict[str, Actor] = {}
-        for n, (level, login) in enumerate(units):
-            actors[login] = _complete(db, login, level, people[n], n, day0 + timedelta(minutes=7 * n))
-        for login in fresh:
-            _set_first_password(db, login, FIRST_PASSWORD)
+        actors = _sign_in_everyone(db, spec, day0)
 
         say("ส่งแฟ้มทะเบียนนักเรียน")
         rosters: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
@@ -360,7 +376,7 @@ def build_demo(
             chain.confirm(db, actors[spec.province[0]], round_id, spec.province[0], now=at + timedelta(days=2))
     finally:
         db.close()
-    return DemoInfo(data_dir, round_id, _logins(spec, fresh))
+    return DemoInfo(data_dir, round_id, _logins(spec, _fresh(spec)))
 
 
 def _logins(spec: Spec, fresh: set[str]) -> list[DemoLogin]:

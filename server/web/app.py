@@ -100,6 +100,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         if conn is not None:
             conn.close()
 
+    register_error_handlers(app)
+    return app
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Refusals as JSON (or the error page): a ServiceError as itself, a locked or full database as a 503
+    the client may retry, an HTTP error in Thai for the API."""
+
     @app.errorhandler(ServiceError)
     def _service_error(err: ServiceError) -> Any:
         app.logger.info("refused %s %s: %s %s", request.method, request.path, err.status, err.code)
@@ -142,5 +150,3 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         resp = jsonify({"error": code, "message": message, "detail": err.description})
         resp.status_code = status
         return resp
-
-    return app
