@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from server import audit, chain, clock, conflicts, registry, rounds, scope
 from server.accounts import Actor
 from server.db import transaction
 from server.errors import ServiceError, conflict
+from workbook_templates.check import FileReport
+from workbook_templates.sandbox import Isolation, WorkerBusy, check_file_isolated
 
 PUPIL_KEYS = ("citizen_id", "prefix", "first_name", "last_name", "sex", "birth_date", "grade", "room",
               "nationality", "entry_date")  # fmt: skip
@@ -117,10 +120,10 @@ def previous_children(db: sqlite_utils.Database, rnd: dict[str, Any], code: str)
 
 
 def _audit_refusal(db: sqlite_utils.Database, actor: Actor, round_id: str, code: str, err: ServiceError,
-                   sha: str | None, filename: str | None, now: datetime) -> None:
+                   sha: str | None, filename: str | None, now: datetime, *, kept: bool = False) -> None:
     if db.conn.in_transaction:
         db.execute("ROLLBACK")
-    detail: dict[str, Any] = {"message": err.message, "filename": filename}
+    detail: dict[str, Any] = {"message": err.message, "filename": filename, "kept": kept}
     if isinstance(err, UploadRejected):
         detail["errors"] = len(err.detail["errors"])
         detail["first_errors"] = err.detail["errors"][:20]
@@ -158,42 +161,106 @@ def upload_workbook(
     filename: str | None = None,
     files_dir: str | Path,
     now: datetime | None = None,
+    isolation: Isolation | None = None,
+    quota: Quota | None = None,
 ) -> dict[str, Any]:
-    """Keep the file, read it as a template, check it belongs here, validate (as `lec validate`), store."""
+    """Scope, round and chain first; then read and validate in an isolated worker; keep and store if accepted.
+
+    Nothing refused before its content was read is written anywhere (a 403, 409 or 423 keeps only the
+    audit record with the file's hash). A 422 from a caller in scope keeps the file for the audit trail
+    while the unit's kept rejected files stay under `quota.rejected_mb`.
+    """
     now = now or clock.now()
-    sha = None
+    quota = quota or Quota()
+    sha = hashlib.sha256(data).hexdigest()
+    kept = False
     try:
-        sha = keep_file(db, files_dir, data)  # first: even a refused file is kept, with who sent it
         unit, rnd = _precheck(db, actor, round_id, code, now)
         current = chain.roster(db, round_id, code)
         if current and current["sha256"] == sha:
             return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
-        report = _read_and_validate(db, rnd, unit, data, filename, now)
+        report = _read_and_validate(db, rnd, unit, data, filename, now, files_dir, isolation)
+        _check_quota(db, code, len(data), sha, quota)
+        keep_file(db, files_dir, data)
+        kept = True
         warnings = report.warnings + registry_warnings(db, unit, report.form, report.records)
         return _store(db, actor, rnd, unit, report.form, report.records, report.removals,
                       warnings=warnings, notices=report.notices, sha=sha, filename=filename, now=now)
     except ServiceError as err:
-        _audit_refusal(db, actor, round_id, code, err, sha, filename, now)
+        if err.status == 422 and not kept:
+            kept = _keep_rejected(db, files_dir, code, data, sha, quota)
+        _audit_refusal(db, actor, round_id, code, err, sha, filename, now, kept=kept)
         raise
 
 
-def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], data: bytes,
-                       filename: str | None, now: datetime) -> Any:
-    """workbook_templates reads and validates (the code `lec validate` runs); then the server's checks."""
-    from server import rules
-    from workbook_templates import WorkbookError, read_workbook, validate_workbook
-    from workbook_templates.check import error_report
-    from workbook_templates.errors import UNREADABLE, workbook_error
+def limits(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The `isolation` and `quota` arguments of `upload_workbook` from the app's config (see config.py)."""
+    isolation = Isolation(memory_mb=int(config["WORKER_MEMORY_MB"]), seconds=float(config["WORKER_SECONDS"]),
+                          workers=int(config["WORKERS"]), queue_seconds=float(config["WORKER_QUEUE_SECONDS"]))
+    quota = Quota(unit_mb=int(config["UNIT_QUOTA_MB"]), rejected_mb=int(config["REJECTED_QUOTA_MB"]))
+    return {"isolation": isolation, "quota": quota}
 
-    try:
-        filled = read_workbook(data)
-    except WorkbookError as err:
-        raise UploadRejected(error_report(filename or "", err).errors, []) from err
-    except Exception as exc:  # a reader bug still reaches the clerk as a Thai message, and is audited
-        err = workbook_error(UNREADABLE, f"{type(exc).__name__}: {exc}", type(exc).__name__)
-        raise UploadRejected(error_report(filename or "", err).errors, []) from exc
-    meta = filled.meta
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """Disk a unit may fill: accepted files (every version it sent) and rejected files kept for audit."""
+
+    unit_mb: int = 1024
+    rejected_mb: int = 100
+
+
+def _unit_bytes(db: sqlite_utils.Database, code: str, *, rejected: bool) -> int:
+    if rejected:
+        sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f WHERE f.sha256 IN (
+                   SELECT file_sha256 FROM audit WHERE unit_code = ? AND action = 'upload'
+                   AND outcome = 'rejected' AND json_extract(detail, '$.kept') = 1)"""
+    else:
+        sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f
+                 WHERE f.sha256 IN (SELECT sha256 FROM uploads WHERE unit_code = ?)"""
+    return int(db.execute(sql, [code]).fetchone()[0])
+
+
+def _check_quota(db: sqlite_utils.Database, code: str, size: int, sha: str, quota: Quota) -> None:
+    """413 when this new content would take the unit past its share of the disk."""
+    if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
+        return  # one copy per content: a file already kept costs nothing more
+    used = _unit_bytes(db, code, rejected=False)
+    if used + size > quota.unit_mb * 2**20:
+        raise ServiceError(413, "unit_quota",
+                           f"พื้นที่เก็บไฟล์ของหน่วยนี้เต็ม (ใช้ไปแล้ว {used / 2**20:,.0f} MB จาก {quota.unit_mb:,} MB) "
+                           "กรุณาติดต่อผู้ดูแลระบบ", {"used_bytes": used, "quota_bytes": quota.unit_mb * 2**20})
+
+
+def _keep_rejected(db: sqlite_utils.Database, files_dir: str | Path, code: str, data: bytes, sha: str,
+                   quota: Quota) -> bool:
+    """Keep a rejected file for the audit trail, unless the unit's rejected files already fill their share."""
+    if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
+        return True
+    if _unit_bytes(db, code, rejected=True) + len(data) > quota.rejected_mb * 2**20:
+        return False
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")
+    with transaction(db):
+        keep_file(db, files_dir, data)
+    return True
+
+
+def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], data: bytes,
+                       filename: str | None, now: datetime, files_dir: str | Path,
+                       isolation: Isolation | None) -> Any:  # fmt: skip
+    """`check_file` (what `lec validate` runs) in an isolated worker; then the server's own checks."""
+    from server import rules
+
     expected = registry.FORM_BY_KIND.get(unit["kind"])
+    # The server's memory of the last confirmed roster wins over the copy inside the file; with none
+    # (a first round) nothing is compared, even if the template carries rows.
+    previous = previous_children(db, rnd, unit["code"]) if expected != "other" else None
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")  # hold no lock on the database while a worker reads
+    report = _isolated_check(data, filename or "", previous or [], now.date(), files_dir, isolation)
+    meta = report.meta
+    if meta is None:  # not readable as a template at all
+        raise UploadRejected(report.errors, [])
     wrong = []
     if meta.unit_code != unit["code"]:
         wrong.append(rules.UNIT_MISMATCH.finding(None, value=meta.unit_code, unit=unit["code"]))
@@ -205,13 +272,27 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
                                                  expected=FORM_TH.get(expected or "", expected)))
     if wrong:
         raise UploadRejected([_finding_dict(f, meta.form) for f in wrong], [])
-    # The server's memory of the last confirmed roster wins over the copy inside the file; with none
-    # (a first round) nothing is compared, even if the template carries rows.
-    previous = previous_children(db, rnd, unit["code"]) if meta.form != "other" else None
-    report = validate_workbook(filled, file=filename or "", previous=previous or [], today=now.date())
     if report.errors:
         raise UploadRejected(report.errors, report.warnings)
     return report
+
+
+def _isolated_check(data: bytes, filename: str, previous: list[Any], today: date, files_dir: str | Path,
+                    isolation: Isolation | None) -> FileReport:  # fmt: skip
+    """Write the upload to a private temp file and check it in a capped worker process (see sandbox)."""
+    incoming = Path(files_dir) / ".incoming"
+    incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            return check_file_isolated(tmp, file=filename, previous=previous, today=today, limits=isolation)
+        except WorkerBusy as exc:
+            raise ServiceError(503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่",
+                               str(exc)) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def submit_rows(
