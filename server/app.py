@@ -22,7 +22,7 @@ import sqlite_utils
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from server import accounts, auth, clock, config, db
+from server import accounts, auth, clock, config, db, uploads
 from server.errors import ServiceError
 
 HTTP_TH = {
@@ -95,7 +95,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # Thai stays readable in responses
     accounts.set_hash_params(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
     db.open_db(cfg["DB_PATH"]).close()
-    cfg["FILES_DIR"].mkdir(parents=True, exist_ok=True)
+    cfg["FILES_DIR"].mkdir(parents=True, exist_ok=True, mode=0o700)
+    uploads.sweep_incoming(cfg["FILES_DIR"])
 
     from server.api import bp as api_bp
     from server.consolidated_route import bp as consolidated_bp

@@ -42,7 +42,8 @@ ENV_PREFIX = "LEC_"
 def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
     """The data dir: the argument, else `LEC_DATA_DIR`, else `./var`; created if missing."""
     path = Path(value or os.environ.get("LEC_DATA_DIR") or "var").resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # citizen IDs, password hashes and every uploaded file: the server's user only
     return path
 
 

@@ -62,8 +62,8 @@ def keep_file(db: sqlite_utils.Database, files_dir: str | Path, data: bytes) -> 
     sha = hashlib.sha256(data).hexdigest()
     path = Path(files_dir) / sha[:2] / sha[2:]
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # 0600, and so the kept file
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -277,10 +277,30 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
     return report
 
 
+def incoming_dir(files_dir: str | Path) -> Path:
+    """Where uploads wait while a worker reads them: beside the file store, never inside it."""
+    return Path(files_dir).parent / "incoming"
+
+
+def sweep_incoming(files_dir: str | Path, older_than_s: float = 3600) -> int:
+    """Delete uploads left waiting by a killed server (they were never accepted); returns how many."""
+    import time
+
+    gone = 0
+    for path in incoming_dir(files_dir).glob("*.xlsx"):
+        try:
+            if time.time() - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                gone += 1
+        except OSError:
+            continue
+    return gone
+
+
 def _isolated_check(data: bytes, filename: str, previous: list[Any], today: date, files_dir: str | Path,
                     isolation: Isolation | None) -> FileReport:  # fmt: skip
     """Write the upload to a private temp file and check it in a capped worker process (see sandbox)."""
-    incoming = Path(files_dir) / ".incoming"
+    incoming = incoming_dir(files_dir)
     incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")  # mode 0600
     try:

@@ -173,6 +173,44 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             raise _too_many_rows(info.filename.rsplit("/", 1)[-1], int(dim.group(1)))
 
 
+_MAIN_TYPES = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    b"application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
+_MAIN_OVERRIDE = re.compile(rb'<Override\b[^>]*?PartName="/xl/workbook\.xml"[^>]*?ContentType="([^"]*)"'
+                            rb'|<Override\b[^>]*?ContentType="([^"]*)"[^>]*?PartName="/xl/workbook\.xml"')
+_SST_COUNT = re.compile(rb'\b(?:count|uniqueCount)\s*=\s*["\']([0-9]+)["\']')
+
+
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """An .xlsx and nothing else, with one meaning per part name, and a plausible shared-string table.
+
+    calamine would also read .xls, .xlsb and .ods with none of the guards here. Two entries of one name
+    would let the checks read one copy and calamine the other. A shared-string table that claims
+    billions of strings makes calamine reserve memory for them before reading one (96 GB, measured).
+    """
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise workbook_error(NOT_A_WORKBOOK, "duplicate part names")
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise workbook_error(NOT_A_WORKBOOK, "not an .xlsx package (no xl/workbook.xml or content types)")
+    types = zf.read("[Content_Types].xml")[: LIMITS.max_prolog * 16]
+    main = _MAIN_OVERRIDE.search(types)
+    if not main or (main.group(1) or main.group(2)) not in _MAIN_TYPES:
+        raise workbook_error(NOT_A_WORKBOOK, "xl/workbook.xml is not declared as a spreadsheet")
+    for info in infos:
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            with zf.open(info) as part:
+                head = part.read(4096)
+            counts = [int(c) for c in _SST_COUNT.findall(head)]
+            plausible = max(info.file_size // 4, 1) + LIMITS.max_rows * LIMITS.max_columns
+            if any(c > plausible for c in counts):
+                raise workbook_error(TOO_LARGE, f"{info.filename} claims {max(counts)} strings",
+                                     f"ตารางข้อความอ้างว่ามี {max(counts):,} รายการ")
+
+
 _REL = re.compile(r'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"')
 _REL_REVERSED = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
 _SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\br:id="([^"]+)"')
@@ -254,8 +292,7 @@ def check_container(source: Source) -> None:
                 if info.file_size > LIMITS.ratio_floor and ratio > LIMITS.max_ratio:
                     raise workbook_error(TOO_LARGE, f"{info.filename} packed {ratio:.0f}:1",
                                          f"ส่วน {info.filename} ถูกบีบอัดไว้ {ratio:,.0f} เท่า")
-            if "xl/workbook.xml" not in {i.filename for i in infos}:  # .xls, .xlsb, .ods: calamine reads
-                raise workbook_error(NOT_A_WORKBOOK, "no xl/workbook.xml")  # them too, unguarded; refuse
+            _check_parts(zf, infos)
             for info in infos:
                 if info.filename.lower().endswith(_XML_PART):
                     _check_part(zf, info)
