@@ -86,8 +86,9 @@ def build_vba_project(
     upper = {n.upper() for n in names}
     if len(upper) != len(names) or "DIR" in upper:  # "dir" is also the VBA storage's dir stream
         raise ValueError(f"module names must be unique and not 'dir': {names}")
-    mods = [Module(n, document_source(n, workbook=i == 0), document=True) for i, n in enumerate(document_modules)]
-    mods += [Module(n, standard_source(n, src)) for n, src in modules.items()]
+    # Excel lists the standard modules first, then the document modules (dir, PROJECT, PROJECTwm).
+    mods = [Module(n, standard_source(n, src)) for n, src in modules.items()]
+    mods += [Module(n, document_source(n, workbook=i == 0), document=True) for i, n in enumerate(document_modules)]
     try:
         sources = {m.name: compress(m.source.encode(f"cp{CODEPAGE}")) for m in mods}
     except UnicodeEncodeError as err:

@@ -69,8 +69,8 @@ def test_bin_is_a_valid_compound_file(project: bytes) -> None:
     streams = {"/".join(p) for p in ole.listdir()}
     assert streams == {"PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir", "VBA/LecSheets",
                        *(f"VBA/{d}" for d in DOCS)}  # fmt: skip
-    mods = [ovba.Module(d, document_source(d, workbook=i == 0), True) for i, d in enumerate(DOCS)]
-    mods.append(ovba.Module("LecSheets", BAS))
+    mods = [ovba.Module("LecSheets", BAS)]  # standard modules first, as Excel lists them
+    mods += [ovba.Module(d, document_source(d, workbook=i == 0), True) for i, d in enumerate(DOCS)]
     expected = {
         "PROJECT": ovba.project_stream(mods, project_name="VBAProject", codepage=1252),
         "PROJECTwm": ovba.projectwm_stream(mods, codepage=1252),
