@@ -8,11 +8,12 @@ must give exactly what Python's `urllib.parse.quote(text, safe="")` gives, which
 
 from __future__ import annotations
 
-import random
 import re
 from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vbasubset import Interpreter, Unsupported, VbaError, active_lines, literal, logical_lines
 
 from addin import vba
@@ -44,14 +45,20 @@ def test_vba_encoding_is_pythons(module: Interpreter, text: str) -> None:
     assert unquote(encoded) == text  # what server/xlwings_route.py does with it
 
 
-def test_vba_encoding_on_random_text(module: Interpreter) -> None:
-    """Every UTF-8 length (1-4 bytes), including the code points at each boundary."""
-    rnd = random.Random(17)
-    pool = [0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF, *range(0x0E00, 0x0E80)]
-    for _ in range(40):
-        chars = [chr(rnd.choice(pool)) if rnd.random() < 0.5 else chr(rnd.randrange(0x20, 0x2FFFF)) for _ in range(12)]
-        text = "".join(c for c in chars if not 0xD800 <= ord(c) <= 0xDFFF)
-        assert module.call("UrlEncodeUtf8", text) == quote(text, safe="")
+WINDOWS_RUN = Interpreter("\n".join(active_lines(SOURCE, WINDOWS)))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text(st.characters(blacklist_categories=["Cs"]), max_size=24))
+def test_vba_encoding_on_any_text(text: str) -> None:
+    """Any text (every UTF-8 length, 1 to 4 bytes; surrogates only as the pairs of astral characters)."""
+    assert WINDOWS_RUN.call("UrlEncodeUtf8", text) == quote(text, safe="")
+
+
+@pytest.mark.parametrize("code", [0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF])
+def test_vba_encoding_at_utf8_boundaries(module: Interpreter, code: int) -> None:
+    text = "ก" + chr(code) + "ข"
+    assert module.call("UrlEncodeUtf8", text) == quote(text, safe="")
 
 
 def test_lone_surrogates_become_the_replacement_character(module: Interpreter) -> None:
