@@ -7,6 +7,11 @@ Every button calls one macro, and each macro picks the set-up from the "ตั�
 - `server`: `RunServerPython "<server>/xlwings/validate"` (xlwings' VBA client, also in the add-in), which
   posts the workbook as JSON and replays the returned actions; no Python on the PC.
 
+Server mode's login asks for the password in a masked box (Windows: a CBT hook puts "*" into `InputBox`'s
+edit box; Mac: AppleScript's dialog "with hidden answer") and sends it percent-encoded as UTF-8 by
+`UrlEncodeUtf8`, written in VBA because `WorksheetFunction.EncodeURL` exists only on Windows. The tests
+run that function from the .bas text in a small VBA interpreter (tests/addin/vbasubset.py).
+
 The module is generated here because VBA source is stored in the PC's ANSI code page: Thai text written
 literally turns into "?" on a non-Thai Windows, so every Thai string is spelled out as `ChrW(...)`.
 `LecSheets.bas` is the generated text, kept in the repository for importing by hand (VBA editor, File >

@@ -9,7 +9,9 @@ The binary is an MS-CFB compound file (`cfb.py`) laid out as MS-OVBA 2.2.1 says:
 
 Excel opens a workbook's document modules (the workbook's and each sheet's code module) by the
 `codeName`s in the workbook XML, so `document_modules` must name exactly the codenames XlsxWriter
-writes (`Workbook.set_vba_name`, `Worksheet.set_vba_name`), the workbook's first.
+writes (`Workbook.set_vba_name`, `Worksheet.set_vba_name`), the workbook's first. As in Excel's own
+files, the standard modules are listed before the document modules (tests/addin/test_vbaproject_vs_excel.py
+compares the whole layout with projects Excel saved).
 """
 
 from __future__ import annotations
