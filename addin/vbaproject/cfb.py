@@ -72,7 +72,7 @@ def _entries(tree: Tree) -> list[_Entry]:
             _check_name(name)
             value = sub[name]
             if isinstance(value, dict):
-                entry = _Entry(name, STORAGE)
+                entry = _Entry(name, STORAGE, start=0)  # 2.6.3: a storage's start sector and size MUST be 0
                 queue.append((entry, value))
             else:
                 entry = _Entry(name, STREAM, bytes(value), size=len(value))
@@ -186,6 +186,9 @@ def write_cfb(tree: Tree) -> bytes:
     root = entries[0]
     root.start = place(len(mini_data))
     root.size = len(mini_data)
+    # 2.4: the MiniFAT's last sector is filled up with free entries (FREESECT), not zeros, which would
+    # read as mini sector 0's chain.
+    minifat += [FREESECT] * (-len(minifat) % FAT_PER_SECTOR)
     minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
     first_minifat = place(len(minifat_bytes))
     n_minifat = _sectors(len(minifat_bytes), SECTOR)
