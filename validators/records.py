@@ -117,6 +117,9 @@ REQUIRED = rule("REQUIRED", "error", "person",
 NAME_DIGITS = rule("NAME_DIGITS", "error", "person",
     "{header} “{value}” มีตัวเลขปนอยู่",
     "A name contains digits")  # fmt: skip
+TEXT_TOO_LONG = rule("TEXT_TOO_LONG", "error", "person",
+    "{header} ยาว {length:,} ตัวอักษร เกินที่กำหนด ({limit} ตัวอักษร)",
+    "A name, room or note is longer than its limit")  # fmt: skip
 NAME_CONTROL = rule("NAME_CONTROL", "error", "person",
     "{header} มีอักขระควบคุมหรือสัญลักษณ์ที่ไม่ใช่ชื่อ: “{value}”",
     "A name contains control characters or symbols")  # fmt: skip
@@ -183,9 +186,12 @@ REMOVAL_NOTE_REQUIRED = rule("REMOVAL_NOTE_REQUIRED", "error", "removal",
     "เลือกเหตุผล “อื่น ๆ” แล้ว กรุณาระบุรายละเอียดในช่องหมายเหตุ",
     "Reason 'other' needs a note")  # fmt: skip
 
-_NAME_SYMBOL_CLASS = r"[!\"#$%&*+;<=>?@\[\\\]^_`{|}~\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]"
+_INVISIBLE = r"\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufff9-\ufffb\ufffd"
+"""Bidi overrides and isolates, zero-width and soft-hyphen marks, and the replacement character (broken
+UTF-8): invisible in a cell, they make one name print as another (a "ghost" that matches no register)."""
+_NAME_SYMBOL_CLASS = r"[!\"#$%&*+;<=>?@\[\\\]^_`{|}~\x00-\x1f\x7f-\x9f" + _INVISIBLE + "]"
 _ANY_DIGIT = re.compile(r"\d")  # Unicode-aware: Arabic and Thai digits alike
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f" + _INVISIBLE + "]")
 _NAME_PROBLEM = re.compile(r"\d|" + _NAME_SYMBOL_CLASS)
 _NAME_SUSPECT = re.compile(r"\d|^\s|\s$|\s\s|[\t\n\r\u00a0\ufeff]|" + _NAME_SYMBOL_CLASS)
 """Anything that would make `_name` clean or refuse a name: whitespace to tidy, digits, symbols."""
@@ -256,12 +262,26 @@ def _date(raw: Mapping[str, object], key: str, row: int | None, out: list[Findin
     return parsed
 
 
+MAX_LENGTH = {"first_name": 100, "last_name": 100, "room": 20, "note": 500, "name": 200}
+"""Longest text a cell may hold, by key: Thailand's longest registered names are about 60 letters."""
+
+
+def _too_long(key: str, text: str, row: int | None, out: list[Finding]) -> bool:
+    limit = MAX_LENGTH[key]
+    if len(text) <= limit:
+        return False
+    out.append(TEXT_TOO_LONG.finding(key, row, text[:40] + "…", length=len(text), limit=limit))
+    return True
+
+
 def _name(raw: Mapping[str, object], key: str, row: int | None, out: list[Finding]) -> str:
     """A person's name: letters, Thai vowels and tone marks, spaces, dots and hyphens; never digits."""
     value = raw.get(key)
-    if type(value) is str and value and _NAME_SUSPECT.search(value) is None:
+    if type(value) is str and value and len(value) <= 100 and _NAME_SUSPECT.search(value) is None:
         return value  # nearly every name: clean as typed, one regex search
     name = _text(raw, key, row, out)
+    if _too_long(key, name, row, out):
+        return name[: MAX_LENGTH[key]]
     if not name:
         out.append(REQUIRED.finding(key, row))
     elif _NAME_PROBLEM.search(name):
@@ -369,12 +389,20 @@ def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row roste
         "sex": sex,
         "birth_date": birth,
         "nationality": nationality,
-        "room": clean_text(raw.get("room"))[0],
+        "room": _room(raw, row, out),
         "entry_date": entry,
     }
     if not cdc:
         record["grade"] = grade
     return record
+
+
+def _room(raw: Mapping[str, object], row: int | None, out: list[Finding]) -> str:
+    """A classroom label ("1", "ป.1/2"): short, and free of control and invisible characters."""
+    room = clean_text(raw.get("room"))[0]
+    if room and not _too_long("room", room, row, out) and _CONTROL.search(room):
+        out.append(NAME_CONTROL.finding("room", row, room))
+    return room
 
 
 def _codes_for(out: list[Finding], row: int | None, column: str) -> set[str]:
@@ -480,6 +508,8 @@ def check_removal(
     elif not reason:
         out.append(REMOVAL_REASON_UNKNOWN.finding("reason", row, reason_text))
     note = _text(raw, "note", row, out)
+    if note and not _too_long("note", note, row, out) and _CONTROL.search(note):
+        out.append(NAME_CONTROL.finding("note", row, note))
     if reason == "other" and not note:
         out.append(REMOVAL_NOTE_REQUIRED.finding("note", row))
     return {

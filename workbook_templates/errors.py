@@ -111,6 +111,22 @@ TOO_MANY_ROWS = rule(
     "ไฟล์นี้มีจำนวนแถวเกินกำหนด: {detail} กรุณาตรวจว่าไม่ได้วางข้อมูลซ้ำ หรือจัดรูปแบบแถวว่างไว้จนถึงท้ายชีต",
     "A sheet has more rows than the limit: {detail}",
 )
+TOO_WIDE = rule(
+    "WORKBOOK_TOO_WIDE",
+    "error",
+    "workbook",
+    "ไฟล์นี้มีข้อมูลอยู่นอกพื้นที่ของแบบฟอร์ม: {detail} กรุณาลบข้อมูลหรือการจัดรูปแบบที่อยู่ไกลออกไป "
+    "หรือดาวน์โหลดแบบฟอร์มใหม่แล้วคัดลอกเฉพาะข้อมูลไปวาง",
+    "A sheet has a cell beyond the template's width: {detail}",
+)
+WORKER_FAILED = rule(
+    "WORKBOOK_WORKER_FAILED",
+    "error",
+    "workbook",
+    "ระบบอ่านไฟล์นี้ไม่สำเร็จ: {detail} ระบบไม่ได้บันทึกข้อมูลใด ๆ กรุณาเปิดไฟล์ด้วย Excel แล้วบันทึกใหม่ "
+    "หรือดาวน์โหลดแบบฟอร์มใหม่แล้วคัดลอกเฉพาะข้อมูลไปวาง",
+    "The isolated reader failed (crash, memory or time limit): {detail}",
+)
 
 WORKBOOK_RULES = {
     r.code: r
@@ -129,6 +145,8 @@ WORKBOOK_RULES = {
         TOO_LARGE,
         UNSAFE_XML,
         TOO_MANY_ROWS,
+        TOO_WIDE,
+        WORKER_FAILED,
     )
 }
 

@@ -20,6 +20,7 @@ it), so each sheet is fetched once as a list of lists and each row costs one `it
 from __future__ import annotations
 
 import gc
+import html
 import io
 import os
 import re
@@ -37,6 +38,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from validators.fields import COLUMNS_BY_ROLE, SHEETS, header_of
 from validators.findings import Finding
+from workbook_templates import extent
 from workbook_templates.errors import (
     COLUMNS_MISSING,
     ENCRYPTED,
@@ -48,6 +50,7 @@ from workbook_templates.errors import (
     SHEET_MISSING,
     TOO_LARGE,
     TOO_MANY_ROWS,
+    TOO_WIDE,
     UNSAFE_XML,
     VERSION_UNSUPPORTED,
     workbook_error,
@@ -144,6 +147,7 @@ class Limits:
     ratio_floor: int = 4 * 2**20  # small parts may pack tighter (a blank sheet, styles): not a bomb
     max_prolog: int = 64 * 1024
     max_rows: int = 200_000  # data rows of one sheet: twice the largest roster design.md benchmarks
+    max_columns: int = 64  # the widest template has 12 columns; a clerk's own notes columns fit easily
 
 
 LIMITS = Limits()
@@ -185,31 +189,110 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             raise _too_many_rows(info.filename.rsplit("/", 1)[-1], int(dim.group(1)))
 
 
-def check_container(source: Source) -> None:
-    """Refuse a zip bomb or an XML bomb from the central directory and part prologs alone.
+_MAIN_TYPES = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    b"application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
+_MAIN_OVERRIDE = re.compile(rb'<Override\b[^>]*?PartName="/xl/workbook\.xml"[^>]*?ContentType="([^"]*)"'
+                            rb'|<Override\b[^>]*?ContentType="([^"]*)"[^>]*?PartName="/xl/workbook\.xml"')
+_SST_COUNT = re.compile(rb'\b(?:count|uniqueCount)\s*=\s*["\']([0-9]+)["\']')
 
-    Reads only the directory and the first few kilobytes of each XML part (about a millisecond), so
-    the 2x-calamine budget of `lec validate` is untouched. A source that is not a zip is left to
-    calamine (it says "not a workbook"); a seekable stream is rewound afterwards.
+
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """An .xlsx and nothing else, with one meaning per part name, and a plausible shared-string table.
+
+    calamine would also read .xls, .xlsb and .ods with none of the guards here. Two entries of one name
+    would let the checks read one copy and calamine the other. A shared-string table that claims
+    billions of strings makes calamine reserve memory for them before reading one (96 GB, measured).
     """
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise workbook_error(NOT_A_WORKBOOK, "duplicate part names")
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise workbook_error(NOT_A_WORKBOOK, "not an .xlsx package (no xl/workbook.xml or content types)")
+    types = zf.read("[Content_Types].xml")[: LIMITS.max_prolog * 16]
+    main = _MAIN_OVERRIDE.search(types)
+    if not main or (main.group(1) or main.group(2)) not in _MAIN_TYPES:
+        raise workbook_error(NOT_A_WORKBOOK, "xl/workbook.xml is not declared as a spreadsheet")
+    for info in infos:
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            with zf.open(info) as part:
+                head = part.read(4096)
+            counts = [int(c) for c in _SST_COUNT.findall(head)]
+            plausible = max(info.file_size // 4, 1) + LIMITS.max_rows * LIMITS.max_columns
+            if any(c > plausible for c in counts):
+                raise workbook_error(TOO_LARGE, f"{info.filename} claims {max(counts)} strings",
+                                     f"ตารางข้อความอ้างว่ามี {max(counts):,} รายการ")
+
+
+_REL = re.compile(r'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"')
+_REL_REVERSED = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
+_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\br:id="([^"]+)"')
+
+
+def _visible_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> the sheet name a clerk sees, so a refusal names "นักเรียน", not "sheet2.xml".
+
+    Best effort from two small parts (their prologs were checked already); any oddity leaves the part name.
+    """
+    try:
+        book = zf.read("xl/workbook.xml")[: LIMITS.max_prolog * 16].decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels")[: LIMITS.max_prolog * 16].decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    targets = dict(_REL.findall(rels)) | {rid: t for t, rid in _REL_REVERSED.findall(rels)}
+    out = {}
+    for name, rid in _SHEET_ENTRY.findall(book):
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out[part] = html.unescape(name)
+    return out
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> None:
+    """The cells' real extent, measured before calamine allocates its dense rectangle (see `extent`)."""
+    rows_cap = LIMITS.max_rows + KEY_SCAN_ROWS
+    with zf.open(info) as part:
+        found = extent.measure(part, give_up_rows=rows_cap, give_up_columns=LIMITS.max_columns)
+    if found.rows > rows_cap:
+        raise _too_many_rows(sheet, found.rows)
+    if found.columns > LIMITS.max_columns:
+        last, cap = xl_col_to_name(found.columns - 1), xl_col_to_name(LIMITS.max_columns - 1)
+        raise workbook_error(
+            TOO_WIDE,
+            f"{sheet}: a cell in column {last} > {cap}",
+            f'ชีต "{sheet}" มีข้อมูลถึงเซลล์ {last}{found.rows} (คอลัมน์ที่ {found.columns:,}) '
+            f"แบบฟอร์มใช้ไม่เกินคอลัมน์ {cap}",
+        )
+
+
+def check_container(source: Source) -> None:
+    """Refuse what calamine must never parse: anything but an .xlsx zip, zip bombs, XML bombs, far cells.
+
+    Reads the central directory, the first few kilobytes of each XML part and streams each part once for
+    its cells' extent (`extent.measure`), so calamine's dense load can never be asked for more than the
+    limits allow. Only .xlsx passes: calamine would also read .xls, .xlsb and .ods, with none of these
+    guards. A seekable stream is rewound afterwards.
+    """
+    start = 0
     if isinstance(source, (bytes, bytearray, memoryview)):
-        if bytes(source[:2]) != b"PK":
-            return
         handle: Any = io.BytesIO(bytes(source))
+        head = bytes(source[:8])
     elif isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as fh:
-            if fh.read(2) != b"PK":
-                return
+            head = fh.read(8)
         handle = os.fspath(source)
     else:
         if not source.seekable():
-            return
+            source = io.BytesIO(source.read())
         start = source.tell()
-        magic = source.read(2)
+        head = source.read(8)
         source.seek(start)
-        if magic != b"PK":
-            return
         handle = source
+    if not head.startswith(b"PK"):
+        _refuse_not_zip(handle, head)
     try:
         with zipfile.ZipFile(handle) as zf:
             infos = zf.infolist()
@@ -225,14 +308,37 @@ def check_container(source: Source) -> None:
                 if info.file_size > LIMITS.ratio_floor and ratio > LIMITS.max_ratio:
                     raise workbook_error(TOO_LARGE, f"{info.filename} packed {ratio:.0f}:1",
                                          f"ส่วน {info.filename} ถูกบีบอัดไว้ {ratio:,.0f} เท่า")
+            _check_parts(zf, infos)
             for info in infos:
                 if info.filename.lower().endswith(_XML_PART):
                     _check_part(zf, info)
+            names = _visible_names(zf)
+            for info in infos:  # every part: a relationship may name any part as a worksheet
+                _check_extent(zf, info, names.get(info.filename, info.filename.rsplit("/", 1)[-1]))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
         raise workbook_error(NOT_A_WORKBOOK, f"{type(exc).__name__}: {exc}") from None
     finally:
         if not isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
             source.seek(start)
+
+
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+def _refuse_not_zip(handle: Any, head: bytes) -> None:
+    """Say why a file that is not a zip is not a template: password-protected, an old .xls, or neither."""
+    if head == _OLE_MAGIC:
+        if isinstance(handle, str):
+            with open(handle, "rb") as fh:
+                body = fh.read()
+        else:
+            body = handle.read()
+            handle.seek(0)
+        if _ENCRYPTION_STREAM in body:
+            raise workbook_error(ENCRYPTED, "password protected")
+        raise workbook_error(NOT_A_WORKBOOK, "an OLE file (.xls?)", "ไฟล์ .xls รุ่นเก่า ต้องบันทึกเป็น .xlsx")
+    raise workbook_error(NOT_A_WORKBOOK, "not a zip")
 
 
 def open_workbook(source: Source) -> CalamineWorkbook:

@@ -7,6 +7,36 @@ Option Explicit
 
 Private mToken As String
 
+' The masked password box. Windows: VBA's InputBox with "*" put in its edit box by a CBT hook of this
+' thread (the dialog is class #32770, its edit box id &H1324). Mac: AppleScript's dialog "with hidden
+' answer". Conditional compilation keeps the Windows API out of the Mac build, which would not compile it.
+#If Mac Then
+#ElseIf VBA7 Then
+Private Declare PtrSafe Function SetWindowsHookEx Lib "user32" Alias "SetWindowsHookExA" (ByVal idHook As Long, _
+    ByVal lpfn As LongPtr, ByVal hmod As LongPtr, ByVal dwThreadId As Long) As LongPtr
+Private Declare PtrSafe Function UnhookWindowsHookEx Lib "user32" (ByVal hHook As LongPtr) As Long
+Private Declare PtrSafe Function CallNextHookEx Lib "user32" (ByVal hHook As LongPtr, ByVal nCode As Long, _
+    ByVal wParam As LongPtr, ByVal lParam As LongPtr) As LongPtr
+Private Declare PtrSafe Function GetCurrentThreadId Lib "kernel32" () As Long
+Private Declare PtrSafe Function GetClassName Lib "user32" Alias "GetClassNameA" (ByVal hWnd As LongPtr, _
+    ByVal lpClassName As String, ByVal nMaxCount As Long) As Long
+Private Declare PtrSafe Function SendDlgItemMessage Lib "user32" Alias "SendDlgItemMessageA" (ByVal hDlg As LongPtr, _
+    ByVal nIDDlgItem As Long, ByVal wMsg As Long, ByVal wParam As LongPtr, ByVal lParam As LongPtr) As LongPtr
+Private mMaskHook As LongPtr
+#Else
+Private Declare Function SetWindowsHookEx Lib "user32" Alias "SetWindowsHookExA" (ByVal idHook As Long, _
+    ByVal lpfn As Long, ByVal hmod As Long, ByVal dwThreadId As Long) As Long
+Private Declare Function UnhookWindowsHookEx Lib "user32" (ByVal hHook As Long) As Long
+Private Declare Function CallNextHookEx Lib "user32" (ByVal hHook As Long, ByVal nCode As Long, _
+    ByVal wParam As Long, ByVal lParam As Long) As Long
+Private Declare Function GetCurrentThreadId Lib "kernel32" () As Long
+Private Declare Function GetClassName Lib "user32" Alias "GetClassNameA" (ByVal hWnd As Long, _
+    ByVal lpClassName As String, ByVal nMaxCount As Long) As Long
+Private Declare Function SendDlgItemMessage Lib "user32" Alias "SendDlgItemMessageA" (ByVal hDlg As Long, _
+    ByVal nIDDlgItem As Long, ByVal wMsg As Long, ByVal wParam As Long, ByVal lParam As Long) As Long
+Private mMaskHook As Long
+#End If
+
 Private Function Setting(key As String) As String
     Dim ws As Worksheet, r As Long
     On Error Resume Next
@@ -74,11 +104,101 @@ Public Sub LecLogin()
         Application.Run "xlwings.xlam!RunPython", "import addin.macros as m; m.login()"
         Exit Sub
     End If
-    pw = InputBox(ChrW(3619) & ChrW(3627) & ChrW(3633) & ChrW(3626) & ChrW(3612) & ChrW(3656) & ChrW(3634) & ChrW(3609) & ChrW(3586) & ChrW(3629) & ChrW(3591) & ChrW(3612) & ChrW(3641) & ChrW(3657) & ChrW(3651) & ChrW(3594) & ChrW(3657) & " " & Setting("login"), "LEC Sheets")
+    pw = AskPassword(ChrW(3619) & ChrW(3627) & ChrW(3633) & ChrW(3626) & ChrW(3612) & ChrW(3656) & ChrW(3634) & ChrW(3609) & ChrW(3586) & ChrW(3629) & ChrW(3591) & ChrW(3612) & ChrW(3641) & ChrW(3657) & ChrW(3651) & ChrW(3594) & ChrW(3657) & " " & Setting("login"))
     If pw = "" Then Exit Sub
-    Application.Run "xlwings.xlam!RunServerPython", ServerUrl("login"), "LecPassword " & WorksheetFunction.EncodeURL(pw)
+    Application.Run "xlwings.xlam!RunServerPython", ServerUrl("login"), "LecPassword " & UrlEncodeUtf8(pw)
     pw = ""
 End Sub
+
+' The password, typed into a box that shows "*" (Windows) or dots (Mac); "" when cancelled.
+Private Function AskPassword(prompt As String) As String
+#If Mac Then
+    Dim script As String, ok As String
+    ok = AppleText(ChrW(3605) & ChrW(3585) & ChrW(3621) & ChrW(3591))
+    script = "set r to display dialog " & AppleText(prompt) & " default answer """" with hidden answer " & _
+        "buttons {" & AppleText(ChrW(3618) & ChrW(3585) & ChrW(3648) & ChrW(3621) & ChrW(3636) & ChrW(3585)) & ", " & ok & "} default button 2 with title ""LEC Sheets""" & vbCr & _
+        "if button returned of r is " & ok & " then return text returned of r" & vbCr & "return """""
+    On Error GoTo NoAppleScript
+    AskPassword = MacScript(script)
+    Exit Function
+NoAppleScript:
+    AskPassword = InputBox(prompt & " " & "(" & ChrW(3627) & ChrW(3609) & ChrW(3657) & ChrW(3634) & ChrW(3605) & ChrW(3656) & ChrW(3634) & ChrW(3591) & ChrW(3609) & ChrW(3637) & ChrW(3657) & ChrW(3649) & ChrW(3626) & ChrW(3604) & ChrW(3591) & ChrW(3605) & ChrW(3633) & ChrW(3623) & ChrW(3629) & ChrW(3633) & ChrW(3585) & ChrW(3625) & ChrW(3619) & ChrW(3607) & ChrW(3637) & ChrW(3656) & ChrW(3614) & ChrW(3636) & ChrW(3617) & ChrW(3614) & ChrW(3660) & ")", "LEC Sheets")
+#Else
+    mMaskHook = SetWindowsHookEx(5, AddressOf MaskInputBox, 0, GetCurrentThreadId())
+    AskPassword = InputBox(prompt, "LEC Sheets")
+    If mMaskHook <> 0 Then UnhookWindowsHookEx mMaskHook
+    mMaskHook = 0
+#End If
+End Function
+
+#If Mac Then
+' An AppleScript string literal of text (backslashes and quotes escaped).
+Private Function AppleText(text As String) As String
+    AppleText = """" & Replace(Replace(text, "\", "\\"), """", "\""") & """"
+End Function
+#ElseIf VBA7 Then
+' WH_CBT hook: when the InputBox dialog (class #32770) is activated, its edit box gets the password char "*".
+Private Function MaskInputBox(ByVal nCode As Long, ByVal wParam As LongPtr, ByVal lParam As LongPtr) As LongPtr
+    Dim cls As String, n As Long
+    If nCode = 5 Then
+        cls = String$(16, vbNullChar)
+        n = GetClassName(wParam, cls, 16)
+        If Left$(cls, n) = "#32770" Then SendDlgItemMessage wParam, &H1324&, &HCC&, 42, 0
+    End If
+    MaskInputBox = CallNextHookEx(mMaskHook, nCode, wParam, lParam)
+End Function
+#Else
+Private Function MaskInputBox(ByVal nCode As Long, ByVal wParam As Long, ByVal lParam As Long) As Long
+    Dim cls As String, n As Long
+    If nCode = 5 Then
+        cls = String$(16, vbNullChar)
+        n = GetClassName(wParam, cls, 16)
+        If Left$(cls, n) = "#32770" Then SendDlgItemMessage wParam, &H1324&, &HCC&, 42, 0
+    End If
+    MaskInputBox = CallNextHookEx(mMaskHook, nCode, wParam, lParam)
+End Function
+#End If
+
+' text as UTF-8, percent-encoded as Python's urllib.parse.quote(text, safe="") does: A-Z a-z 0-9 - . _ ~
+' kept, every other byte %XX. Written out here because WorksheetFunction.EncodeURL exists only on Windows.
+' VBA strings are UTF-16: a surrogate pair is one code point (4 bytes), a lone surrogate becomes U+FFFD.
+Private Function UrlEncodeUtf8(text As String) As String
+    Dim i As Long, n As Long, code As Long, low As Long, out As String
+    n = Len(text)
+    i = 1
+    Do While i <= n
+        code = AscW(Mid$(text, i, 1)) And &HFFFF&
+        If code >= &HD800& And code <= &HDBFF& And i < n Then
+            low = AscW(Mid$(text, i + 1, 1)) And &HFFFF&
+            If low >= &HDC00& And low <= &HDFFF& Then
+                code = &H10000 + (code - &HD800&) * &H400& + (low - &HDC00&)
+                i = i + 1
+            End If
+        End If
+        If code >= &HD800& And code <= &HDFFF& Then code = &HFFFD&
+        If (code >= 48 And code <= 57) Or (code >= 65 And code <= 90) Or (code >= 97 And code <= 122) _
+            Or code = 45 Or code = 46 Or code = 95 Or code = 126 Then
+            out = out & ChrW(code)
+        ElseIf code < &H80& Then
+            out = out & PercentByte(code)
+        ElseIf code < &H800& Then
+            out = out & PercentByte(&HC0& Or (code \ &H40&)) & PercentByte(&H80& Or (code And &H3F&))
+        ElseIf code < &H10000 Then
+            out = out & PercentByte(&HE0& Or (code \ &H1000&)) & PercentByte(&H80& Or ((code \ &H40&) And &H3F&)) _
+                & PercentByte(&H80& Or (code And &H3F&))
+        Else
+            out = out & PercentByte(&HF0& Or (code \ &H40000)) & PercentByte(&H80& Or ((code \ &H1000&) And &H3F&)) _
+                & PercentByte(&H80& Or ((code \ &H40&) And &H3F&)) & PercentByte(&H80& Or (code And &H3F&))
+        End If
+        i = i + 1
+    Loop
+    UrlEncodeUtf8 = out
+End Function
+
+' One byte as %XX, upper-case hex.
+Private Function PercentByte(b As Long) As String
+    PercentByte = "%" & Right$("0" & Hex$(b), 2)
+End Function
 
 ' Called back by the server's yes/no question (xlwings alert action) with "yes" or "no".
 Public Sub LecConfirmAnswer(answer As String)

@@ -9,7 +9,9 @@ The binary is an MS-CFB compound file (`cfb.py`) laid out as MS-OVBA 2.2.1 says:
 
 Excel opens a workbook's document modules (the workbook's and each sheet's code module) by the
 `codeName`s in the workbook XML, so `document_modules` must name exactly the codenames XlsxWriter
-writes (`Workbook.set_vba_name`, `Worksheet.set_vba_name`), the workbook's first.
+writes (`Workbook.set_vba_name`, `Worksheet.set_vba_name`), the workbook's first. As in Excel's own
+files, the standard modules are listed before the document modules (tests/addin/test_vbaproject_vs_excel.py
+compares the whole layout with projects Excel saved).
 """
 
 from __future__ import annotations
@@ -86,8 +88,9 @@ def build_vba_project(
     upper = {n.upper() for n in names}
     if len(upper) != len(names) or "DIR" in upper:  # "dir" is also the VBA storage's dir stream
         raise ValueError(f"module names must be unique and not 'dir': {names}")
-    mods = [Module(n, document_source(n, workbook=i == 0), document=True) for i, n in enumerate(document_modules)]
-    mods += [Module(n, standard_source(n, src)) for n, src in modules.items()]
+    # Excel lists the standard modules first, then the document modules (dir, PROJECT, PROJECTwm).
+    mods = [Module(n, standard_source(n, src)) for n, src in modules.items()]
+    mods += [Module(n, document_source(n, workbook=i == 0), document=True) for i, n in enumerate(document_modules)]
     try:
         sources = {m.name: compress(m.source.encode(f"cp{CODEPAGE}")) for m in mods}
     except UnicodeEncodeError as err:

@@ -72,7 +72,7 @@ def _entries(tree: Tree) -> list[_Entry]:
             _check_name(name)
             value = sub[name]
             if isinstance(value, dict):
-                entry = _Entry(name, STORAGE)
+                entry = _Entry(name, STORAGE, start=0)  # 2.6.3: a storage's start sector and size MUST be 0
                 queue.append((entry, value))
             else:
                 entry = _Entry(name, STREAM, bytes(value), size=len(value))
@@ -147,6 +147,19 @@ _UNUSED_ENTRY = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTRE
                             0, 0, 0, 0, 0)  # fmt: skip
 
 
+def _mini_stream(small: list[_Entry]) -> tuple[bytearray, list[int]]:
+    """The mini stream (MS-CFB 2.5): small streams in 64-byte mini sectors, chained in the MiniFAT."""
+    mini_data = bytearray()
+    minifat: list[int] = []
+    for e in small:
+        e.start = len(minifat)
+        n = _sectors(e.size, MINI_SECTOR)
+        minifat.extend([0] * n)
+        _chain(minifat, e.start, n)
+        mini_data += e.data + b"\0" * (n * MINI_SECTOR - e.size)
+    return mini_data, minifat
+
+
 def write_cfb(tree: Tree) -> bytes:
     """The compound file holding `tree` (MS-CFB 2.2 header, FAT 2.3, MiniFAT 2.4, directory 2.6)."""
     entries = _entries(tree)
@@ -157,15 +170,7 @@ def write_cfb(tree: Tree) -> bytes:
     small = [e for e in streams if 0 < e.size < MINI_CUTOFF]
     big = [e for e in streams if e.size >= MINI_CUTOFF]
 
-    # The mini stream (MS-CFB 2.5): small streams in 64-byte mini sectors, chained in the MiniFAT.
-    mini_data = bytearray()
-    minifat: list[int] = []
-    for e in small:
-        e.start = len(minifat)
-        n = _sectors(e.size, MINI_SECTOR)
-        minifat.extend([0] * n)
-        _chain(minifat, e.start, n)
-        mini_data += e.data + b"\0" * (n * MINI_SECTOR - e.size)
+    mini_data, minifat = _mini_stream(small)
 
     # Sector layout: big streams, the mini stream, the MiniFAT, the directory, then the FAT.
     next_sector = 0
@@ -186,6 +191,9 @@ def write_cfb(tree: Tree) -> bytes:
     root = entries[0]
     root.start = place(len(mini_data))
     root.size = len(mini_data)
+    # 2.4: the MiniFAT's last sector is filled up with free entries (FREESECT), not zeros, which would
+    # read as mini sector 0's chain.
+    minifat += [FREESECT] * (-len(minifat) % FAT_PER_SECTOR)
     minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
     first_minifat = place(len(minifat_bytes))
     n_minifat = _sectors(len(minifat_bytes), SECTOR)

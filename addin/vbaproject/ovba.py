@@ -121,8 +121,9 @@ def decrypt(hex_text: str) -> bytes:
 
 # --- MS-OVBA 2.3.4.2: the dir stream --------------------------------------------------------------
 
-STDOLE_LIBID = "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb#OLE Automation"
-"""REFERENCEREGISTERED (2.3.4.2.2.5) of OLE Automation, the reference every Office VBA project has."""
+STDOLE_LIBID = "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\WINDOWS\\system32\\stdole2.tlb#OLE Automation"
+"""REFERENCEREGISTERED (2.3.4.2.2.5) of OLE Automation, the reference every Office VBA project has, spelled
+as 32-bit Excel on Windows writes it (a path for the record only: the GUID is what is resolved)."""
 
 MODULE_PROCEDURAL, MODULE_DOCUMENT = 0x0021, 0x0022  # MODULETYPE (2.3.4.2.3.2.8)
 
@@ -227,8 +228,7 @@ def project_stream(modules: list[Module], *, project_name: str, codepage: int) -
     """
     pid = project_id(project_name, modules)
     lines = [f'ID="{pid}"']
-    lines += [f"Document={m.name}/&H00000000" for m in modules if m.document]
-    lines += [f"Module={m.name}" for m in modules if not m.document]
+    lines += [f"Document={m.name}/&H00000000" if m.document else f"Module={m.name}" for m in modules]
     lines += [
         f'Name="{project_name}"',
         'HelpContextID="0"',

@@ -188,16 +188,18 @@ def render_report(report: Any, *, limit: int, show_notices: bool) -> list[str]:
 
 def _check_path(path: str) -> Any:
     """The report of one file, whatever state the file is in."""
-    from workbook_templates import check_file
     from workbook_templates.check import error_report
     from workbook_templates.errors import FILE_NOT_FOUND, workbook_error
+    from workbook_templates.sandbox import check_file_isolated
 
     p = Path(path)
     try:
-        data = p.read_bytes()
+        with p.open("rb"):
+            pass
     except OSError as exc:
         return error_report(path, workbook_error(FILE_NOT_FOUND, f"{type(exc).__name__}: {exc}", path))
-    return check_file(data, file=path)
+    # the same worker the server uses: a file that crashes the reader is an error here, not an abort
+    return check_file_isolated(p, file=path, keep_records=False)
 
 
 @click.command("validate")

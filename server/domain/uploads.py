@@ -1,9 +1,10 @@
 """Uploads: a workbook becomes a unit's roster or other-affiliation counts.
 
     upload_workbook(db, actor, round_id, code, data, filename=..., files_dir=..., now=None) -> dict
-        check, then store rows: `workbook_templates.check_file` reads and validates (the function
-        `lec validate` and the add-in call, with the previous confirmed roster), the server checks the
-        template's unit, round and form, then the rows replace the unit's in one transaction.
+        check, then store rows: `workbook_templates.check_file` (the function `lec validate` and the
+        add-in call, here in an isolated worker, with the previous confirmed roster) reads and validates,
+        the server checks the template's unit, round and form, then the rows replace the unit's in one
+        transaction.
     keep_file(db, files_dir, data) -> sha256            content-addressed store, <files>/ab/cdef...
     previous_children(db, rnd, code) -> [PreviousChild] the unit's last confirmed roster
     roster_rows(db, round_id, code) / removal_rows(...) / other_rows(...)   what is stored
@@ -21,6 +22,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,8 @@ from server.domain.errors import ServiceError, conflict
 from server.storage import clock
 from server.storage.db import transaction
 from validators.fields import FORM_TITLES
+from workbook_templates.check import FileReport
+from workbook_templates.sandbox import Isolation, WorkerBusy, check_file_isolated
 
 
 class UploadRejected(ServiceError):
@@ -52,8 +57,8 @@ def keep_file(db: sqlite_utils.Database, files_dir: str | Path, data: bytes) -> 
     sha = hashlib.sha256(data).hexdigest()
     path = Path(files_dir) / sha[:2] / sha[2:]
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # 0600, and so the kept file
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -110,10 +115,10 @@ def previous_children(db: sqlite_utils.Database, rnd: dict[str, Any], code: str)
 
 
 def _audit_refusal(db: sqlite_utils.Database, actor: Actor, round_id: str, code: str, err: ServiceError,
-                   sha: str | None, filename: str | None, now: datetime) -> None:
+                   sha: str | None, filename: str | None, now: datetime, *, kept: bool = False) -> None:
     if db.conn.in_transaction:
         db.execute("ROLLBACK")
-    detail: dict[str, Any] = {"message": err.message, "filename": filename}
+    detail: dict[str, Any] = {"message": err.message, "filename": filename, "kept": kept}
     if isinstance(err, UploadRejected):
         detail["errors"] = len(err.detail["errors"])
         detail["first_errors"] = err.detail["errors"][:20]
@@ -151,49 +156,106 @@ def upload_workbook(
     filename: str | None = None,
     files_dir: str | Path,
     now: datetime | None = None,
+    isolation: Isolation | None = None,
+    quota: Quota | None = None,
 ) -> dict[str, Any]:
-    """Keep the file, read it as a template, check it belongs here, validate (as `lec validate`), store."""
+    """Scope, round and chain first; then read and validate in an isolated worker; keep and store if accepted.
+
+    Nothing refused before its content was read is written anywhere (a 403, 409 or 423 keeps only the
+    audit record with the file's hash). A 422 from a caller in scope keeps the file for the audit trail
+    while the unit's kept rejected files stay under `quota.rejected_mb`.
+    """
     now = now or clock.now()
-    sha = None
+    quota = quota or Quota()
+    sha = hashlib.sha256(data).hexdigest()
+    kept = False
     try:
-        sha = keep_file(db, files_dir, data)  # first: even a refused file is kept, with who sent it
         unit, rnd = _precheck(db, actor, round_id, code, now)
         current = chain.roster(db, round_id, code)
         if current and current["sha256"] == sha:
             return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
-        report = _read_and_validate(db, rnd, unit, data, filename, now)
+        report = _read_and_validate(db, rnd, unit, data, filename, now, files_dir, isolation)
+        _check_quota(db, code, len(data), sha, quota)
+        keep_file(db, files_dir, data)
+        kept = True
         warnings = report.warnings + registry_warnings(db, unit, report.form, report.records)
         return _store(db, actor, rnd, unit, report.form, report.records, report.removals,
                       warnings=warnings, notices=report.notices, sha=sha, filename=filename, now=now)
     except ServiceError as err:
-        _audit_refusal(db, actor, round_id, code, err, sha, filename, now)
+        if err.status == 422 and not kept:
+            kept = _keep_rejected(db, files_dir, code, data, sha, quota)
+        _audit_refusal(db, actor, round_id, code, err, sha, filename, now, kept=kept)
         raise
 
 
+def limits(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The `isolation` and `quota` arguments of `upload_workbook` from the app's config (see config.py)."""
+    isolation = Isolation(memory_mb=int(config["WORKER_MEMORY_MB"]), seconds=float(config["WORKER_SECONDS"]),
+                          workers=int(config["WORKERS"]), queue_seconds=float(config["WORKER_QUEUE_SECONDS"]))
+    quota = Quota(unit_mb=int(config["UNIT_QUOTA_MB"]), rejected_mb=int(config["REJECTED_QUOTA_MB"]))
+    return {"isolation": isolation, "quota": quota}
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """Disk a unit may fill: accepted files (every version it sent) and rejected files kept for audit."""
+
+    unit_mb: int = 1024
+    rejected_mb: int = 100
+
+
+def _unit_bytes(db: sqlite_utils.Database, code: str, *, rejected: bool) -> int:
+    if rejected:
+        sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f WHERE f.sha256 IN (
+                   SELECT file_sha256 FROM audit WHERE unit_code = ? AND action = 'upload'
+                   AND outcome = 'rejected' AND json_extract(detail, '$.kept') = 1)"""
+    else:
+        sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f
+                 WHERE f.sha256 IN (SELECT sha256 FROM uploads WHERE unit_code = ?)"""
+    return int(db.execute(sql, [code]).fetchone()[0])
+
+
+def _check_quota(db: sqlite_utils.Database, code: str, size: int, sha: str, quota: Quota) -> None:
+    """413 when this new content would take the unit past its share of the disk."""
+    if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
+        return  # one copy per content: a file already kept costs nothing more
+    used = _unit_bytes(db, code, rejected=False)
+    if used + size > quota.unit_mb * 2**20:
+        raise ServiceError(413, "unit_quota",
+                           f"พื้นที่เก็บไฟล์ของหน่วยนี้เต็ม (ใช้ไปแล้ว {used / 2**20:,.0f} MB จาก {quota.unit_mb:,} MB) "
+                           "กรุณาติดต่อผู้ดูแลระบบ", {"used_bytes": used, "quota_bytes": quota.unit_mb * 2**20})
+
+
+def _keep_rejected(db: sqlite_utils.Database, files_dir: str | Path, code: str, data: bytes, sha: str,
+                   quota: Quota) -> bool:
+    """Keep a rejected file for the audit trail, unless the unit's rejected files already fill their share."""
+    if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
+        return True
+    if _unit_bytes(db, code, rejected=True) + len(data) > quota.rejected_mb * 2**20:
+        return False
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")
+    with transaction(db):
+        keep_file(db, files_dir, data)
+    return True
+
+
 def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], data: bytes,
-                       filename: str | None, now: datetime) -> Any:
-    """`check_file` reads and validates (the code `lec validate` runs); then the server's own checks."""
-    from workbook_templates import check_file
+                       filename: str | None, now: datetime, files_dir: str | Path,
+                       isolation: Isolation | None) -> Any:  # fmt: skip
+    """`check_file` (what `lec validate` runs) in an isolated worker; then the server's own checks."""
+    from server.domain import upload_rules
 
     expected = registry.FORM_BY_KIND.get(unit["kind"])
     # The server's memory of the last confirmed roster wins over the copy inside the file; with none
     # (a first round) nothing is compared, even if the template carries rows.
-    previous = (previous_children(db, rnd, unit["code"]) or []) if expected != "other" else None
-    report = check_file(data, file=filename or "", previous=previous, today=now.date())
-    if report.meta is None:  # not one of our templates: the reader's one Thai error
+    previous = previous_children(db, rnd, unit["code"]) if expected != "other" else None
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")  # hold no lock on the database while a worker reads
+    report = _isolated_check(data, filename or "", previous or [], now.date(), files_dir, isolation)
+    meta = report.meta
+    if meta is None:  # not readable as a template at all
         raise UploadRejected(report.errors, [])
-    wrong = _mismatches(rnd, unit, report.meta, expected)
-    if wrong:
-        raise UploadRejected([_finding_dict(f, report.meta.form) for f in wrong], [])
-    if report.errors:
-        raise UploadRejected(report.errors, report.warnings)
-    return report
-
-
-def _mismatches(rnd: dict[str, Any], unit: dict[str, Any], meta: Any, expected: str | None) -> list[Any]:
-    """The template's unit, round and form against the upload's: a file sent to the wrong place."""
-    from server.domain import upload_rules
-
     wrong = []
     if meta.unit_code != unit["code"]:
         wrong.append(upload_rules.UNIT_MISMATCH.finding(None, value=meta.unit_code, unit=unit["code"]))
@@ -203,7 +265,49 @@ def _mismatches(rnd: dict[str, Any], unit: dict[str, Any], meta: Any, expected: 
         wrong.append(upload_rules.FORM_MISMATCH.finding(None, value=FORM_TITLES.get(meta.form, meta.form),
                                                  unit=registry.label(unit),
                                                  expected=FORM_TITLES.get(expected or "", expected)))
-    return wrong
+    if wrong:
+        raise UploadRejected([_finding_dict(f, meta.form) for f in wrong], [])
+    if report.errors:
+        raise UploadRejected(report.errors, report.warnings)
+    return report
+
+
+def incoming_dir(files_dir: str | Path) -> Path:
+    """Where uploads wait while a worker reads them: beside the file store, never inside it."""
+    return Path(files_dir).parent / "incoming"
+
+
+def sweep_incoming(files_dir: str | Path, older_than_s: float = 3600) -> int:
+    """Delete uploads left waiting by a killed server (they were never accepted); returns how many."""
+    import time
+
+    gone = 0
+    for path in incoming_dir(files_dir).glob("*.xlsx"):
+        try:
+            if time.time() - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                gone += 1
+        except OSError:
+            continue
+    return gone
+
+
+def _isolated_check(data: bytes, filename: str, previous: list[Any], today: date, files_dir: str | Path,
+                    isolation: Isolation | None) -> FileReport:  # fmt: skip
+    """Write the upload to a private temp file and check it in a capped worker process (see sandbox)."""
+    incoming = incoming_dir(files_dir)
+    incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            return check_file_isolated(tmp, file=filename, previous=previous, today=today, limits=isolation)
+        except WorkerBusy as exc:
+            raise ServiceError(503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่",
+                               str(exc)) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _duplicate(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], unit: dict[str, Any],

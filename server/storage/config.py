@@ -24,6 +24,15 @@ DEFAULTS: dict[str, Any] = {
     "NOW": None,  # a fixed clock (ISO text); LEC_NOW does the same from the environment
     # How long a request waits for another writer before answering 503 (deadline day queues writers).
     "DB_BUSY_TIMEOUT_MS": 30_000,
+    # Uploads are read in worker processes (workbook_templates.sandbox): memory cap, time limit, how many
+    # at once, and how long an upload waits for a free worker before a 503.
+    "WORKER_MEMORY_MB": 3072,
+    "WORKER_SECONDS": 180,
+    "WORKERS": max(1, os.cpu_count() or 1),
+    "WORKER_QUEUE_SECONDS": 60,
+    # Disk a unit may fill with the files it sent, and with rejected files kept for the audit trail.
+    "UNIT_QUOTA_MB": 1024,
+    "REJECTED_QUOTA_MB": 100,
 }
 ENV_PREFIX = "LEC_"
 """Every integer setting above can also come from the environment, e.g. `LEC_MAX_CONTENT_LENGTH`:
@@ -33,7 +42,8 @@ ENV_PREFIX = "LEC_"
 def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
     """The data dir: the argument, else `LEC_DATA_DIR`, else `./var`; created if missing."""
     path = Path(value or os.environ.get("LEC_DATA_DIR") or "var").resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # citizen IDs, password hashes and every uploaded file: the server's user only
     return path
 
 

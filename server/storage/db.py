@@ -29,6 +29,7 @@ Tables (schema version 2):
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -264,11 +265,15 @@ def connect(path: str | Path, busy_timeout_ms: int = 30_000) -> sqlite_utils.Dat
     `busy_timeout_ms` is how long a write waits for another writer before "database is locked" (which
     the app answers with 503 and Retry-After); tests shorten it.
     """
+    if str(path) != ":memory:" and not os.path.exists(path):
+        # created 0600 before SQLite opens it, so the -wal and -shm files (same mode) are private too:
+        # the database holds citizen IDs and password hashes
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA synchronous=FULL")  # an acknowledged upload or confirmation survives power loss
     return sqlite_utils.Database(conn)
 
 

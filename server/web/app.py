@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from server.domain import accounts
+from server.domain import accounts, uploads
 from server.domain.errors import ServiceError
 from server.storage import config, db
 from server.web import api, auth, consolidated_route, pages, xlwings_route
@@ -83,7 +83,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # Thai stays readable in responses
     accounts.set_hash_params(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
     db.open_db(cfg["DB_PATH"]).close()
-    cfg["FILES_DIR"].mkdir(parents=True, exist_ok=True)
+    cfg["FILES_DIR"].mkdir(parents=True, exist_ok=True, mode=0o700)
+    uploads.sweep_incoming(cfg["FILES_DIR"])
 
     app.register_blueprint(consolidated_route.bp)  # the consolidated LAO / province / national book
     app.register_blueprint(api.bp)

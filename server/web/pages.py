@@ -229,7 +229,8 @@ def upload(round_id: str, code: str) -> Any:
         return redirect(url_for("pages.unit_page", round_id=round_id, code=code))
     try:
         result = uploads.upload_workbook(db, actor, round_id, code, file.read(), filename=file.filename,
-                                         files_dir=current_app.config["FILES_DIR"], now=now())
+                                         files_dir=current_app.config["FILES_DIR"], now=now(),
+                                         **uploads.limits(current_app.config))
         status = 200
     except uploads.UploadRejected as err:
         result, status = {**err.detail, "message": err.message}, 422

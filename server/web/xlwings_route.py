@@ -60,7 +60,8 @@ class InProcessBackend:
         try:
             rounds.require_round(get_db(), round_id)
             return uploads.upload_workbook(get_db(), self.actor, round_id, unit, data, filename=filename,
-                                           files_dir=current_app.config["FILES_DIR"], now=now())  # fmt: skip
+                                           files_dir=current_app.config["FILES_DIR"], now=now(),
+                                           **uploads.limits(current_app.config))  # fmt: skip
         except ServiceError as err:
             raise self._error(err) from err
 

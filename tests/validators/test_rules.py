@@ -85,6 +85,9 @@ def run_counts(row: dict[str, object]) -> set[str]:
     return codes_of(validate_other_counts([(5, row)], CTX).findings)
 
 
+INVISIBLE = "\u2066\u2067\u2068\u2069\u202e\u061c\u00ad\ufffd"
+"""Bidi isolates and overrides, the Arabic letter mark, a soft hyphen and the replacement character."""
+
 FAILING: dict[str, list] = {
     "N_WHITESPACE": [(run_pupil, pupil(first_name="  สมชาย  ")), (run_pupil, pupil(last_name="ใจ  ดี"))],
     "N_ID_THAI_DIGITS": [(run_pupil, pupil(citizen_id=GOOD_ID.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))))],
@@ -117,7 +120,12 @@ FAILING: dict[str, list] = {
                  (run_counts, counts(other_school_code="")), (run_counts, counts(closed=None))],
     "NAME_DIGITS": [(run_pupil, pupil(first_name="สมชาย2")), (run_pupil, pupil(last_name="ใจดี๒"))],
     "NAME_CONTROL": [(run_pupil, pupil(first_name="สม=ชาย")), (run_pupil, pupil(last_name="ใจ\x07ดี")),
-                     (run_counts, counts(other_school_name="โรงเรียน\x00"))],
+                     (run_counts, counts(other_school_name="โรงเรียน\x00")),
+                     # bidi isolates and overrides, Arabic letter mark, soft hyphen, broken UTF-8: invisible
+                     *[(run_pupil, pupil(first_name=f"สม{c}ชาย")) for c in INVISIBLE],
+                     (run_pupil, pupil(room="1\u2067")), (run_removal, removal(note="ย้าย\u2066"))],
+    "TEXT_TOO_LONG": [(run_pupil, pupil(first_name="ก" * 101)), (run_pupil, pupil(last_name="ข" * 200_000)),
+                      (run_pupil, pupil(room="1" * 21)), (run_removal, removal(note="ย" * 501))],
     "PREFIX_UNKNOWN": [(run_pupil, pupil(prefix="ด.ต.")), (run_removal, removal(prefix="คุณ"))],
     "SEX_UNKNOWN": [(run_pupil, pupil(sex="ไม่ระบุ"))],
     "PREFIX_SEX": [(run_pupil, pupil(prefix="เด็กหญิง")), (run_pupil, pupil(sex="หญิง"))],
