@@ -28,6 +28,7 @@ system-deps: $(SYSTEM_STAMP)
 
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
@@ -39,6 +40,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 docs: $(STAMP)

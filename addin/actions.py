@@ -94,10 +94,7 @@ def remark(book: Any, loaded: Loaded, errors: Sequence[Mapping[str, Any]],
     bad_cells = _expand(bad)
     doubtful = [m for m in doubtful if not (_expand([m]) <= bad_cells)]
     now_cells = bad_cells | _expand(doubtful)
-    stale = [
-        Mark(s, r, c, c)
-        for s, r, c in sorted(_expand(book_io.previous_marks(loaded.grids, widths)) - now_cells)
-    ]
+    stale = [Mark(s, r, c, c) for s, r, c in sorted(_expand(book_io.previous_marks(loaded.grids, widths)) - now_cells)]
     macros = bool(sheets.read_settings(loaded.grids).get("macros"))
     return book_io.paint(book, [(stale, INPUT_FILL), (bad, ERROR_FILL), (doubtful, WARNING_FILL)], macros=macros)
 

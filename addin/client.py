@@ -24,7 +24,7 @@ import requests
 TIMEOUT = (10, 120)
 """(connect, read) seconds: a 5,000-row upload is validated and stored before the answer comes back."""
 
-NETWORK_TH = "ติดต่อเซิร์ฟเวอร์ไม่ได้ ({detail}) กรุณาตรวจที่อยู่เซิร์ฟเวอร์ในชีต \"ตั้งค่า\" และการเชื่อมต่ออินเทอร์เน็ต"
+NETWORK_TH = 'ติดต่อเซิร์ฟเวอร์ไม่ได้ ({detail}) กรุณาตรวจที่อยู่เซิร์ฟเวอร์ในชีต "ตั้งค่า" และการเชื่อมต่ออินเทอร์เน็ต'
 LOGIN_FIRST_TH = "กรุณาเข้าสู่ระบบก่อน (ไม่มี token หรือหมดอายุแล้ว)"
 
 
@@ -165,7 +165,7 @@ class ApiClient:
 def cached_client(server: str, login: str, store: TokenStore | None = None) -> ApiClient:
     """A client with the cached token for (server, login); raises ApiError(401) when there is none."""
     if not server or not login:
-        raise ApiError(400, "settings_missing", "กรุณากรอกที่อยู่เซิร์ฟเวอร์และรหัสผู้ใช้ในชีต \"ตั้งค่า\" ก่อน")
+        raise ApiError(400, "settings_missing", 'กรุณากรอกที่อยู่เซิร์ฟเวอร์และรหัสผู้ใช้ในชีต "ตั้งค่า" ก่อน')
     token = (store or TokenStore()).get(server, login)
     if not token:
         raise ApiError(401, "unauthenticated", LOGIN_FIRST_TH)

@@ -61,7 +61,7 @@ def login(book: Any | None = None) -> ApiClient | None:
     cfg = settings_of(book)
     server, user = cfg.get("server_url", ""), cfg.get("login", "")
     if not server or not user:
-        _alert(book, "กรุณากรอกที่อยู่เซิร์ฟเวอร์และรหัสผู้ใช้ในชีต \"ตั้งค่า\" ก่อน", ok=False)
+        _alert(book, 'กรุณากรอกที่อยู่เซิร์ฟเวอร์และรหัสผู้ใช้ในชีต "ตั้งค่า" ก่อน', ok=False)
         return None
     password = _ask_password(f"รหัสผ่านของผู้ใช้ {user}")
     if not password:
@@ -143,6 +143,6 @@ def merge_folder() -> actions.Outcome | None:
     book = xw.Book.caller()
     folder = settings_of(book).get("merge_folder", "")
     if not folder:
-        _alert(book, "กรุณากรอกโฟลเดอร์แฟ้มที่สถานศึกษาส่งกลับในชีต \"ตั้งค่า\" ก่อน", ok=False)
+        _alert(book, 'กรุณากรอกโฟลเดอร์แฟ้มที่สถานศึกษาส่งกลับในชีต "ตั้งค่า" ก่อน', ok=False)
         return None
     return _with_server(lambda b, client: merge.merge_into_book(b, folder, client))

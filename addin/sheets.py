@@ -91,8 +91,10 @@ def conflict_rows(conflicts: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
     """The server's open duplicate-ID conflicts, one line per other unit holding the same ID."""
     if not conflicts:
         return []
-    rows: list[list[Any]] = [["เลขประจำตัวซ้ำกับสถานศึกษาอื่น (ต้องตกลงกันให้เหลือแห่งเดียวก่อนยืนยัน)"],
-                             ["เลขประจำตัว", "รหัสสถานศึกษา", "ชื่อสถานศึกษา", "ชื่อ", "นามสกุล", "ชั้น"]]
+    rows: list[list[Any]] = [
+        ["เลขประจำตัวซ้ำกับสถานศึกษาอื่น (ต้องตกลงกันให้เหลือแห่งเดียวก่อนยืนยัน)"],
+        ["เลขประจำตัว", "รหัสสถานศึกษา", "ชื่อสถานศึกษา", "ชื่อ", "นามสกุล", "ชั้น"],
+    ]
     for c in conflicts:
         for u in c.get("units", []):
             rows.append([c.get("citizen_id"), u.get("code"), u.get("name"), u.get("first_name"),

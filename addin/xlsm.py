@@ -37,7 +37,6 @@ MACROS_MARK = f"{MODULE_NAME} 1"
 """The settings sheet's `macros` value: tells the add-in the workbook carries LecSheets' macros."""
 
 
-
 class NoVbaProject(FileNotFoundError):
     """The vbaProject.bin given to put in the .xlsm does not exist."""
 
@@ -127,10 +126,16 @@ def build_xlsm(
     elif vba_project:
         path = Path(vba_project)
         if not path.is_file():
-            raise NoVbaProject(
-                f"ไม่พบ {path}: ต้องเป็น vbaProject.bin ที่มีโมดูล {MODULE_NAME} (ดู addin/xlsm.py และ README)"
-            )
+            raise NoVbaProject(f"ไม่พบ {path}: ต้องเป็น vbaProject.bin ที่มีโมดูล {MODULE_NAME} (ดู addin/xlsm.py และ README)")
         vba = path.read_bytes()
     values = {"server_url": server_url, "login": login or unit_code, "mode": mode, "macros": MACROS_MARK}
-    return build_template(form, unit_code=unit_code, unit_name=unit_name, year=year, round_no=round_no, out=out,
-                          finish=_finisher(vba, values), **template_kw)
+    return build_template(
+        form,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        year=year,
+        round_no=round_no,
+        out=out,
+        finish=_finisher(vba, values),
+        **template_kw,
+    )

@@ -121,8 +121,9 @@ def validate_other_counts(rows: Sequence[tuple[int, Mapping[str, object]]], ctx:
         code = record["other_school_code"]
         if isinstance(code, str) and code:
             if code in seen:
-                result.findings.append(OTHER_CODE_DUPLICATE.finding("other_school_code", row, code,
-                                                                    other_row=seen[code]))
+                result.findings.append(
+                    OTHER_CODE_DUPLICATE.finding("other_school_code", row, code, other_row=seen[code])
+                )
             else:
                 seen[code] = row
         for finding in result.findings[start:]:

@@ -80,8 +80,9 @@ GRADES: tuple[str, ...] = (
     "ม.1", "ม.2", "ม.3", "ม.4", "ม.5", "ม.6",
     "ปวช.1", "ปวช.2", "ปวช.3", "ปวส.1", "ปวส.2",
 )  # fmt: skip
-GRADE_TYPICAL_AGE = {g: a for g, a in zip(GRADES, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-                                                   15, 16, 17, 18, 19], strict=True)}
+GRADE_TYPICAL_AGE = {
+    g: a for g, a in zip(GRADES, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 15, 16, 17, 18, 19], strict=True)
+}
 GRADE_MIN_AGE = {"อ.1": 3, "อ.2": 4, "อ.3": 5, "ป.1": 6}
 """Legal admission minimums (domain.md). Other grades take their typical age less one as the minimum."""
 ADMISSION_GRADES = frozenset(GRADE_MIN_AGE)

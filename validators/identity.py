@@ -28,10 +28,7 @@ def thai_id_check_digit(first12: str) -> int:
 def is_thai_id(text: str) -> bool:
     """13 ASCII digits with a correct check digit (any first digit, 0 included)."""
     return (
-        len(text) == 13
-        and text.isascii()
-        and text.isdigit()
-        and thai_id_check_digit(text[:12]) == ord(text[12]) - 48
+        len(text) == 13 and text.isascii() and text.isdigit() and thai_id_check_digit(text[:12]) == ord(text[12]) - 48
     )
 
 

@@ -357,8 +357,7 @@ def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row roste
         is_thai = nationality == THAI_NATIONALITY
         if (category == "non_thai" and is_thai) or (category == "thai" and not is_thai):
             label = "บุคคลที่ไม่มีสัญชาติไทย" if category == "non_thai" else "บุคคลสัญชาติไทย"
-            out.append(ID_NATIONALITY.finding("nationality", row, citizen_id, nationality=nationality,
-                                              category=label))
+            out.append(ID_NATIONALITY.finding("nationality", row, citizen_id, nationality=nationality, category=label))
 
     birth = _date(raw, "birth_date", row, out)
     if birth is None and "DATE_UNREADABLE" not in _codes_for(out, row, "birth_date"):
@@ -366,8 +365,15 @@ def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row roste
     latest = ctx.latest_date
     if birth is not None:
         if birth > latest:
-            out.append(BIRTH_FUTURE.finding("birth_date", row, raw.get("birth_date"),
-                                            clean=format_thai_date(birth), limit=format_thai_date(latest)))
+            out.append(
+                BIRTH_FUTURE.finding(
+                    "birth_date",
+                    row,
+                    raw.get("birth_date"),
+                    clean=format_thai_date(birth),
+                    limit=format_thai_date(latest),
+                )
+            )
         else:
             for verdict, params in _age_verdicts(birth, grade, prefix, cdc, ctx.age_reference, ctx.as_of or latest):
                 out.append(verdict.finding(params[0][1], row, **dict(params[1:])))
@@ -375,11 +381,19 @@ def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row roste
     entry = _date(raw, "entry_date", row, out)
     if entry is not None:
         if birth is not None and entry < birth:
-            out.append(ENTRY_BEFORE_BIRTH.finding("entry_date", row, raw.get("entry_date"),
-                                                  clean=format_thai_date(entry)))
+            out.append(
+                ENTRY_BEFORE_BIRTH.finding("entry_date", row, raw.get("entry_date"), clean=format_thai_date(entry))
+            )
         elif entry > latest:
-            out.append(DATE_FUTURE.finding("entry_date", row, raw.get("entry_date"),
-                                           clean=format_thai_date(entry), limit=format_thai_date(latest)))
+            out.append(
+                DATE_FUTURE.finding(
+                    "entry_date",
+                    row,
+                    raw.get("entry_date"),
+                    clean=format_thai_date(entry),
+                    limit=format_thai_date(latest),
+                )
+            )
 
     record: dict[str, object] = {
         "citizen_id": citizen_id,
@@ -420,8 +434,9 @@ Verdict = tuple[Rule, tuple[tuple[str, object], ...]]
 
 
 @lru_cache(maxsize=1 << 16)
-def _age_verdicts(birth: date, grade: str, prefix: str, cdc: bool, age_reference: date,
-                  prefix_reference: date) -> tuple[Verdict, ...]:
+def _age_verdicts(
+    birth: date, grade: str, prefix: str, cdc: bool, age_reference: date, prefix_reference: date
+) -> tuple[Verdict, ...]:
     """The age rules' verdicts for one birth date, grade and prefix; cached because a roster of
     100,000 children has only a few thousand distinct birth dates. Each verdict is the rule and its
     parameters, the first being ("column", key)."""
@@ -498,9 +513,15 @@ def check_removal(
     if removed_on is None and "DATE_UNREADABLE" not in _codes_for(out, row, "removed_on"):
         out.append(REQUIRED.finding("removed_on", row))
     elif removed_on is not None and removed_on > ctx.latest_date:
-        out.append(DATE_FUTURE.finding("removed_on", row, raw.get("removed_on"),
-                                       clean=format_thai_date(removed_on),
-                                       limit=format_thai_date(ctx.latest_date)))
+        out.append(
+            DATE_FUTURE.finding(
+                "removed_on",
+                row,
+                raw.get("removed_on"),
+                clean=format_thai_date(removed_on),
+                limit=format_thai_date(ctx.latest_date),
+            )
+        )
     reason_text = _text(raw, "reason", row, out)
     reason = REMOVAL_REASON_BY_LABEL.get(reason_text) or (reason_text if reason_text in REMOVAL_REASONS else "")
     if not reason_text:

@@ -115,7 +115,10 @@ def validate_roster(
             if child.citizen_id not in seen and child.citizen_id not in removed:
                 grade = f", ชั้น {child.grade}" if child.grade else ""
                 finding = PREVIOUS_MISSING.finding(
-                    "citizen_id", None, child.citizen_id, name=f"{child.first_name} {child.last_name}".strip(),
+                    "citizen_id",
+                    None,
+                    child.citizen_id,
+                    name=f"{child.first_name} {child.last_name}".strip(),
                     grade=grade,
                 )
                 finding.sheet = "removed"

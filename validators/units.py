@@ -54,8 +54,9 @@ def lao_kind(code: str) -> str | None:
     return LAO_KIND_BY_PREFIX.get(code[:2]) if len(code) == 8 else None
 
 
-def validate_unit_code(code: str, kind: str, parent: str | None = None, parent_kind: str | None = None
-                       ) -> list[Finding]:
+def validate_unit_code(
+    code: str, kind: str, parent: str | None = None, parent_kind: str | None = None
+) -> list[Finding]:
     """Check a registry row: the code's format for its kind and, for an institution, its type digit
     against the owning LAO (`parent`, whose kind is read from its code when not given)."""
     out: list[Finding] = []
@@ -79,15 +80,29 @@ def validate_unit_code(code: str, kind: str, parent: str | None = None, parent_k
             if owner in _OWNER_FAMILY:
                 expected = _TYPE_DIGITS[(_OWNER_FAMILY[owner], is_cdc)]
                 if code[4] != expected:
-                    out.append(INSTITUTION_TYPE_DIGIT.finding(
-                        None, value=code, digit=code[4], expected=expected,
-                        what="ศูนย์พัฒนาเด็กเล็ก" if is_cdc else "โรงเรียน/วิทยาลัย", owner=LAO_KIND_TH[owner]))
+                    out.append(
+                        INSTITUTION_TYPE_DIGIT.finding(
+                            None,
+                            value=code,
+                            digit=code[4],
+                            expected=expected,
+                            what="ศูนย์พัฒนาเด็กเล็ก" if is_cdc else "โรงเรียน/วิทยาลัย",
+                            owner=LAO_KIND_TH[owner],
+                        )
+                    )
             elif parent is not None:
                 out.append(PARENT_REQUIRED.finding(None, value=code, parent_kind="อปท."))
             elif (code[4] in "456") != is_cdc:
-                out.append(INSTITUTION_TYPE_DIGIT.finding(
-                    None, value=code, digit=code[4], expected="4–6" if is_cdc else "1–3",
-                    what="ศูนย์พัฒนาเด็กเล็ก" if is_cdc else "โรงเรียน/วิทยาลัย", owner="อปท."))
+                out.append(
+                    INSTITUTION_TYPE_DIGIT.finding(
+                        None,
+                        value=code,
+                        digit=code[4],
+                        expected="4–6" if is_cdc else "1–3",
+                        what="ศูนย์พัฒนาเด็กเล็ก" if is_cdc else "โรงเรียน/วิทยาลัย",
+                        owner="อปท.",
+                    )
+                )
     elif kind == "other_school" and not (digits and len(code) in (8, 10)):
         out.append(OTHER_SCHOOL_CODE.finding(None, value=code))
     return out

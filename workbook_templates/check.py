@@ -116,7 +116,12 @@ def validate_workbook(
     meta = filled.meta
     ctx = validators.RoundContext(year=meta.year, round=meta.round_no, today=today)
     report = FileReport(
-        file=file, form=meta.form, unit=meta.unit_code, unit_name=meta.unit_name, round=meta.round_label, meta=meta,
+        file=file,
+        form=meta.form,
+        unit=meta.unit_code,
+        unit_name=meta.unit_name,
+        round=meta.round_label,
+        meta=meta,
         workbook=filled,
     )
     findings: list[Finding] = list(filled.findings)

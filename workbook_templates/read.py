@@ -161,8 +161,11 @@ _XML_PART = (".xml", ".rels", ".vml")
 
 def _too_many_rows(sheet: str, rows: int) -> Exception:
     limit = LIMITS.max_rows
-    return workbook_error(TOO_MANY_ROWS, f"{sheet}: {rows} rows > {limit}",
-                          f'ชีต "{sheet}" มีประมาณ {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต')
+    return workbook_error(
+        TOO_MANY_ROWS,
+        f"{sheet}: {rows} rows > {limit}",
+        f'ชีต "{sheet}" มีประมาณ {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต',
+    )
 
 
 def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -181,8 +184,11 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     if _DECLARATION.search(prolog):
         raise workbook_error(UNSAFE_XML, f"DOCTYPE/ENTITY in {info.filename}", f"DOCTYPE ใน {info.filename}")
     if end is None and info.file_size > len(head):
-        raise workbook_error(UNSAFE_XML, f"no root element in the first {len(head)} bytes of {info.filename}",
-                             f"ส่วนหัวของ {info.filename} ยาวผิดปกติ")
+        raise workbook_error(
+            UNSAFE_XML,
+            f"no root element in the first {len(head)} bytes of {info.filename}",
+            f"ส่วนหัวของ {info.filename} ยาวผิดปกติ",
+        )
     if info.filename.startswith("xl/worksheets/"):
         dim = _DIMENSION.search(head)
         if dim and int(dim.group(1)) > LIMITS.max_rows + KEY_SCAN_ROWS:
@@ -195,8 +201,10 @@ _MAIN_TYPES = (
     b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     b"application/vnd.ms-excel.template.macroEnabled.main+xml",
 )
-_MAIN_OVERRIDE = re.compile(rb'<Override\b[^>]*?PartName="/xl/workbook\.xml"[^>]*?ContentType="([^"]*)"'
-                            rb'|<Override\b[^>]*?ContentType="([^"]*)"[^>]*?PartName="/xl/workbook\.xml"')
+_MAIN_OVERRIDE = re.compile(
+    rb'<Override\b[^>]*?PartName="/xl/workbook\.xml"[^>]*?ContentType="([^"]*)"'
+    rb'|<Override\b[^>]*?ContentType="([^"]*)"[^>]*?PartName="/xl/workbook\.xml"'
+)
 _SST_COUNT = re.compile(rb'\b(?:count|uniqueCount)\s*=\s*["\']([0-9]+)["\']')
 
 
@@ -223,8 +231,11 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
             counts = [int(c) for c in _SST_COUNT.findall(head)]
             plausible = max(info.file_size // 4, 1) + LIMITS.max_rows * LIMITS.max_columns
             if any(c > plausible for c in counts):
-                raise workbook_error(TOO_LARGE, f"{info.filename} claims {max(counts)} strings",
-                                     f"ตารางข้อความอ้างว่ามี {max(counts):,} รายการ")
+                raise workbook_error(
+                    TOO_LARGE,
+                    f"{info.filename} claims {max(counts)} strings",
+                    f"ตารางข้อความอ้างว่ามี {max(counts):,} รายการ",
+                )
 
 
 _REL = re.compile(r'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"')
@@ -263,8 +274,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> Non
         raise workbook_error(
             TOO_WIDE,
             f"{sheet}: a cell in column {last} > {cap}",
-            f'ชีต "{sheet}" มีข้อมูลถึงเซลล์ {last}{found.rows} (คอลัมน์ที่ {found.columns:,}) '
-            f"แบบฟอร์มใช้ไม่เกินคอลัมน์ {cap}",
+            f'ชีต "{sheet}" มีข้อมูลถึงเซลล์ {last}{found.rows} (คอลัมน์ที่ {found.columns:,}) แบบฟอร์มใช้ไม่เกินคอลัมน์ {cap}',
         )
 
 
@@ -297,17 +307,26 @@ def check_container(source: Source) -> None:
         with zipfile.ZipFile(handle) as zf:
             infos = zf.infolist()
             if len(infos) > LIMITS.max_parts:
-                raise workbook_error(TOO_LARGE, f"{len(infos)} parts > {LIMITS.max_parts}",
-                                     f"มีส่วนประกอบ {len(infos):,} ส่วน เกิน {LIMITS.max_parts:,}")
+                raise workbook_error(
+                    TOO_LARGE,
+                    f"{len(infos)} parts > {LIMITS.max_parts}",
+                    f"มีส่วนประกอบ {len(infos):,} ส่วน เกิน {LIMITS.max_parts:,}",
+                )
             total = sum(i.file_size for i in infos)
             if total > LIMITS.max_unpacked:
-                raise workbook_error(TOO_LARGE, f"unpacks to {total} bytes > {LIMITS.max_unpacked}",
-                                     f"ขยายแล้ว {total / 2**20:,.0f} MB เกิน {LIMITS.max_unpacked / 2**20:,.0f} MB")
+                raise workbook_error(
+                    TOO_LARGE,
+                    f"unpacks to {total} bytes > {LIMITS.max_unpacked}",
+                    f"ขยายแล้ว {total / 2**20:,.0f} MB เกิน {LIMITS.max_unpacked / 2**20:,.0f} MB",
+                )
             for info in infos:
                 ratio = info.file_size / max(1, info.compress_size)
                 if info.file_size > LIMITS.ratio_floor and ratio > LIMITS.max_ratio:
-                    raise workbook_error(TOO_LARGE, f"{info.filename} packed {ratio:.0f}:1",
-                                         f"ส่วน {info.filename} ถูกบีบอัดไว้ {ratio:,.0f} เท่า")
+                    raise workbook_error(
+                        TOO_LARGE,
+                        f"{info.filename} packed {ratio:.0f}:1",
+                        f"ส่วน {info.filename} ถูกบีบอัดไว้ {ratio:,.0f} เท่า",
+                    )
             _check_parts(zf, infos)
             for info in infos:
                 if info.filename.lower().endswith(_XML_PART):

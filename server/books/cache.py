@@ -59,8 +59,11 @@ def consolidated_book(
             tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.xlsx")
             try:
                 book = d.load(db, round_id, code, now)
-                build(BookWriter(tmp, book, data_version=version,
-                                 pupils=lambda: d.iter_pupils(db, round_id, book.institutions)))
+                build(
+                    BookWriter(
+                        tmp, book, data_version=version, pupils=lambda: d.iter_pupils(db, round_id, book.institutions)
+                    )
+                )
                 os.replace(tmp, path)
             finally:
                 if tmp.exists():

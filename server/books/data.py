@@ -134,8 +134,7 @@ def resolve_unit(db: sqlite_utils.Database, code: str) -> dict[str, Any]:
 
         raise bad_request(
             "not_consolidated_level",
-            f"แฟ้มรวมมีเฉพาะระดับ อปท. จังหวัด และประเทศ ({registry.label(unit)} เป็น"
-            f"{registry.LEVEL_TH[unit['level']]})",
+            f"แฟ้มรวมมีเฉพาะระดับ อปท. จังหวัด และประเทศ ({registry.label(unit)} เป็น{registry.LEVEL_TH[unit['level']]})",
             {"unit": code},
         )
     return unit
@@ -158,8 +157,10 @@ def _units(db: sqlite_utils.Database, unit: dict[str, Any]) -> tuple[list[dict],
         laos = [u for u in laos if u["parent"] in prov_codes]
     elif scope == "province":
         provinces = [unit]
-        laos = [dict(zip(cols, r, strict=True))
-                for r in q(f"{sel} WHERE level='lao' AND parent=? ORDER BY code", [unit["code"]])]
+        laos = [
+            dict(zip(cols, r, strict=True))
+            for r in q(f"{sel} WHERE level='lao' AND parent=? ORDER BY code", [unit["code"]])
+        ]
     else:
         parent = registry.get_unit(db, unit["parent"]) if unit["parent"] else None
         provinces = [parent] if parent else []
@@ -168,8 +169,9 @@ def _units(db: sqlite_utils.Database, unit: dict[str, Any]) -> tuple[list[dict],
     if scope == "national":
         rows = q(f"{sel} WHERE level='institution'")
     else:
-        rows = q(f"{sel} WHERE level='institution' AND parent IN (SELECT value FROM json_each(?))",
-                 [_json(list(order))])
+        rows = q(
+            f"{sel} WHERE level='institution' AND parent IN (SELECT value FROM json_each(?))", [_json(list(order))]
+        )
     insts = [dict(zip(cols, r, strict=True)) for r in rows]
     insts = sorted((i for i in insts if i["parent"] in order), key=lambda i: (order[i["parent"]], i["code"]))
     return provinces, laos, insts
@@ -261,9 +263,11 @@ def _previous(
     if not heads:
         return {}, {}
     ids = [sid for _p, sid in heads]
-    round_of = dict(db.conn.execute(
-        "SELECT id, round_id FROM snapshots WHERE id IN (SELECT value FROM json_each(?))", [_json(ids)]
-    ).fetchall())
+    round_of = dict(
+        db.conn.execute(
+            "SELECT id, round_id FROM snapshots WHERE id IN (SELECT value FROM json_each(?))", [_json(ids)]
+        ).fetchall()
+    )
     previous: dict[tuple[str, str], int] = {}
     for lao_code, unit, source, total in db.conn.execute(
         "SELECT lao_code, unit_code, source, SUM(count) FROM snapshot_counts"
@@ -317,8 +321,7 @@ def iter_pupils(
     One indexed query per institution (the primary key starts with round and unit), so nothing is
     sorted or held in memory beyond one school's rows.
     """
-    sql = (f"SELECT {', '.join(PUPIL_KEYS)} FROM pupils WHERE round_id = ? AND unit_code = ?"
-           " ORDER BY row_no, citizen_id")
+    sql = f"SELECT {', '.join(PUPIL_KEYS)} FROM pupils WHERE round_id = ? AND unit_code = ? ORDER BY row_no, citizen_id"
     execute = db.conn.execute
     for inst in institutions:
         for row in execute(sql, [round_id, inst["code"]]):
@@ -346,18 +349,24 @@ def fingerprint(db: sqlite_utils.Database, round_id: str, code: str, now: dateti
     if scope_of(unit) == "national":
         codes_sql, params = "SELECT code FROM units", []
     else:
-        codes_sql = ("WITH RECURSIVE d(code) AS (SELECT ? UNION ALL SELECT u.code FROM units u JOIN d"
-                     " ON u.parent = d.code) SELECT code FROM d")
+        codes_sql = (
+            "WITH RECURSIVE d(code) AS (SELECT ? UNION ALL SELECT u.code FROM units u JOIN d"
+            " ON u.parent = d.code) SELECT code FROM d"
+        )
         params = [unit["code"]]
         if unit["parent"]:  # the LAO book names its province's confirmation too
             codes_sql += " UNION SELECT ?"
             params.append(unit["parent"])
     h.update(json.dumps(sorted(rnd.items()), default=str).encode())
     h.update(repr(q("SELECT COUNT(*), MAX(updated_at) FROM units").fetchone()).encode())
-    for table, cols in (("rosters", "unit_code, upload_id, rows, updated_at"),
-                        ("confirmations", "unit_code, confirmed_at, user_id, profile_id")):
-        for row in q(f"SELECT {cols} FROM {table} WHERE round_id = ? AND unit_code IN ({codes_sql})"
-                     " ORDER BY unit_code", [round_id, *params]):
+    for table, cols in (
+        ("rosters", "unit_code, upload_id, rows, updated_at"),
+        ("confirmations", "unit_code, confirmed_at, user_id, profile_id"),
+    ):
+        for row in q(
+            f"SELECT {cols} FROM {table} WHERE round_id = ? AND unit_code IN ({codes_sql}) ORDER BY unit_code",
+            [round_id, *params],
+        ):
             h.update(repr(row).encode())
     h.update(repr(q("SELECT MAX(id), COUNT(*) FROM profiles").fetchone()).encode())
     h.update(repr(q("SELECT MAX(id) FROM snapshots").fetchone()).encode())

@@ -87,8 +87,7 @@ class Styles:
         self.title = w.style(bold=True, font_size=18)
         self.subtitle = w.style(font_color="#404040")
         self.note = w.style(italic=True, font_color="#595959", text_wrap=False)
-        self.header = w.style(bold=True, bg_color="#DDEBF7", text_wrap=True, valign="vcenter", align="center",
-                              **border)
+        self.header = w.style(bold=True, bg_color="#DDEBF7", text_wrap=True, valign="vcenter", align="center", **border)
         self.group = w.style(bold=True, bg_color="#BDD7EE", align="center", valign="vcenter", **border)
         self.text = w.style(**border)
         self.code = w.style(align="center", **border)
@@ -103,8 +102,16 @@ class Styles:
         self.ok = w.style(font_color="#006100", bg_color="#C6EFCE", **border)
         self.warn = w.style(font_color="#9C5700", bg_color="#FFEB9C", **border)
         self.bad = w.style(font_color="#9C0006", bg_color="#FFC7CE", **border)
-        self.banner = w.style(bold=True, font_size=16, font_color="#9C0006", bg_color="#FFEB9C", border=2,
-                              border_color="#9C5700", text_wrap=True, valign="vcenter")
+        self.banner = w.style(
+            bold=True,
+            font_size=16,
+            font_color="#9C0006",
+            bg_color="#FFEB9C",
+            border=2,
+            border_color="#9C5700",
+            text_wrap=True,
+            valign="vcenter",
+        )
         self.link = w.style(font_color="#0563C1", underline=1)
         self.label = w.style(bold=True)
         self.sign = w.style(align="center")
@@ -134,31 +141,42 @@ class BookWriter:
     The sheets themselves are `server.books.sheets.*`, each a `write(bw)`; `server.books.book.build` runs them.
     """
 
-    def __init__(self, path: str | Path, book: d.BookData, *, data_version: str,
-                 pupils: Callable[[], Iterable[tuple[dict[str, Any], tuple[Any, ...]]]] | None,
-                 rates: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        book: d.BookData,
+        *,
+        data_version: str,
+        pupils: Callable[[], Iterable[tuple[dict[str, Any], tuple[Any, ...]]]] | None,
+        rates: dict[str, Any] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.b = book
         self.version = data_version
         self.pupils = pupils
         self.rates = rates or money.load_rates()
-        self.wb = xlsxwriter.Workbook(str(self.path), {
-            "constant_memory": True,
-            "strings_to_formulas": False,  # belt and braces: we never call write() with data anyway
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_format_properties": dict(FONT),
-            "default_row_height": ROW_HEIGHT_PX,
-        })
+        self.wb = xlsxwriter.Workbook(
+            str(self.path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,  # belt and braces: we never call write() with data anyway
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_format_properties": dict(FONT),
+                "default_row_height": ROW_HEIGHT_PX,
+            },
+        )
         self.w = SafeWriter(self.wb, FONT)
         self.s = Styles(self.w)
-        self.wb.set_properties({
-            "title": f"แฟ้มรวมข้อมูลนักเรียน {self.unit_label} ปีการศึกษา {book.round['year']} ครั้งที่ "
-                     f"{book.round['round_no']}",
-            "subject": "LEC Sheets",
-            "author": "LEC Sheets",
-            "comments": f"รหัสชุดข้อมูล {data_version}",
-        })
+        self.wb.set_properties(
+            {
+                "title": f"แฟ้มรวมข้อมูลนักเรียน {self.unit_label} ปีการศึกษา {book.round['year']} ครั้งที่ "
+                f"{book.round['round_no']}",
+                "subject": "LEC Sheets",
+                "author": "LEC Sheets",
+                "comments": f"รหัสชุดข้อมูล {data_version}",
+            }
+        )
         self._prepare()
 
     # --- derived numbers ----------------------------------------------------------------------------
@@ -202,8 +220,11 @@ class BookWriter:
         for c in inst_total.values():
             d.add_counts(self.total, c)
         self.total_other = sum(self.lao_other.values())
-        self.levels = [(name, grades) for name, grades in d.LEVEL_GROUPS
-                       if any(self.total.get((g, s)) for g in grades for s in d.SEXES)]
+        self.levels = [
+            (name, grades)
+            for name, grades in d.LEVEL_GROUPS
+            if any(self.total.get((g, s)) for g in grades for s in d.SEXES)
+        ]
         if not self.levels:
             self.levels = list(d.LEVEL_GROUPS[:2])
         self.insts_by_lao: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -228,8 +249,16 @@ class BookWriter:
                 if u["code"] in b.confirmations:
                     continue
                 state = self.state_of(u)
-                out.append({"level": level, "unit": u, "state": state, "deadline": deadline,
-                            "overdue": b.now > deadline, "roster": b.rosters.get(u["code"])})
+                out.append(
+                    {
+                        "level": level,
+                        "unit": u,
+                        "state": state,
+                        "deadline": deadline,
+                        "overdue": b.now > deadline,
+                        "roster": b.rosters.get(u["code"]),
+                    }
+                )
         return out
 
     def _change_rows(self) -> list[dict[str, Any]]:
@@ -257,8 +286,18 @@ class BookWriter:
                 continue
             if before and abs(diff) / before < d.BIG_CHANGE_SHARE:
                 continue
-            out.append({"source": key[0], "lao": lao, "code": code, "name": name, "before": before,
-                        "now": now_n, "diff": diff, "share": (diff / before) if before else None})
+            out.append(
+                {
+                    "source": key[0],
+                    "lao": lao,
+                    "code": code,
+                    "name": name,
+                    "before": before,
+                    "now": now_n,
+                    "diff": diff,
+                    "share": (diff / before) if before else None,
+                }
+            )
         out.sort(key=lambda r: -abs(r["diff"]))
         return out
 
@@ -289,8 +328,10 @@ class BookWriter:
     def round_line(self) -> str:
         rnd = self.b.round
         mode = " (รอบแก้ไขข้อมูล)" if rnd["mode"] == "correction" else ""
-        return (f"ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']}{mode} ข้อมูล ณ วันที่ {clock.thai_date(rnd['as_of'])}"
-                f" · จัดทำจากข้อมูลในระบบเมื่อ {clock.thai_datetime(self.b.now)} · รหัสชุดข้อมูล {self.version}")
+        return (
+            f"ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']}{mode} ข้อมูล ณ วันที่ {clock.thai_date(rnd['as_of'])}"
+            f" · จัดทำจากข้อมูลในระบบเมื่อ {clock.thai_datetime(self.b.now)} · รหัสชุดข้อมูล {self.version}"
+        )
 
     def header_row(self, ws: Worksheet, row: int, table: Table) -> None:
         ws.set_row(row, 40)
@@ -299,8 +340,14 @@ class BookWriter:
         for i, width in enumerate(table.widths):
             ws.set_column(i, i, width)
 
-    def finish_table(self, ws: Worksheet, header_row: int, last_row: int, ncols: int, freeze_col: int = 0,
-                      ) -> None:
+    def finish_table(
+        self,
+        ws: Worksheet,
+        header_row: int,
+        last_row: int,
+        ncols: int,
+        freeze_col: int = 0,
+    ) -> None:
         ws.freeze_panes(header_row + 1, freeze_col)
         ws.autofilter(header_row, 0, max(header_row, last_row), ncols - 1)
         ws.repeat_rows(header_row)
@@ -308,8 +355,7 @@ class BookWriter:
     def empty(self, ws: Worksheet, row: int, text: str) -> None:
         self.w.text(ws, row, 0, text, self.s.note)
 
-    def counts_cells(self, ws: Worksheet, r: int, c: int, counts: d.Counts, grades: Sequence[str],
-                      fmt: Format) -> int:
+    def counts_cells(self, ws: Worksheet, r: int, c: int, counts: d.Counts, grades: Sequence[str], fmt: Format) -> int:
         """Grade × sex cells then male, female, total; returns the next column."""
         num = ws.write_number
         m = f = 0

@@ -1,8 +1,8 @@
 """`lec addin ...`: the add-in's command-line side (set-up on a school PC, the LAO merge, the .xlsm).
 
-    lec addin login --server URL --login CODE      log in once; the token is cached, never the password
-    lec addin merge FOLDER --server URL --login LAO validate a folder of returned workbooks, upload the good
-    lec addin xlsm FORM --unit CODE --year Y --round N --out FILE.xlsm   the macro-enabled template
+lec addin login --server URL --login CODE      log in once; the token is cached, never the password
+lec addin merge FOLDER --server URL --login LAO validate a folder of returned workbooks, upload the good
+lec addin xlsm FORM --unit CODE --year Y --round N --out FILE.xlsm   the macro-enabled template
 """
 
 from __future__ import annotations
@@ -94,8 +94,12 @@ def merge_command(folder: Path, server: str | None, login: str | None, check_onl
 @click.option("--round", "round_no", type=click.IntRange(1, 9), required=True)
 @click.option("--name", "unit_name", default="")
 @click.option("--server", "server", default="", help="server address written on the settings sheet")
-@click.option("--vba-project", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="a vbaProject.bin to use instead of the one generated from addin/vba/*.bas")
+@click.option(
+    "--vba-project",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="a vbaProject.bin to use instead of the one generated from addin/vba/*.bas",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def xlsm_command(form: str, unit_code: str, year: int, round_no: int, unit_name: str, server: str,
                  vba_project: Path | None, out: Path) -> None:  # fmt: skip

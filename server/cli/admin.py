@@ -66,8 +66,13 @@ def users() -> None:
 
 
 @users.command("issue")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV to write login,password to (keep it safe: these are first passwords).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV to write login,password to (keep it safe: these are first passwords).",
+)
 def users_issue(out: Path) -> None:
     """Issue an account for every unit without one; write login,password to --out."""
     from tqdm import tqdm
@@ -75,8 +80,10 @@ def users_issue(out: Path) -> None:
     from server.domain import accounts
 
     db = _db()
-    todo = db.execute("SELECT COUNT(*) FROM units WHERE level IN ('province','lao','institution')"
-                      " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL)").fetchone()[0]
+    todo = db.execute(
+        "SELECT COUNT(*) FROM units WHERE level IN ('province','lao','institution')"
+        " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL)"
+    ).fetchone()[0]
     with tqdm(total=todo, unit="บัญชี", disable=todo < 50, file=sys.stderr) as bar:
         issued = accounts.issue_accounts(db, progress=bar.update)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -132,21 +139,39 @@ def round_() -> None:
 @click.option("--province-deadline", required=True)
 @click.option("--closes", default=None, help="Read-only after this (default: the province deadline).")
 @click.option("--mode", type=click.Choice(["confirm", "correction"]), default="confirm", show_default=True)
-def round_create(round_id: str, as_of: str, opens: str, institution_deadline: str, lao_deadline: str,
-                 province_deadline: str, closes: str | None, mode: str) -> None:
+def round_create(
+    round_id: str,
+    as_of: str,
+    opens: str,
+    institution_deadline: str,
+    lao_deadline: str,
+    province_deadline: str,
+    closes: str | None,
+    mode: str,
+) -> None:
     """Create ROUND (YEAR-N in Buddhist Era, e.g. 2567-2)."""
     from server.domain import rounds
     from server.storage import clock
 
     try:
-        row = rounds.create_round(_db(), round_id, as_of=as_of, opens=opens,
-                                  institution_deadline=institution_deadline, lao_deadline=lao_deadline,
-                                  province_deadline=province_deadline, closes=closes, mode=mode)
+        row = rounds.create_round(
+            _db(),
+            round_id,
+            as_of=as_of,
+            opens=opens,
+            institution_deadline=institution_deadline,
+            lao_deadline=lao_deadline,
+            province_deadline=province_deadline,
+            closes=closes,
+            mode=mode,
+        )
     except ServiceError as err:
         _fail(err)
         return
-    click.echo(f"สร้างรอบ {row['id']} ({row['mode']}) เปิด {clock.thai_datetime(row['opens'])}"
-               f" ปิด {clock.thai_datetime(row['closes'])}")
+    click.echo(
+        f"สร้างรอบ {row['id']} ({row['mode']}) เปิด {clock.thai_datetime(row['opens'])}"
+        f" ปิด {clock.thai_datetime(row['closes'])}"
+    )
 
 
 @round_.command("list")
@@ -155,8 +180,10 @@ def round_list() -> None:
     from server.domain import rounds
 
     for r in rounds.list_rounds(_db()):
-        click.echo(f"{r['id']}\t{r['mode']}\t{r['phase']}\topens {r['opens']}\tinstitution {r['institution_deadline']}"
-                   f"\tlao {r['lao_deadline']}\tprovince {r['province_deadline']}\tcloses {r['closes']}")
+        click.echo(
+            f"{r['id']}\t{r['mode']}\t{r['phase']}\topens {r['opens']}\tinstitution {r['institution_deadline']}"
+            f"\tlao {r['lao_deadline']}\tprovince {r['province_deadline']}\tcloses {r['closes']}"
+        )
 
 
 @round_.command("exception")
@@ -180,8 +207,13 @@ def round_exception(round_id: str, unit: str, until: str, reason: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--connections", default=1000, show_default=True, type=int,
-              help="open connections to keep (waitress's default, 100, starves the 101st clerk on deadline day)")
+@click.option(
+    "--connections",
+    default=1000,
+    show_default=True,
+    type=int,
+    help="open connections to keep (waitress's default, 100, starves the 101st clerk on deadline day)",
+)
 def serve(host: str, port: int, threads: int, connections: int) -> None:
     """Serve the web pages and the API with waitress (a production WSGI server)."""
     import waitress
@@ -191,8 +223,14 @@ def serve(host: str, port: int, threads: int, connections: int) -> None:
     app = create_app()
     thai_waitress_413(app.config["MAX_CONTENT_LENGTH"])
     click.echo(f"LEC Sheets: http://{host}:{port}/  (data: {app.config['DATA_DIR']})")
-    waitress.serve(app, host=host, port=port, threads=threads, connection_limit=connections,
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=connections,
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+    )
 
 
 def thai_waitress_413(limit: int) -> None:

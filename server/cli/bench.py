@@ -60,11 +60,21 @@ def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:
     from server.tools.loadrun import bench_deadline
 
     background, shape, _gen = national_db(workdir, 60_000 if quick else 1_500_000)
-    note = (f"the server's database already holds {shape['pupils']:,} pupils in {shape['institutions']:,}"
-            f" institutions, {shape['laos']:,} LAOs and {shape['provinces']} provinces")
+    note = (
+        f"the server's database already holds {shape['pupils']:,} pupils in {shape['institutions']:,}"
+        f" institutions, {shape['laos']:,} LAOs and {shape['provinces']} provinces"
+    )
     with tqdm(desc="deadline workbooks", unit="unit", file=sys.stderr, leave=False) as bar:
-        return [bench_deadline(clients=40 if quick else 200, rows=1_000, workdir=workdir, background=background,
-                               background_note=note, progress=bar.update)]
+        return [
+            bench_deadline(
+                clients=40 if quick else 200,
+                rows=1_000,
+                workdir=workdir,
+                background=background,
+                background_note=note,
+                progress=bar.update,
+            )
+        ]
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -107,11 +117,18 @@ def render_report(results: list[dict[str, object]], quick: bool) -> str:
     for r in results:
         load = r.get("deadline")
         if isinstance(load, dict):  # the deadline-day run: latency percentiles per kind of request
-            lines += ["", f"Deadline day ({r['name']}): {load['requests']:,} requests in {load['wall_s']:.1f} s,"
-                      f" {load['throughput_rps']:.1f} requests/s; HTTP statuses {load['statuses']}.", "",
-                      "| request | n | p50 (s) | p95 (s) | p99 (s) |", "|---|---:|---:|---:|---:|"]
-            lines += [f"| {k} | {v['n']} | {v['p50']:.3f} | {v['p95']:.3f} | {v['p99']:.3f} |"
-                      for k, v in load["by_kind"].items()]
+            lines += [
+                "",
+                f"Deadline day ({r['name']}): {load['requests']:,} requests in {load['wall_s']:.1f} s,"
+                f" {load['throughput_rps']:.1f} requests/s; HTTP statuses {load['statuses']}.",
+                "",
+                "| request | n | p50 (s) | p95 (s) | p99 (s) |",
+                "|---|---:|---:|---:|---:|",
+            ]
+            lines += [
+                f"| {k} | {v['n']} | {v['p50']:.3f} | {v['p95']:.3f} | {v['p99']:.3f} |"
+                for k, v in load["by_kind"].items()
+            ]
     notes = [f"- {r['name']}: {r['notes']}" for r in results if r.get("notes")]
     if notes:
         lines += ["", "Notes:", *notes]

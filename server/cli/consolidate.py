@@ -16,10 +16,13 @@ import click
 @click.command("consolidate")
 @click.argument("unit")
 @click.option("--round", "round_id", required=True, help="รอบ เช่น 2567-2")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="ไฟล์ .xlsx ที่จะเขียน")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="โฟลเดอร์ข้อมูลของเซิร์ฟเวอร์ (ค่าเริ่มต้น LEC_DATA_DIR หรือ ./var)")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="ไฟล์ .xlsx ที่จะเขียน")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="โฟลเดอร์ข้อมูลของเซิร์ฟเวอร์ (ค่าเริ่มต้น LEC_DATA_DIR หรือ ./var)",
+)
 def consolidate_command(unit: str, round_id: str, out: Path, data_dir: Path | None) -> None:
     """Write the consolidated workbook of UNIT (an LAO code, a province code, or TH for the nation)."""
     from server.books import write_book

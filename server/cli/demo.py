@@ -27,8 +27,13 @@ def _print_logins(info: object, url: str) -> None:
 
 
 @click.command("demo")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"),
-              show_default=True, help="Wiped and rebuilt (only if it is a demo dir or empty).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var/demo"),
+    show_default=True,
+    help="Wiped and rebuilt (only if it is a demo dir or empty).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Only build the data dir and print the logins.")

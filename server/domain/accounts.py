@@ -70,13 +70,15 @@ def token_hash(token: str) -> str:
 
 
 def actor_for_user(db: sqlite_utils.Database, user_id: int) -> Actor:
-    rows = list(db.query(
-        "SELECT u.*, n.level AS unit_level, n.name AS unit_name,"
-        " (SELECT id FROM profiles p WHERE p.user_id = u.id AND p.ended_at IS NULL"
-        "  ORDER BY id DESC LIMIT 1) AS profile_id"
-        " FROM users u LEFT JOIN units n ON n.code = u.unit_code WHERE u.id = ?",
-        [user_id],
-    ))
+    rows = list(
+        db.query(
+            "SELECT u.*, n.level AS unit_level, n.name AS unit_name,"
+            " (SELECT id FROM profiles p WHERE p.user_id = u.id AND p.ended_at IS NULL"
+            "  ORDER BY id DESC LIMIT 1) AS profile_id"
+            " FROM users u LEFT JOIN units n ON n.code = u.unit_code WHERE u.id = ?",
+            [user_id],
+        )
+    )
     if not rows:
         raise not_found("unknown_user", "ไม่พบผู้ใช้")
     u = rows[0]
@@ -114,10 +116,13 @@ def issue_accounts(
     Other-affiliation schools get none: their counts are entered by the LAO. Hashing is slow on
     purpose (~0.1 s each), so `progress(n)` is told after each hash for a progress bar.
     """
-    units = [r["code"] for r in db.query(
-        "SELECT code FROM units WHERE level IN ('province','lao','institution')"
-        " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL) ORDER BY code"
-    )]
+    units = [
+        r["code"]
+        for r in db.query(
+            "SELECT code FROM units WHERE level IN ('province','lao','institution')"
+            " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL) ORDER BY code"
+        )
+    ]
     issued = [(code, new_password()) for code in units]
     hashed = []
     for code, pw in issued:  # hash outside the write lock
@@ -145,28 +150,42 @@ def make_admin(db: sqlite_utils.Database, login: str, password: str | None = Non
         elif existing["role"] != "admin":
             raise bad_request("login_taken", f"ชื่อผู้ใช้ {login} เป็นบัญชีของหน่วยงานอยู่แล้ว")
         else:
-            db.execute("UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE id = ?",
-                       [hash_password(password), existing["id"]])
+            db.execute(
+                "UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE id = ?",
+                [hash_password(password), existing["id"]],
+            )
         audit.record(db, "admin_create", login=login, detail={"existing": existing is not None})
     return password
 
 
-def _check_rate_limit(db: sqlite_utils.Database, login: str, addr: str | None, now: datetime,
-                      max_failures: int, max_per_addr: int, window_minutes: int) -> None:
+def _check_rate_limit(
+    db: sqlite_utils.Database,
+    login: str,
+    addr: str | None,
+    now: datetime,
+    max_failures: int,
+    max_per_addr: int,
+    window_minutes: int,
+) -> None:
     since = clock.iso(now - timedelta(minutes=window_minutes))
     by_login = db.execute(
         "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE login = ? AND ok = 0 AND at > ?"
         " AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE login = ? AND ok = 1), '')",
         [login, since, login],
     ).fetchone()
-    by_addr = db.execute(
-        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE addr = ? AND ok = 0 AND at > ?", [addr, since]
-    ).fetchone() if addr else (0, None)
+    by_addr = (
+        db.execute(
+            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE addr = ? AND ok = 0 AND at > ?", [addr, since]
+        ).fetchone()
+        if addr
+        else (0, None)
+    )
     for (count, first), limit in ((by_login, max_failures), (by_addr, max_per_addr)):
         if count >= limit:
             retry = clock.parse_datetime(first) + timedelta(minutes=window_minutes)
             raise ServiceError(
-                429, "rate_limited",
+                429,
+                "rate_limited",
                 f"เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณาลองใหม่หลัง {clock.thai_datetime(retry)}",
                 {"retry_after": max(1, int((retry - now).total_seconds()))},
             )
@@ -202,11 +221,11 @@ def authenticate(
     else:
         ok = verify_password(user["password_hash"], password)
     with transaction(db):
-        db.execute("INSERT INTO login_attempts (login, addr, at, ok) VALUES (?,?,?,?)",
-                   [login, addr, clock.iso(now), int(ok)])
+        db.execute(
+            "INSERT INTO login_attempts (login, addr, at, ok) VALUES (?,?,?,?)", [login, addr, clock.iso(now), int(ok)]
+        )
         if not ok:
-            audit.record(db, "login", "refused", login=login, code="bad_credentials",
-                         detail={"addr": addr}, now=now)
+            audit.record(db, "login", "refused", login=login, code="bad_credentials", detail={"addr": addr}, now=now)
     if not ok:
         raise ServiceError(401, "bad_credentials", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
     assert user is not None
@@ -237,8 +256,10 @@ def actor_for_token(db: sqlite_utils.Database, token: str, now: datetime | None 
 def logout(db: sqlite_utils.Database, token: str) -> None:
     actor = actor_for_token(db, token)
     with transaction(db):
-        db.execute("UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-                   [clock.iso(clock.now()), token_hash(token)])
+        db.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+            [clock.iso(clock.now()), token_hash(token)],
+        )
         if actor:
             audit.record(db, "logout", actor=actor)
 
@@ -288,19 +309,25 @@ def complete_profile(
         previous = db.execute(
             "SELECT id FROM profiles WHERE user_id = ? AND ended_at IS NULL", [actor.user_id]
         ).fetchall()
-        db.execute("UPDATE profiles SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
-                   [clock.iso(now), actor.user_id])
+        db.execute(
+            "UPDATE profiles SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", [clock.iso(now), actor.user_id]
+        )
         cur = db.execute(
-            "INSERT INTO profiles (user_id, first_name, last_name, position, phone, started_at)"
-            " VALUES (?,?,?,?,?,?)",
+            "INSERT INTO profiles (user_id, first_name, last_name, position, phone, started_at) VALUES (?,?,?,?,?,?)",
             [actor.user_id, *values.values(), clock.iso(now)],
         )
-        db.execute("UPDATE users SET password_hash = ?, must_complete_profile = 0 WHERE id = ?",
-                   [password_hash, actor.user_id])
+        db.execute(
+            "UPDATE users SET password_hash = ?, must_complete_profile = 0 WHERE id = ?", [password_hash, actor.user_id]
+        )
         updated = actor_for_user(db, actor.user_id)
-        audit.record(db, "profile", actor=updated, unit_code=actor.unit_code, now=now,
-                     detail={**values, "profile_id": cur.lastrowid,
-                             "replaces": [r[0] for r in previous]})
+        audit.record(
+            db,
+            "profile",
+            actor=updated,
+            unit_code=actor.unit_code,
+            now=now,
+            detail={**values, "profile_id": cur.lastrowid, "replaces": [r[0] for r in previous]},
+        )
     return updated
 
 
@@ -319,25 +346,32 @@ def reset_account(db: sqlite_utils.Database, actor: Actor, login: str, *, reason
             raise forbidden("out_of_scope", "เปลี่ยนผู้รับผิดชอบได้เฉพาะหน่วยงานต้นสังกัดโดยตรงหรือกรมฯ")
     password = new_password()
     with transaction(db):
-        db.execute("UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE id = ?",
-                   [hash_password(password), user["id"]])
-        db.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                   [clock.iso(clock.now()), user["id"]])
-        audit.record(db, "account_reset", actor=actor, unit_code=user["unit_code"],
-                     detail={"login": login, "reason": reason})
+        db.execute(
+            "UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE id = ?",
+            [hash_password(password), user["id"]],
+        )
+        db.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            [clock.iso(clock.now()), user["id"]],
+        )
+        audit.record(
+            db, "account_reset", actor=actor, unit_code=user["unit_code"], detail={"login": login, "reason": reason}
+        )
     return password
 
 
 def profile_history(db: sqlite_utils.Database, login: str) -> list[dict[str, Any]]:
     """Every person who has been responsible for a login, oldest first."""
-    return list(db.query(
-        "SELECT p.* FROM profiles p JOIN users u ON u.id = p.user_id WHERE u.login = ? ORDER BY p.id",
-        [login],
-    ))
+    return list(
+        db.query(
+            "SELECT p.* FROM profiles p JOIN users u ON u.id = p.user_id WHERE u.login = ? ORDER BY p.id",
+            [login],
+        )
+    )
 
 
 def current_profile(db: sqlite_utils.Database, user_id: int) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT * FROM profiles WHERE user_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1", [user_id]
-    ))
+    rows = list(
+        db.query("SELECT * FROM profiles WHERE user_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1", [user_id])
+    )
     return rows[0] if rows else None

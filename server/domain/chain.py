@@ -44,8 +44,9 @@ def _grade_keys() -> dict[str, str]:
 
 
 @contextmanager
-def _audited(db: sqlite_utils.Database, action: str, actor: Actor, round_id: str, code: str,
-             now: datetime) -> Iterator[dict[str, Any]]:
+def _audited(
+    db: sqlite_utils.Database, action: str, actor: Actor, round_id: str, code: str, now: datetime
+) -> Iterator[dict[str, Any]]:
     """Record a refusal of `action` in the audit trail, then re-raise it."""
     extra: dict[str, Any] = {}
     try:
@@ -54,37 +55,53 @@ def _audited(db: sqlite_utils.Database, action: str, actor: Actor, round_id: str
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         with transaction(db):
-            audit.record(db, action, "refused", actor=actor, round_id=round_id, unit_code=code,
-                         code=err.code, detail={"message": err.message, **extra}, now=now)
+            audit.record(
+                db,
+                action,
+                "refused",
+                actor=actor,
+                round_id=round_id,
+                unit_code=code,
+                code=err.code,
+                detail={"message": err.message, **extra},
+                now=now,
+            )
         raise
 
 
 def confirmation(db: sqlite_utils.Database, round_id: str, code: str) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT c.*, u.login, p.first_name, p.last_name, p.position FROM confirmations c"
-        " JOIN users u ON u.id = c.user_id LEFT JOIN profiles p ON p.id = c.profile_id"
-        " WHERE c.round_id = ? AND c.unit_code = ?",
-        [round_id, code],
-    ))
+    rows = list(
+        db.query(
+            "SELECT c.*, u.login, p.first_name, p.last_name, p.position FROM confirmations c"
+            " JOIN users u ON u.id = c.user_id LEFT JOIN profiles p ON p.id = c.profile_id"
+            " WHERE c.round_id = ? AND c.unit_code = ?",
+            [round_id, code],
+        )
+    )
     return rows[0] if rows else None
 
 
 def _confirmed_set(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> set[str]:
     if not codes:
         return set()
-    return {r[0] for r in db.execute(
-        f"SELECT unit_code FROM confirmations WHERE round_id = ? AND unit_code IN ({','.join('?' * len(codes))})",
-        [round_id, *codes],
-    )}
+    return {
+        r[0]
+        for r in db.execute(
+            f"SELECT unit_code FROM confirmations WHERE round_id = ? AND unit_code IN ({','.join('?' * len(codes))})",
+            [round_id, *codes],
+        )
+    }
 
 
 def roster(db: sqlite_utils.Database, round_id: str, code: str) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT r.*, up.sha256, up.filename, up.on_behalf, up.at AS uploaded_at, us.login AS uploaded_by"
-        " FROM rosters r JOIN uploads up ON up.id = r.upload_id JOIN users us ON us.id = up.user_id"
-        " WHERE r.round_id = ? AND r.unit_code = ?",
-        [round_id, code],
-    ))
+    rows = list(
+        db.query(
+            "SELECT r.*, up.sha256, up.filename, up.on_behalf, up.at AS uploaded_at, us.login AS uploaded_by"
+            " FROM rosters r JOIN uploads up ON up.id = r.upload_id JOIN users us ON us.id = up.user_id"
+            " WHERE r.round_id = ? AND r.unit_code = ?",
+            [round_id, code],
+        )
+    )
     return rows[0] if rows else None
 
 
@@ -94,40 +111,42 @@ def blockers(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any
     rid, code, level = rnd["id"], unit["code"], unit["level"]
     if level == "institution":
         if roster(db, rid, code) is None:
-            out.append({"error": "no_upload",
-                        "message": f"{registry.label(unit)} ยังไม่ได้ส่งแฟ้มข้อมูลนักเรียนในรอบนี้"})
+            out.append({"error": "no_upload", "message": f"{registry.label(unit)} ยังไม่ได้ส่งแฟ้มข้อมูลนักเรียนในรอบนี้"})
     elif level == "lao":
         insts = registry.children(db, code, "institution")
         done = _confirmed_set(db, rid, [i["code"] for i in insts])
         waiting = [i for i in insts if i["code"] not in done]
         if waiting:
-            out.append({
-                "error": "institutions_unconfirmed",
-                "message": "ยังมีสถานศึกษาในสังกัดที่ยังไม่ได้ยืนยันข้อมูล: "
-                + ", ".join(registry.label(i) for i in waiting),
-                "units": [i["code"] for i in waiting],
-            })
+            out.append(
+                {
+                    "error": "institutions_unconfirmed",
+                    "message": "ยังมีสถานศึกษาในสังกัดที่ยังไม่ได้ยืนยันข้อมูล: " + ", ".join(registry.label(i) for i in waiting),
+                    "units": [i["code"] for i in waiting],
+                }
+            )
         if roster(db, rid, code) is None:
-            out.append({"error": "other_counts_missing",
-                        "message": "ยังไม่ได้ส่งข้อมูลจำนวนนักเรียนของสถานศึกษาสังกัดอื่น"})
+            out.append({"error": "other_counts_missing", "message": "ยังไม่ได้ส่งข้อมูลจำนวนนักเรียนของสถานศึกษาสังกัดอื่น"})
         open_ = conflicts.conflicts_for(db, rid, [i["code"] for i in insts])
         if open_:
-            out.append({
-                "error": "open_conflicts",
-                "message": f"มีเลขประจำตัวซ้ำกับสถานศึกษาอื่นที่ยังไม่ได้แก้ไข {len(open_)} ราย",
-                "conflicts": open_,
-            })
+            out.append(
+                {
+                    "error": "open_conflicts",
+                    "message": f"มีเลขประจำตัวซ้ำกับสถานศึกษาอื่นที่ยังไม่ได้แก้ไข {len(open_)} ราย",
+                    "conflicts": open_,
+                }
+            )
     elif level == "province":
         laos = registry.children(db, code, "lao")
         done = _confirmed_set(db, rid, [u["code"] for u in laos])
         waiting = [u for u in laos if u["code"] not in done]
         if waiting:
-            out.append({
-                "error": "laos_unconfirmed",
-                "message": "ยังมี อปท. ในจังหวัดที่ยังไม่ได้ยืนยันข้อมูล: "
-                + ", ".join(registry.label(u) for u in waiting),
-                "units": [u["code"] for u in waiting],
-            })
+            out.append(
+                {
+                    "error": "laos_unconfirmed",
+                    "message": "ยังมี อปท. ในจังหวัดที่ยังไม่ได้ยืนยันข้อมูล: " + ", ".join(registry.label(u) for u in waiting),
+                    "units": [u["code"] for u in waiting],
+                }
+            )
     return out
 
 
@@ -152,16 +171,29 @@ def confirm(
                 " VALUES (?,?,?,?,?,?)",
                 [round_id, code, clock.iso(now), actor.user_id, actor.profile_id, exc_id],
             )
-            result: dict[str, Any] = {"round": round_id, "unit": code, "confirmed_at": clock.iso(now),
-                                      "confirmed_by": actor.login, "exception": exc_id}
+            result: dict[str, Any] = {
+                "round": round_id,
+                "unit": code,
+                "confirmed_at": clock.iso(now),
+                "confirmed_by": actor.login,
+                "exception": exc_id,
+            }
             if unit["level"] == "province":
                 result["snapshot"] = _freeze_snapshot(db, actor, round_id, code, now)
-                db.execute("UPDATE confirmations SET snapshot_id = ? WHERE round_id = ? AND unit_code = ?",
-                           [result["snapshot"], round_id, code])
+                db.execute(
+                    "UPDATE confirmations SET snapshot_id = ? WHERE round_id = ? AND unit_code = ?",
+                    [result["snapshot"], round_id, code],
+                )
             result["counts"] = counts_of(db, round_id, code)
-            audit.record(db, "confirm", actor=actor, round_id=round_id, unit_code=code, now=now,
-                         detail={"exception": exc_id, "snapshot": result.get("snapshot"),
-                                 "total": result["counts"]["total"]})
+            audit.record(
+                db,
+                "confirm",
+                actor=actor,
+                round_id=round_id,
+                unit_code=code,
+                now=now,
+                detail={"exception": exc_id, "snapshot": result.get("snapshot"), "total": result["counts"]["total"]},
+            )
     return result
 
 
@@ -199,12 +231,10 @@ def revoke(
                     ask = f"กรุณายกเลิกการยืนยันของ {registry.label(parent)} ก่อน"
                 else:
                     who = "กรุณา" if actor.unit_code == parent["code"] else f"ให้ {registry.label(parent)} "
-                    ask = (f"{who}ขอให้ {_whom_to_ask(db, parent)} ยกเลิกการยืนยันของ"
-                           f" {registry.label(parent)} ก่อน")
+                    ask = f"{who}ขอให้ {_whom_to_ask(db, parent)} ยกเลิกการยืนยันของ {registry.label(parent)} ก่อน"
                 raise conflict(
                     "parent_confirmed",
-                    f"{registry.label(parent)} ยืนยันข้อมูลแล้ว จึงยกเลิกการยืนยันของ {registry.label(unit)}"
-                    f" ไม่ได้: {ask}",
+                    f"{registry.label(parent)} ยืนยันข้อมูลแล้ว จึงยกเลิกการยืนยันของ {registry.label(unit)} ไม่ได้: {ask}",
                     {"parent": parent["code"], "ask": parent["parent"] or NATIONAL},
                 )
             deadline = rounds.deadline_for(rnd, unit["level"])
@@ -217,11 +247,20 @@ def revoke(
                     {"deadline": clock.iso(deadline)},
                 )
             db.execute("DELETE FROM confirmations WHERE round_id = ? AND unit_code = ?", [round_id, code])
-            audit.record(db, "revoke", actor=actor, round_id=round_id, unit_code=code, now=now,
-                         detail={"reason": reason, "was_confirmed_at": current["confirmed_at"],
-                                 "was_confirmed_by": current["login"]})
-    return {"round": round_id, "unit": code, "revoked_at": clock.iso(now), "revoked_by": actor.login,
-            "reason": reason}
+            audit.record(
+                db,
+                "revoke",
+                actor=actor,
+                round_id=round_id,
+                unit_code=code,
+                now=now,
+                detail={
+                    "reason": reason,
+                    "was_confirmed_at": current["confirmed_at"],
+                    "was_confirmed_by": current["login"],
+                },
+            )
+    return {"round": round_id, "unit": code, "revoked_at": clock.iso(now), "revoked_by": actor.login, "reason": reason}
 
 
 # --- counts and snapshots ----------------------------------------------------------------------------
@@ -265,10 +304,13 @@ def counts_of(db: sqlite_utils.Database, round_id: str, code: str) -> dict[str, 
         insts, laos = [code], []
     else:
         below = registry.descendants(db, code)
-        lvl = {r["code"]: r["level"] for r in db.query(
-            "SELECT code, level FROM units WHERE code IN (SELECT value FROM json_each(?))",
-            [json.dumps(below)],
-        )}
+        lvl = {
+            r["code"]: r["level"]
+            for r in db.query(
+                "SELECT code, level FROM units WHERE code IN (SELECT value FROM json_each(?))",
+                [json.dumps(below)],
+            )
+        }
         insts = [c for c in below if lvl.get(c) == "institution"]
         laos = [code] if unit["level"] == "lao" else [c for c in below if lvl.get(c) == "lao"]
     pupils: dict[str, dict[str, int]] = {}
@@ -281,12 +323,16 @@ def counts_of(db: sqlite_utils.Database, round_id: str, code: str) -> dict[str, 
         other[grade][sex] += n
     total_p = sum(sum(v.values()) for v in pupils.values())
     total_o = sum(sum(v.values()) for v in other.values())
-    return {"pupils": pupils, "pupils_total": total_p, "other": other, "other_total": total_o,
-            "total": total_p + total_o}
+    return {
+        "pupils": pupils,
+        "pupils_total": total_p,
+        "other": other,
+        "other_total": total_o,
+        "total": total_p + total_o,
+    }
 
 
-def _freeze_snapshot(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str,
-                     now: datetime) -> int:
+def _freeze_snapshot(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, now: datetime) -> int:
     laos = [u["code"] for u in registry.children(db, province, "lao")]
     lao_of = {}
     for lao in laos:
@@ -313,18 +359,21 @@ def snapshot(db: sqlite_utils.Database, snapshot_id: int) -> dict[str, Any]:
     head = next(iter(db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id])))
     conf = confirmation(db, head["round_id"], head["province_code"])
     head["in_force"] = bool(conf and conf["snapshot_id"] == head["id"])
-    head["counts"] = list(db.query(
-        "SELECT lao_code, unit_code, source, grade, sex, count FROM snapshot_counts WHERE snapshot_id = ?"
-        " ORDER BY lao_code, unit_code, source, grade, sex",
-        [snapshot_id],
-    ))
+    head["counts"] = list(
+        db.query(
+            "SELECT lao_code, unit_code, source, grade, sex, count FROM snapshot_counts WHERE snapshot_id = ?"
+            " ORDER BY lao_code, unit_code, source, grade, sex",
+            [snapshot_id],
+        )
+    )
     return head
 
 
 def snapshot_of(db: sqlite_utils.Database, round_id: str, province: str) -> dict[str, Any] | None:
     """The latest snapshot a province confirmation of this round froze."""
-    row = db.execute("SELECT MAX(id) FROM snapshots WHERE round_id = ? AND province_code = ?",
-                     [round_id, province]).fetchone()
+    row = db.execute(
+        "SELECT MAX(id) FROM snapshots WHERE round_id = ? AND province_code = ?", [round_id, province]
+    ).fetchone()
     return snapshot(db, row[0]) if row and row[0] else None
 
 
@@ -360,16 +409,26 @@ def status(
     rnd = rounds.require_round(db, round_id)
     conf = confirmation(db, round_id, code)
     level = unit["level"]
-    kids = [] if level == "institution" else [
-        u for u in registry.children(db, code) if u["level"] in ("institution", "lao")
-    ]
+    kids = (
+        []
+        if level == "institution"
+        else [u for u in registry.children(db, code) if u["level"] in ("institution", "lao")]
+    )
     children = []
     for kid in kids:
         kc = confirmation(db, round_id, kid["code"])
         kr = roster(db, round_id, kid["code"]) if kid["level"] == "institution" else None
-        children.append({"code": kid["code"], "name": kid["name"], "kind": kid["kind"], "level": kid["level"],
-                         "state": _state(db, round_id, kid), "confirmed_at": kc["confirmed_at"] if kc else None,
-                         "rows": kr["rows"] if kr else None})
+        children.append(
+            {
+                "code": kid["code"],
+                "name": kid["name"],
+                "kind": kid["kind"],
+                "level": kid["level"],
+                "state": _state(db, round_id, kid),
+                "confirmed_at": kc["confirmed_at"] if kc else None,
+                "rows": kr["rows"] if kr else None,
+            }
+        )
     subtree = [code] if level == "institution" else [code, *registry.descendants(db, code)]
     exc = rounds.active_exception(db, round_id, code, now)
     deadline = rounds.deadline_for(rnd, level) if level in rounds.DEADLINE_COLUMN else None
@@ -378,17 +437,27 @@ def status(
         "round": {"id": rnd["id"], "mode": rnd["mode"], "phase": rounds.phase(rnd, now)},
         "unit": {k: unit[k] for k in ("code", "name", "kind", "level", "parent")},
         "state": _state(db, round_id, unit),
-        "confirmed": None if conf is None else {
-            "at": conf["confirmed_at"], "by": conf["login"],
+        "confirmed": None
+        if conf is None
+        else {
+            "at": conf["confirmed_at"],
+            "by": conf["login"],
             "person": f"{conf['first_name'] or ''} {conf['last_name'] or ''}".strip() or None,
             "position": conf["position"],
         },
         "deadline": clock.iso(deadline) if deadline else None,
         "deadline_th": clock.thai_datetime(deadline) if deadline else None,
         "exception": exc,
-        "upload": None if ros is None else {
-            "id": ros["upload_id"], "form": ros["form"], "rows": ros["rows"], "at": ros["uploaded_at"],
-            "by": ros["uploaded_by"], "on_behalf": bool(ros["on_behalf"]), "sha256": ros["sha256"],
+        "upload": None
+        if ros is None
+        else {
+            "id": ros["upload_id"],
+            "form": ros["form"],
+            "rows": ros["rows"],
+            "at": ros["uploaded_at"],
+            "by": ros["uploaded_by"],
+            "on_behalf": bool(ros["on_behalf"]),
+            "sha256": ros["sha256"],
             "filename": ros["filename"],
         },
         "counts": counts_of(db, round_id, code),
@@ -417,13 +486,26 @@ def national_status(
     done = _confirmed_set(db, round_id, [p["code"] for p in provinces])
     return {
         "round": {"id": rnd["id"], "mode": rnd["mode"], "phase": rounds.phase(rnd, now)},
-        "unit": {"code": NATIONAL, "name": registry.NATIONAL_NAME, "kind": "national",
-                 "level": "national", "parent": None},
+        "unit": {
+            "code": NATIONAL,
+            "name": registry.NATIONAL_NAME,
+            "kind": "national",
+            "level": "national",
+            "parent": None,
+        },
         "state": "confirmed" if provinces and len(done) == len(provinces) else "unconfirmed",
-        "children": [{"code": p["code"], "name": p["name"], "kind": p["kind"], "level": "province",
-                      "state": "confirmed" if p["code"] in done else "unconfirmed",
-                      "confirmed_at": (confirmation(db, round_id, p["code"]) or {}).get("confirmed_at"),
-                      "rows": None} for p in provinces],
+        "children": [
+            {
+                "code": p["code"],
+                "name": p["name"],
+                "kind": p["kind"],
+                "level": "province",
+                "state": "confirmed" if p["code"] in done else "unconfirmed",
+                "confirmed_at": (confirmation(db, round_id, p["code"]) or {}).get("confirmed_at"),
+                "rows": None,
+            }
+            for p in provinces
+        ],
         "conflicts": conflicts.conflicts_for(db, round_id, None),
         "blockers": [],
     }

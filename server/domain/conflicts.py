@@ -40,25 +40,29 @@ def _details(db: sqlite_utils.Database, round_id: str, ids: list[str]) -> list[d
     return [c for c in out.values() if len(c["units"]) > 1]
 
 
-def conflicts_for(
-    db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None
-) -> list[dict[str, Any]]:
+def conflicts_for(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[dict[str, Any]]:
     if units is None:
-        ids = [r[0] for r in db.execute(
-            "SELECT citizen_id FROM pupils WHERE round_id = ? GROUP BY citizen_id HAVING COUNT(*) > 1",
-            [round_id],
-        )]
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT citizen_id FROM pupils WHERE round_id = ? GROUP BY citizen_id HAVING COUNT(*) > 1",
+                [round_id],
+            )
+        ]
         return _details(db, round_id, ids)
     ids: set[str] = set()
     codes = list(units)
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        ids.update(r[0] for r in db.execute(
-            "SELECT DISTINCT p.citizen_id FROM pupils p WHERE p.round_id = ? AND p.unit_code IN"
-            f" ({','.join('?' * len(chunk))}) AND EXISTS (SELECT 1 FROM pupils q WHERE q.round_id ="
-            " p.round_id AND q.citizen_id = p.citizen_id AND q.unit_code <> p.unit_code)",
-            [round_id, *chunk],
-        ))
+        ids.update(
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT p.citizen_id FROM pupils p WHERE p.round_id = ? AND p.unit_code IN"
+                f" ({','.join('?' * len(chunk))}) AND EXISTS (SELECT 1 FROM pupils q WHERE q.round_id ="
+                " p.round_id AND q.citizen_id = p.citizen_id AND q.unit_code <> p.unit_code)",
+                [round_id, *chunk],
+            )
+        )
     return _details(db, round_id, sorted(ids))
 
 

@@ -40,15 +40,25 @@ def _rows(db: sqlite_utils.Database, unit: dict[str, Any], source: str | None) -
     if unit["level"] == "lao":
         from validators.fields import OTHER_COUNT_KEYS
 
-        rows = db.query("SELECT * FROM other_counts WHERE round_id = ? AND lao_code = ? ORDER BY row_no",
-                        [source, code])
-        return [{**{k: r[k] for k in ("other_school_code", "other_school_name", "affiliation")},
-                 "closed": "ใช่" if r["closed"] else "ไม่ใช่", **{k: r[k] for k in OTHER_COUNT_KEYS}}
-                for r in rows], []
-    pupils = [_clean(r, PUPIL_KEYS) for r in db.query(
-        "SELECT * FROM pupils WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [source, code])]
-    removed = [_clean(r, REMOVAL_KEYS) for r in db.query(
-        "SELECT * FROM removals WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [source, code])]
+        rows = db.query(
+            "SELECT * FROM other_counts WHERE round_id = ? AND lao_code = ? ORDER BY row_no", [source, code]
+        )
+        return [
+            {
+                **{k: r[k] for k in ("other_school_code", "other_school_name", "affiliation")},
+                "closed": "ใช่" if r["closed"] else "ไม่ใช่",
+                **{k: r[k] for k in OTHER_COUNT_KEYS},
+            }
+            for r in rows
+        ], []
+    pupils = [
+        _clean(r, PUPIL_KEYS)
+        for r in db.query("SELECT * FROM pupils WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [source, code])
+    ]
+    removed = [
+        _clean(r, REMOVAL_KEYS)
+        for r in db.query("SELECT * FROM removals WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [source, code])
+    ]
     return pupils, removed
 
 
@@ -58,8 +68,7 @@ def prefill(db: sqlite_utils.Database, rnd: dict[str, Any], code: str) -> dict[s
     has an accepted upload, `rows`/`removals` from it so the clerk continues where they left off."""
     unit = registry.require_unit(db, code)
     previous, previous_removed = _rows(db, unit, previous_round(db, rnd, code))
-    has_current = db.execute("SELECT 1 FROM rosters WHERE round_id = ? AND unit_code = ?",
-                             [rnd["id"], code]).fetchone()
+    has_current = db.execute("SELECT 1 FROM rosters WHERE round_id = ? AND unit_code = ?", [rnd["id"], code]).fetchone()
     out: dict[str, Any] = {"previous_rows": previous or None, "previous_removals": previous_removed or None}
     if has_current:
         rows, removed = _rows(db, unit, rnd["id"])
@@ -77,6 +86,13 @@ def template_bytes(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[st
 
         raise bad_request("no_template", f"{registry.label(unit)} ไม่มีแบบฟอร์มสำหรับกรอกข้อมูล")
     buf = io.BytesIO()
-    build_template(form, unit_code=unit["code"], unit_name=unit["name"], year=rnd["year"],
-                   round_no=rnd["round_no"], out=buf, **prefill(db, rnd, unit["code"]))
+    build_template(
+        form,
+        unit_code=unit["code"],
+        unit_name=unit["name"],
+        year=rnd["year"],
+        round_no=rnd["round_no"],
+        out=buf,
+        **prefill(db, rnd, unit["code"]),
+    )
     return buf.getvalue(), f"{form}_{unit['code']}_{rnd['id']}.xlsx"

@@ -46,7 +46,12 @@ KIND_TH = {
     "town": "เทศบาลเมือง", "subdistrict": "เทศบาลตำบล", "sao": "อบต.", "province": "จังหวัด",
 }  # fmt: skip
 KIND_SHORT_TH = {  # the abbreviations the letters use: อบจ., ทน. (เทศบาลนคร), ทม., ทต., อบต., ศพด.
-    **KIND_TH, "city": "ทน.", "town": "ทม.", "subdistrict": "ทต.", "cdc": "ศพด.", "other_school": "สังกัดอื่น",
+    **KIND_TH,
+    "city": "ทน.",
+    "town": "ทม.",
+    "subdistrict": "ทต.",
+    "cdc": "ศพด.",
+    "other_school": "สังกัดอื่น",
 }
 NATIONAL = "TH"
 """The nation's code: the national admin's scope, the national book, the parent of a province."""
@@ -117,9 +122,7 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-def import_rows(
-    db: sqlite_utils.Database, rows: list[dict[str, str]], *, actor: Any = None
-) -> ImportResult:
+def import_rows(db: sqlite_utils.Database, rows: list[dict[str, str]], *, actor: Any = None) -> ImportResult:
     """Insert or update units. Any invalid row refuses the whole file (a half registry misleads)."""
     from validators import validate_unit_code  # the shared rule; imported late to keep startup light
 
@@ -145,13 +148,12 @@ def import_rows(
                 result.errors.append(f"แถว {i}: จังหวัด {code} ต้องไม่มีหน่วยงานต้นสังกัด")
         else:
             parent_level = (
-                LEVEL_BY_KIND.get(incoming[parent]["kind"]) if parent in incoming
+                LEVEL_BY_KIND.get(incoming[parent]["kind"])
+                if parent in incoming
                 else known.get(parent, {}).get("level")
             )
             if parent_level != want:
-                result.errors.append(
-                    f"แถว {i}: ต้นสังกัดของ {code} ต้องเป็น{LEVEL_TH[want]} ที่มีในทะเบียน (ได้ '{parent}')"
-                )
+                result.errors.append(f"แถว {i}: ต้นสังกัดของ {code} ต้องเป็น{LEVEL_TH[want]} ที่มีในทะเบียน (ได้ '{parent}')")
         row["parent"], row["level"] = parent or "", level
     if result.errors:
         return result
@@ -167,8 +169,13 @@ def import_rows(
             )
             result.updated += exists
             result.inserted += not exists
-        audit.record(db, "registry_import", actor=actor, login=None if actor else "cli",
-                     detail={"inserted": result.inserted, "updated": result.updated})
+        audit.record(
+            db,
+            "registry_import",
+            actor=actor,
+            login=None if actor else "cli",
+            detail={"inserted": result.inserted, "updated": result.updated},
+        )
     return result
 
 

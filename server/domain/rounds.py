@@ -79,14 +79,18 @@ def create_round(
             "กำหนดเวลาต้องเรียงกัน: เปิดระบบ < สถานศึกษา ≤ อปท. ≤ จังหวัด ≤ ปิดระบบ",
             {k: clock.iso(v) for k, v in times.items()},
         )
-    row = {"id": round_id, "year": year, "round_no": round_no, "mode": mode, "as_of": as_of_date.isoformat(),
-           **{k: clock.iso(v) for k, v in times.items()}, "created_at": clock.iso(clock.now())}
+    row = {
+        "id": round_id,
+        "year": year,
+        "round_no": round_no,
+        "mode": mode,
+        "as_of": as_of_date.isoformat(),
+        **{k: clock.iso(v) for k, v in times.items()},
+        "created_at": clock.iso(clock.now()),
+    }
     with transaction(db):
-        db.execute(
-            f"INSERT INTO rounds ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-        )
-        audit.record(db, "round_create", actor=actor, login=None if actor else "cli", round_id=round_id,
-                     detail=row)
+        db.execute(f"INSERT INTO rounds ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        audit.record(db, "round_create", actor=actor, login=None if actor else "cli", round_id=round_id, detail=row)
     return row
 
 
@@ -122,25 +126,25 @@ def deadline_for(rnd: dict[str, Any], level: str) -> datetime:
     return clock.parse_datetime(rnd[DEADLINE_COLUMN[level]])
 
 
-def active_exception(
-    db: sqlite_utils.Database, round_id: str, unit_code: str, now: datetime
-) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT * FROM exceptions WHERE round_id = ? AND unit_code = ? AND until >= ? ORDER BY until DESC LIMIT 1",
-        [round_id, unit_code, clock.iso(now)],
-    ))
+def active_exception(db: sqlite_utils.Database, round_id: str, unit_code: str, now: datetime) -> dict[str, Any] | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM exceptions WHERE round_id = ? AND unit_code = ? AND until >= ? ORDER BY until DESC LIMIT 1",
+            [round_id, unit_code, clock.iso(now)],
+        )
+    )
     return rows[0] if rows else None
 
 
 def _not_open(rnd: dict[str, Any]) -> ServiceError:
-    return locked("round_not_open",
-                  f"รอบ {rnd['id']} ยังไม่เปิดระบบ (เปิด {clock.thai_datetime(rnd['opens'])})",
-                  {"round": rnd["id"], "opens": rnd["opens"]})
+    return locked(
+        "round_not_open",
+        f"รอบ {rnd['id']} ยังไม่เปิดระบบ (เปิด {clock.thai_datetime(rnd['opens'])})",
+        {"round": rnd["id"], "opens": rnd["opens"]},
+    )
 
 
-def check_writable(
-    db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], now: datetime
-) -> int | None:
+def check_writable(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], now: datetime) -> int | None:
     """Refuse any change before opening or after closing, unless the unit holds an exception."""
     state = phase(rnd, now)
     if state == "open":
@@ -150,9 +154,11 @@ def check_writable(
         return int(exc["id"])
     if state == "upcoming":
         raise _not_open(rnd)
-    raise locked("round_closed",
-                 f"รอบ {rnd['id']} ปิดระบบแล้ว ({clock.thai_datetime(rnd['closes'])}) ข้อมูลอ่านได้อย่างเดียว",
-                 {"round": rnd["id"], "closes": rnd["closes"]})
+    raise locked(
+        "round_closed",
+        f"รอบ {rnd['id']} ปิดระบบแล้ว ({clock.thai_datetime(rnd['closes'])}) ข้อมูลอ่านได้อย่างเดียว",
+        {"round": rnd["id"], "closes": rnd["closes"]},
+    )
 
 
 def check_confirm_window(
@@ -160,9 +166,11 @@ def check_confirm_window(
 ) -> int | None:
     """A level confirms only in a confirm round, after opening and by its own deadline (or exception)."""
     if rnd["mode"] == "correction":
-        raise conflict("correction_round",
-                       f"รอบ {rnd['id']} เป็นรอบแก้ไขข้อมูล: แก้ไขได้โดยไม่ต้องยืนยัน"
-                       " และการจัดสรรยังใช้ข้อมูลที่ยืนยันไว้เดิม", {"round": rnd["id"]})
+        raise conflict(
+            "correction_round",
+            f"รอบ {rnd['id']} เป็นรอบแก้ไขข้อมูล: แก้ไขได้โดยไม่ต้องยืนยัน และการจัดสรรยังใช้ข้อมูลที่ยืนยันไว้เดิม",
+            {"round": rnd["id"]},
+        )
     exc_id = check_writable(db, rnd, unit, now)
     deadline = deadline_for(rnd, unit["level"])
     if now > deadline:
@@ -200,13 +208,31 @@ def grant_exception(
         raise bad_request("bad_until", "เวลาสิ้นสุดการอนุญาตต้องอยู่หลังเวลาปัจจุบัน")
     with transaction(db):
         cur = db.execute(
-            "INSERT INTO exceptions (round_id, unit_code, until, reason, granted_by, granted_at)"
-            " VALUES (?,?,?,?,?,?)",
-            [rnd["id"], unit["code"], clock.iso(until_dt), reason.strip(),
-             actor.user_id if actor else None, clock.iso(now)],
+            "INSERT INTO exceptions (round_id, unit_code, until, reason, granted_by, granted_at) VALUES (?,?,?,?,?,?)",
+            [
+                rnd["id"],
+                unit["code"],
+                clock.iso(until_dt),
+                reason.strip(),
+                actor.user_id if actor else None,
+                clock.iso(now),
+            ],
         )
-        row = {"id": cur.lastrowid, "round_id": rnd["id"], "unit_code": unit["code"],
-               "until": clock.iso(until_dt), "reason": reason.strip()}
-        audit.record(db, "exception", actor=actor, login=None if actor else "cli", round_id=rnd["id"],
-                     unit_code=unit["code"], detail=row, now=now)
+        row = {
+            "id": cur.lastrowid,
+            "round_id": rnd["id"],
+            "unit_code": unit["code"],
+            "until": clock.iso(until_dt),
+            "reason": reason.strip(),
+        }
+        audit.record(
+            db,
+            "exception",
+            actor=actor,
+            login=None if actor else "cli",
+            round_id=rnd["id"],
+            unit_code=unit["code"],
+            detail=row,
+            now=now,
+        )
     return row

@@ -46,7 +46,8 @@ class UploadRejected(ServiceError):
     def __init__(self, errors: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> None:
         first = errors[0]["message"] if errors else ""
         super().__init__(
-            422, "workbook_rejected",
+            422,
+            "workbook_rejected",
             f"แฟ้มมีข้อผิดพลาด {len(errors)} รายการ ระบบยังไม่ได้บันทึกข้อมูล: {first}",
             {"accepted": False, "errors": errors, "warnings": warnings},
         )
@@ -68,8 +69,10 @@ def keep_file(db: sqlite_utils.Database, files_dir: str | Path, data: bytes) -> 
         except BaseException:  # a full disk: leave no partial temp file behind (the app answers 503)
             Path(tmp).unlink(missing_ok=True)
             raise
-    db.execute("INSERT OR IGNORE INTO files (sha256, size, first_seen_at) VALUES (?,?,?)",
-               [sha, len(data), clock.iso(clock.now())])
+    db.execute(
+        "INSERT OR IGNORE INTO files (sha256, size, first_seen_at) VALUES (?,?,?)",
+        [sha, len(data), clock.iso(clock.now())],
+    )
     return sha
 
 
@@ -114,8 +117,18 @@ def previous_children(db: sqlite_utils.Database, rnd: dict[str, Any], code: str)
     ]
 
 
-def _audit_refusal(db: sqlite_utils.Database, actor: Actor, round_id: str, code: str, err: ServiceError,
-                   sha: str | None, filename: str | None, now: datetime, *, kept: bool = False) -> None:
+def _audit_refusal(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    round_id: str,
+    code: str,
+    err: ServiceError,
+    sha: str | None,
+    filename: str | None,
+    now: datetime,
+    *,
+    kept: bool = False,
+) -> None:
     if db.conn.in_transaction:
         db.execute("ROLLBACK")
     detail: dict[str, Any] = {"message": err.message, "filename": filename, "kept": kept}
@@ -123,12 +136,23 @@ def _audit_refusal(db: sqlite_utils.Database, actor: Actor, round_id: str, code:
         detail["errors"] = len(err.detail["errors"])
         detail["first_errors"] = err.detail["errors"][:20]
     with transaction(db):
-        audit.record(db, "upload", "rejected" if err.status == 422 else "refused", actor=actor,
-                     round_id=round_id, unit_code=code, code=err.code, sha256=sha, detail=detail, now=now)
+        audit.record(
+            db,
+            "upload",
+            "rejected" if err.status == 422 else "refused",
+            actor=actor,
+            round_id=round_id,
+            unit_code=code,
+            code=err.code,
+            sha256=sha,
+            detail=detail,
+            now=now,
+        )
 
 
-def _precheck(db: sqlite_utils.Database, actor: Actor, round_id: str, code: str,
-              now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+def _precheck(
+    db: sqlite_utils.Database, actor: Actor, round_id: str, code: str, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Scope, round window and chain state: what refuses an upload before its content matters."""
     unit = scope.check(db, actor, code, "upload")
     rnd = rounds.require_round(db, round_id)
@@ -140,9 +164,11 @@ def _precheck(db: sqlite_utils.Database, actor: Actor, round_id: str, code: str,
         else:
             prov = registry.get_unit(db, unit["parent"])
             ask = f"กรุณาขอให้จังหวัด {registry.label(prov) if prov else ''} ยกเลิกการยืนยันของ อปท. ก่อน"
-        raise conflict("confirmed_cannot_upload",
-                       f"{registry.label(unit)} ยืนยันข้อมูลรอบ {round_id} แล้ว จึงส่งแฟ้มใหม่ไม่ได้: {ask}",
-                       {"unit": code, "round": round_id})
+        raise conflict(
+            "confirmed_cannot_upload",
+            f"{registry.label(unit)} ยืนยันข้อมูลรอบ {round_id} แล้ว จึงส่งแฟ้มใหม่ไม่ได้: {ask}",
+            {"unit": code, "round": round_id},
+        )
     return unit, rnd
 
 
@@ -179,8 +205,20 @@ def upload_workbook(
         keep_file(db, files_dir, data)
         kept = True
         warnings = report.warnings + registry_warnings(db, unit, report.form, report.records)
-        return _store(db, actor, rnd, unit, report.form, report.records, report.removals,
-                      warnings=warnings, notices=report.notices, sha=sha, filename=filename, now=now)
+        return _store(
+            db,
+            actor,
+            rnd,
+            unit,
+            report.form,
+            report.records,
+            report.removals,
+            warnings=warnings,
+            notices=report.notices,
+            sha=sha,
+            filename=filename,
+            now=now,
+        )
     except ServiceError as err:
         if err.status == 422 and not kept:
             kept = _keep_rejected(db, files_dir, code, data, sha, quota)
@@ -190,8 +228,12 @@ def upload_workbook(
 
 def limits(config: Mapping[str, Any]) -> dict[str, Any]:
     """The `isolation` and `quota` arguments of `upload_workbook` from the app's config (see config.py)."""
-    isolation = Isolation(memory_mb=int(config["WORKER_MEMORY_MB"]), seconds=float(config["WORKER_SECONDS"]),
-                          workers=int(config["WORKERS"]), queue_seconds=float(config["WORKER_QUEUE_SECONDS"]))
+    isolation = Isolation(
+        memory_mb=int(config["WORKER_MEMORY_MB"]),
+        seconds=float(config["WORKER_SECONDS"]),
+        workers=int(config["WORKERS"]),
+        queue_seconds=float(config["WORKER_QUEUE_SECONDS"]),
+    )
     quota = Quota(unit_mb=int(config["UNIT_QUOTA_MB"]), rejected_mb=int(config["REJECTED_QUOTA_MB"]))
     return {"isolation": isolation, "quota": quota}
 
@@ -221,13 +263,17 @@ def _check_quota(db: sqlite_utils.Database, code: str, size: int, sha: str, quot
         return  # one copy per content: a file already kept costs nothing more
     used = _unit_bytes(db, code, rejected=False)
     if used + size > quota.unit_mb * 2**20:
-        raise ServiceError(413, "unit_quota",
-                           f"พื้นที่เก็บไฟล์ของหน่วยนี้เต็ม (ใช้ไปแล้ว {used / 2**20:,.0f} MB จาก {quota.unit_mb:,} MB) "
-                           "กรุณาติดต่อผู้ดูแลระบบ", {"used_bytes": used, "quota_bytes": quota.unit_mb * 2**20})
+        raise ServiceError(
+            413,
+            "unit_quota",
+            f"พื้นที่เก็บไฟล์ของหน่วยนี้เต็ม (ใช้ไปแล้ว {used / 2**20:,.0f} MB จาก {quota.unit_mb:,} MB) กรุณาติดต่อผู้ดูแลระบบ",
+            {"used_bytes": used, "quota_bytes": quota.unit_mb * 2**20},
+        )
 
 
-def _keep_rejected(db: sqlite_utils.Database, files_dir: str | Path, code: str, data: bytes, sha: str,
-                   quota: Quota) -> bool:
+def _keep_rejected(
+    db: sqlite_utils.Database, files_dir: str | Path, code: str, data: bytes, sha: str, quota: Quota
+) -> bool:
     """Keep a rejected file for the audit trail, unless the unit's rejected files already fill their share."""
     if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
         return True
@@ -262,9 +308,14 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
     if (meta.year, meta.round_no) != (rnd["year"], rnd["round_no"]):
         wrong.append(upload_rules.ROUND_MISMATCH.finding(None, value=f"{meta.year}-{meta.round_no}", round=rnd["id"]))
     if meta.form != expected:
-        wrong.append(upload_rules.FORM_MISMATCH.finding(None, value=FORM_TITLES.get(meta.form, meta.form),
-                                                 unit=registry.label(unit),
-                                                 expected=FORM_TITLES.get(expected or "", expected)))
+        wrong.append(
+            upload_rules.FORM_MISMATCH.finding(
+                None,
+                value=FORM_TITLES.get(meta.form, meta.form),
+                unit=registry.label(unit),
+                expected=FORM_TITLES.get(expected or "", expected),
+            )
+        )
     if wrong:
         raise UploadRejected([_finding_dict(f, meta.form) for f in wrong], [])
     if report.errors:
@@ -304,25 +355,47 @@ def _isolated_check(data: bytes, filename: str, previous: list[Any], today: date
         try:
             return check_file_isolated(tmp, file=filename, previous=previous, today=today, limits=isolation)
         except WorkerBusy as exc:
-            raise ServiceError(503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่",
-                               str(exc)) from None
+            raise ServiceError(
+                503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่", str(exc)
+            ) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _duplicate(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], unit: dict[str, Any],
-               current: dict[str, Any], sha: str, filename: str | None, now: datetime) -> dict[str, Any]:
+def _duplicate(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    rnd: dict[str, Any],
+    unit: dict[str, Any],
+    current: dict[str, Any],
+    sha: str,
+    filename: str | None,
+    now: datetime,
+) -> dict[str, Any]:
     """The same file as the current roster: nothing to change; say so instead of re-storing."""
     with transaction(db):
-        audit.record(db, "upload", "duplicate", actor=actor, round_id=rnd["id"], unit_code=unit["code"],
-                     sha256=sha, now=now, detail={"filename": filename, "same_as": current["upload_id"]})
+        audit.record(
+            db,
+            "upload",
+            "duplicate",
+            actor=actor,
+            round_id=rnd["id"],
+            unit_code=unit["code"],
+            sha256=sha,
+            now=now,
+            detail={"filename": filename, "same_as": current["upload_id"]},
+        )
     return {
-        "accepted": True, "duplicate": True, "upload_id": current["upload_id"], "rows": current["rows"],
-        "removals": None, "warnings": json.loads(_upload_warnings(db, current["upload_id"])),
-        "notices": [], "conflicts": conflicts.conflicts_of_unit(db, rnd["id"], unit["code"]),
+        "accepted": True,
+        "duplicate": True,
+        "upload_id": current["upload_id"],
+        "rows": current["rows"],
+        "removals": None,
+        "warnings": json.loads(_upload_warnings(db, current["upload_id"])),
+        "notices": [],
+        "conflicts": conflicts.conflicts_of_unit(db, rnd["id"], unit["code"]),
         "on_behalf": bool(current["on_behalf"]),
-        "message": f"ไฟล์นี้เหมือนกับไฟล์ที่ส่งไว้แล้วเมื่อ {clock.thai_datetime(current['uploaded_at'])}"
-                   " ไม่มีการเปลี่ยนแปลงข้อมูล",
+        "message": f"ไฟล์นี้เหมือนกับไฟล์ที่ส่งไว้แล้วเมื่อ {clock.thai_datetime(current['uploaded_at'])} ไม่มีการเปลี่ยนแปลงข้อมูล",
     }
 
 
@@ -335,16 +408,19 @@ def _iso(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def registry_warnings(db: sqlite_utils.Database, unit: dict[str, Any], form: str,
-                      records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def registry_warnings(
+    db: sqlite_utils.Database, unit: dict[str, Any], form: str, records: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Other-affiliation counts against the registry's list for this LAO (warnings: the registry may
     lag a newly opened or closed school, but a forgotten school costs its pupils their lunch money)."""
     if form != "other":
         return []
     from server.domain import upload_rules
 
-    known = {r["code"]: r["name"] for r in db.query(
-        "SELECT code, name FROM units WHERE parent = ? AND level = 'other_school'", [unit["code"]])}
+    known = {
+        r["code"]: r["name"]
+        for r in db.query("SELECT code, name FROM units WHERE parent = ? AND level = 'other_school'", [unit["code"]])
+    }
     if not known:
         return []
     lao = registry.label(unit)
@@ -390,8 +466,20 @@ def _store(
         cur = db.execute(
             "INSERT INTO uploads (round_id, unit_code, form, sha256, filename, user_id, profile_id, on_behalf,"
             " rows, removals, warnings, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [rid, code, form, sha, filename, actor.user_id, actor.profile_id, int(on_behalf), len(records),
-             len(removals), json.dumps(warnings, ensure_ascii=False), clock.iso(now)],
+            [
+                rid,
+                code,
+                form,
+                sha,
+                filename,
+                actor.user_id,
+                actor.profile_id,
+                int(on_behalf),
+                len(records),
+                len(removals),
+                json.dumps(warnings, ensure_ascii=False),
+                clock.iso(now),
+            ],
         )
         upload_id = int(cur.lastrowid or 0)
         if form == "other":
@@ -404,14 +492,36 @@ def _store(
             " rows=excluded.rows, updated_at=excluded.updated_at",
             [rid, code, form, upload_id, len(records), clock.iso(now)],
         )
-        audit.record(db, "upload", actor=actor, round_id=rid, unit_code=code, sha256=sha, now=now,
-                     detail={"upload_id": upload_id, "form": form, "rows": len(records),
-                             "removals": len(removals), "warnings": len(warnings), "filename": filename,
-                             "on_behalf": on_behalf})
+        audit.record(
+            db,
+            "upload",
+            actor=actor,
+            round_id=rid,
+            unit_code=code,
+            sha256=sha,
+            now=now,
+            detail={
+                "upload_id": upload_id,
+                "form": form,
+                "rows": len(records),
+                "removals": len(removals),
+                "warnings": len(warnings),
+                "filename": filename,
+                "on_behalf": on_behalf,
+            },
+        )
     found = [] if form == "other" else conflicts.conflicts_of_unit(db, rid, code)
-    return {"accepted": True, "duplicate": False, "upload_id": upload_id, "rows": len(records),
-            "removals": len(removals), "warnings": warnings + conflict_warnings(found, code, form),
-            "notices": notices, "conflicts": found, "on_behalf": on_behalf}
+    return {
+        "accepted": True,
+        "duplicate": False,
+        "upload_id": upload_id,
+        "rows": len(records),
+        "removals": len(removals),
+        "warnings": warnings + conflict_warnings(found, code, form),
+        "notices": notices,
+        "conflicts": found,
+        "on_behalf": on_behalf,
+    }
 
 
 def conflict_warnings(found: list[dict[str, Any]], code: str, form: str) -> list[dict[str, Any]]:
@@ -424,15 +534,21 @@ def conflict_warnings(found: list[dict[str, Any]], code: str, form: str) -> list
         others = ", ".join(f"{u['name']} ({u['code']})" for u in c["units"] if u["code"] != code)
         if mine is None:
             continue
-        f = upload_rules.ID_CONFLICT.finding("citizen_id", mine["row_no"], c["citizen_id"],
-                                      name=f"{mine['first_name']} {mine['last_name']}", other=others)
+        f = upload_rules.ID_CONFLICT.finding(
+            "citizen_id",
+            mine["row_no"],
+            c["citizen_id"],
+            name=f"{mine['first_name']} {mine['last_name']}",
+            other=others,
+        )
         f.sheet = "roster"
         out.append(_finding_dict(f, form))
     return out
 
 
-def _store_roster(db: sqlite_utils.Database, rid: str, code: str, records: list[dict[str, object]],
-                  removals: list[dict[str, object]]) -> None:
+def _store_roster(
+    db: sqlite_utils.Database, rid: str, code: str, records: list[dict[str, object]], removals: list[dict[str, object]]
+) -> None:
     """Replace the unit's rows: raw executemany inside the caller's transaction (measured fastest)."""
     db.execute("DELETE FROM pupils WHERE round_id = ? AND unit_code = ?", [rid, code])
     db.execute("DELETE FROM removals WHERE round_id = ? AND unit_code = ?", [rid, code])
@@ -440,9 +556,21 @@ def _store_roster(db: sqlite_utils.Database, rid: str, code: str, records: list[
         "INSERT INTO pupils (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex,"
         " birth_date, grade, room, nationality, entry_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
-            (rid, code, r["citizen_id"], r.get("row"), r.get("prefix"), r.get("first_name"), r.get("last_name"),
-             r.get("sex"), _iso(r.get("birth_date")), r.get("grade"), r.get("room") or None,
-             r.get("nationality"), _iso(r.get("entry_date")))
+            (
+                rid,
+                code,
+                r["citizen_id"],
+                r.get("row"),
+                r.get("prefix"),
+                r.get("first_name"),
+                r.get("last_name"),
+                r.get("sex"),
+                _iso(r.get("birth_date")),
+                r.get("grade"),
+                r.get("room") or None,
+                r.get("nationality"),
+                _iso(r.get("entry_date")),
+            )
             for r in records
         ],
     )
@@ -456,8 +584,18 @@ def _store_roster(db: sqlite_utils.Database, rid: str, code: str, records: list[
         "INSERT INTO removals (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name,"
         " removed_on, reason, note) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
-            (rid, code, r["citizen_id"], r.get("row"), r.get("prefix") or None, r.get("first_name"),
-             r.get("last_name"), _iso(r.get("removed_on")), r.get("reason"), r.get("note") or None)
+            (
+                rid,
+                code,
+                r["citizen_id"],
+                r.get("row"),
+                r.get("prefix") or None,
+                r.get("first_name"),
+                r.get("last_name"),
+                _iso(r.get("removed_on")),
+                r.get("reason"),
+                r.get("note") or None,
+            )
             for r in unique
         ],
     )
@@ -467,28 +605,45 @@ def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[di
     from validators.fields import OTHER_COUNT_KEYS
 
     db.execute("DELETE FROM other_counts WHERE round_id = ? AND lao_code = ?", [rid, lao])
-    cols = ("round_id", "lao_code", "other_school_code", "row_no", "other_school_name", "affiliation", "closed",
-            *OTHER_COUNT_KEYS)
+    cols = (
+        "round_id",
+        "lao_code",
+        "other_school_code",
+        "row_no",
+        "other_school_name",
+        "affiliation",
+        "closed",
+        *OTHER_COUNT_KEYS,
+    )
     db.conn.executemany(
         f"INSERT INTO other_counts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         [
-            (rid, lao, r["other_school_code"], r.get("row"), r.get("other_school_name"), r.get("affiliation"),
-             int(bool(r.get("closed"))), *(int(r.get(k) or 0) for k in OTHER_COUNT_KEYS))
+            (
+                rid,
+                lao,
+                r["other_school_code"],
+                r.get("row"),
+                r.get("other_school_name"),
+                r.get("affiliation"),
+                int(bool(r.get("closed"))),
+                *(int(r.get(k) or 0) for k in OTHER_COUNT_KEYS),
+            )
             for r in records
         ],
     )
 
 
 def roster_rows(db: sqlite_utils.Database, round_id: str, code: str) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM pupils WHERE round_id = ? AND unit_code = ? ORDER BY row_no",
-                         [round_id, code]))
+    return list(db.query("SELECT * FROM pupils WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [round_id, code]))
 
 
 def removal_rows(db: sqlite_utils.Database, round_id: str, code: str) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM removals WHERE round_id = ? AND unit_code = ? ORDER BY row_no",
-                         [round_id, code]))
+    return list(
+        db.query("SELECT * FROM removals WHERE round_id = ? AND unit_code = ? ORDER BY row_no", [round_id, code])
+    )
 
 
 def other_rows(db: sqlite_utils.Database, round_id: str, lao: str) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM other_counts WHERE round_id = ? AND lao_code = ? ORDER BY row_no",
-                         [round_id, lao]))
+    return list(
+        db.query("SELECT * FROM other_counts WHERE round_id = ? AND lao_code = ? ORDER BY row_no", [round_id, lao])
+    )

@@ -308,9 +308,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply every migration the database has not seen yet, each in its own transaction."""
     with transaction(db):
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
     current = schema_version(db)
     for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
         with transaction(db):

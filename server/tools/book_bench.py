@@ -44,9 +44,18 @@ def _pool(size: int = 4000) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
         out = []
         for r in make_roster(form, n, year=2567, unit_code="3056200001", seed=7):
             birth = r["birth_date"]
-            out.append((r["prefix"], r["first_name"], r["last_name"], r["sex"],
-                        birth.isoformat() if isinstance(birth, date) else birth, r.get("grade"), r["room"],
-                        r["nationality"]))
+            out.append(
+                (
+                    r["prefix"],
+                    r["first_name"],
+                    r["last_name"],
+                    r["sex"],
+                    birth.isoformat() if isinstance(birth, date) else birth,
+                    r.get("grade"),
+                    r["room"],
+                    r["nationality"],
+                )
+            )
         return out
 
     return rows("school", size), rows("cdc", size // 4)
@@ -72,19 +81,35 @@ Rows = list[tuple[Any, ...]]
 
 def _fixed_rows(c: Any, now: str) -> None:
     """The bench admin, its profile, the round and the one stand-in file every upload points at."""
-    c.execute("INSERT INTO users (id, login, role, unit_code, password_hash, must_complete_profile, created_at)"
-              " VALUES (1, 'bench', 'admin', NULL, 'x', 0, ?)", [now])
-    c.execute("INSERT INTO profiles (id, user_id, first_name, last_name, position, phone, started_at)"
-              " VALUES (1, 1, 'ทดสอบ', 'ประสิทธิภาพ', 'เจ้าหน้าที่', '0812345678', ?)", [now])
-    c.execute("INSERT INTO rounds (id, year, round_no, mode, as_of, opens, institution_deadline, lao_deadline,"
-              " province_deadline, closes, created_at) VALUES (?, 2567, 2, 'confirm', '2024-11-10',"
-              " '2024-10-01T00:00:00+07:00', '2024-11-11T17:00:00+07:00', '2024-11-11T17:00:00+07:00',"
-              " '2024-11-12T17:00:00+07:00', '2024-11-12T17:00:00+07:00', ?)", [ROUND, now])
+    c.execute(
+        "INSERT INTO users (id, login, role, unit_code, password_hash, must_complete_profile, created_at)"
+        " VALUES (1, 'bench', 'admin', NULL, 'x', 0, ?)",
+        [now],
+    )
+    c.execute(
+        "INSERT INTO profiles (id, user_id, first_name, last_name, position, phone, started_at)"
+        " VALUES (1, 1, 'ทดสอบ', 'ประสิทธิภาพ', 'เจ้าหน้าที่', '0812345678', ?)",
+        [now],
+    )
+    c.execute(
+        "INSERT INTO rounds (id, year, round_no, mode, as_of, opens, institution_deadline, lao_deadline,"
+        " province_deadline, closes, created_at) VALUES (?, 2567, 2, 'confirm', '2024-11-10',"
+        " '2024-10-01T00:00:00+07:00', '2024-11-11T17:00:00+07:00', '2024-11-11T17:00:00+07:00',"
+        " '2024-11-12T17:00:00+07:00', '2024-11-12T17:00:00+07:00', ?)",
+        [ROUND, now],
+    )
     c.execute("INSERT INTO files (sha256, size, first_seen_at) VALUES ('0', 0, ?)", [now])
 
 
-def _units(rng: random.Random, prov_codes: list[str], laos_per_province: int, laos: int | None,
-           institutions: int | None, pupils: int, now: str) -> tuple[Rows, Rows, Rows, list[int]]:
+def _units(
+    rng: random.Random,
+    prov_codes: list[str],
+    laos_per_province: int,
+    laos: int | None,
+    institutions: int | None,
+    pupils: int,
+    now: str,
+) -> tuple[Rows, Rows, Rows, list[int]]:
     """Units (provinces, LAOs, institutions), the LAO rows, (institution, size, cdc, LAO), LAOs per province."""
     from validators.synthetic import school_size
 
@@ -92,8 +117,7 @@ def _units(rng: random.Random, prov_codes: list[str], laos_per_province: int, la
     for p in prov_codes:
         units.append((p, f"จังหวัดทดสอบ{p}", "province", "province", None, now))
     lao_rows: list[tuple[str, str, str, str]] = []
-    per_province = (uneven_split(laos, len(prov_codes), rng, floor=10) if laos
-                    else [laos_per_province] * len(prov_codes))
+    per_province = uneven_split(laos, len(prov_codes), rng, floor=10) if laos else [laos_per_province] * len(prov_codes)
     for p, n_laos in zip(prov_codes, per_province, strict=True):
         for k in range(n_laos):
             kind, prefix, school_t, cdc_t = LAO_KINDS[3] if k == 0 else LAO_KINDS[k % 3]
@@ -109,8 +133,16 @@ def _units(rng: random.Random, prov_codes: list[str], laos_per_province: int, la
         size = size or school_size(rng, "cdc" if cdc else "school")
         inst_no += 1
         icode = f"30{p}{cdc_t if cdc else school_t}{inst_no:05d}"[:10]
-        units.append((icode, f"{'ศูนย์พัฒนาเด็กเล็ก' if cdc else 'โรงเรียน'}ทดสอบ {icode}",
-                      "cdc" if cdc else "school", "institution", code, now))
+        units.append(
+            (
+                icode,
+                f"{'ศูนย์พัฒนาเด็กเล็ก' if cdc else 'โรงเรียน'}ทดสอบ {icode}",
+                "cdc" if cdc else "school",
+                "institution",
+                code,
+                now,
+            )
+        )
         inst_sizes.append((icode, size, cdc, code))
 
     if institutions:
@@ -153,8 +185,10 @@ def _pupils(c: Any, rng: random.Random, inst_sizes: Rows, now: str) -> tuple[int
     counter = 0
     uploads, rosters, confirms, removals = [], [], [], []
     batch: list[tuple[Any, ...]] = []
-    insert = ("INSERT INTO pupils (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex,"
-              " birth_date, grade, room, nationality, entry_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    insert = (
+        "INSERT INTO pupils (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex,"
+        " birth_date, grade, room, nationality, entry_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
     duplicates: list[str] = []
     for n, (icode, size, cdc, _lao) in enumerate(inst_sizes, start=1):
         pool = cdc_pool if cdc else school_pool
@@ -167,8 +201,9 @@ def _pupils(c: Any, rng: random.Random, inst_sizes: Rows, now: str) -> tuple[int
                 cid = duplicates.pop()  # the same child on a second roster: a conflict
             elif rng.random() < 0.0005:
                 duplicates.append(cid)
-            batch.append((ROUND, icode, cid, row, prefix, first, last, sex, birth, None if cdc else grade, room,
-                          nat, None))
+            batch.append(
+                (ROUND, icode, cid, row, prefix, first, last, sex, birth, None if cdc else grade, room, nat, None)
+            )
         if len(batch) > 50_000:
             c.executemany(insert, batch)
             batch = []
@@ -177,14 +212,27 @@ def _pupils(c: Any, rng: random.Random, inst_sizes: Rows, now: str) -> tuple[int
         if rng.random() < 0.7:
             confirms.append((ROUND, icode, now, 1, 1))
         if rng.random() < 0.2:
-            removals.append((ROUND, icode, with_check_digit(f"2{icode[2:4]}{n:09d}"), 1, "เด็กชาย", "ทดสอบ",
-                             "นำออก", "2024-08-01", rng.choice(("never_came", "moved", "unreachable")), None))
+            removals.append(
+                (
+                    ROUND,
+                    icode,
+                    with_check_digit(f"2{icode[2:4]}{n:09d}"),
+                    1,
+                    "เด็กชาย",
+                    "ทดสอบ",
+                    "นำออก",
+                    "2024-08-01",
+                    rng.choice(("never_came", "moved", "unreachable")),
+                    None,
+                )
+            )
     c.executemany(insert, batch)
     return counter, uploads, rosters, confirms, removals
 
 
-def _other_rows(rng: random.Random, lao_rows: Rows, start_id: int, uploads: Rows, rosters: Rows,
-                confirms: Rows, now: str) -> Rows:
+def _other_rows(
+    rng: random.Random, lao_rows: Rows, start_id: int, uploads: Rows, rosters: Rows, confirms: Rows, now: str
+) -> Rows:
     """Each LAO's other-affiliation upload (two schools), adding its upload, roster and confirmation."""
     from validators.fields import OTHER_COUNT_KEYS
     from validators.synthetic import make_other_counts
@@ -198,29 +246,63 @@ def _other_rows(rng: random.Random, lao_rows: Rows, start_id: int, uploads: Rows
         if rng.random() < 0.4:
             confirms.append((ROUND, code, now, 1, 1))
         for j, row in enumerate(make_other_counts(2, seed=i)):
-            others.append((ROUND, code, f"10{i:06d}{j:02d}", j + 1, row["other_school_name"], "สพฐ.",
-                           int(row["closed"] == "ใช่"), *(row[k] for k in OTHER_COUNT_KEYS)))
+            others.append(
+                (
+                    ROUND,
+                    code,
+                    f"10{i:06d}{j:02d}",
+                    j + 1,
+                    row["other_school_name"],
+                    "สพฐ.",
+                    int(row["closed"] == "ใช่"),
+                    *(row[k] for k in OTHER_COUNT_KEYS),
+                )
+            )
     return others
 
 
 def _insert_rest(c: Any, uploads: Rows, rosters: Rows, confirms: Rows, removals: Rows, others: Rows) -> None:
     from validators.fields import OTHER_COUNT_KEYS
 
-    c.executemany("INSERT INTO uploads (id, round_id, unit_code, form, sha256, user_id, rows, at)"
-                  " VALUES (?,?,?,?,?,?,?,?)", uploads)
-    c.executemany("INSERT INTO rosters (round_id, unit_code, form, upload_id, rows, updated_at)"
-                  " VALUES (?,?,?,?,?,?)", rosters)
-    c.executemany("INSERT INTO confirmations (round_id, unit_code, confirmed_at, user_id, profile_id)"
-                  " VALUES (?,?,?,?,?)", confirms)
-    c.executemany("INSERT INTO removals (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name,"
-                  " removed_on, reason, note) VALUES (?,?,?,?,?,?,?,?,?,?)", removals)
-    cols = ("round_id", "lao_code", "other_school_code", "row_no", "other_school_name", "affiliation", "closed",
-            *OTHER_COUNT_KEYS)
+    c.executemany(
+        "INSERT INTO uploads (id, round_id, unit_code, form, sha256, user_id, rows, at) VALUES (?,?,?,?,?,?,?,?)",
+        uploads,
+    )
+    c.executemany(
+        "INSERT INTO rosters (round_id, unit_code, form, upload_id, rows, updated_at) VALUES (?,?,?,?,?,?)", rosters
+    )
+    c.executemany(
+        "INSERT INTO confirmations (round_id, unit_code, confirmed_at, user_id, profile_id) VALUES (?,?,?,?,?)",
+        confirms,
+    )
+    c.executemany(
+        "INSERT INTO removals (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name,"
+        " removed_on, reason, note) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        removals,
+    )
+    cols = (
+        "round_id",
+        "lao_code",
+        "other_school_code",
+        "row_no",
+        "other_school_name",
+        "affiliation",
+        "closed",
+        *OTHER_COUNT_KEYS,
+    )
     c.executemany(f"INSERT INTO other_counts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", others)
 
 
-def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pupils: int, seed: int = 1,
-                       laos: int | None = None, institutions: int | None = None) -> dict:
+def build_synthetic_db(
+    path: Path,
+    *,
+    provinces: int,
+    laos_per_province: int,
+    pupils: int,
+    seed: int = 1,
+    laos: int | None = None,
+    institutions: int | None = None,
+) -> dict:
     """A data dir database with `pupils` pupils under provinces → LAOs → institutions, loaded with executemany.
 
     About 70% of institutions and 40% of LAOs are confirmed, each LAO reports two other-affiliation
@@ -239,8 +321,9 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
     c.execute("BEGIN")
     _fixed_rows(c, now)
     prov_codes = PROVINCES[:provinces]
-    units, lao_rows, inst_sizes, per_province = _units(rng, prov_codes, laos_per_province, laos, institutions,
-                                                        pupils, now)
+    units, lao_rows, inst_sizes, per_province = _units(
+        rng, prov_codes, laos_per_province, laos, institutions, pupils, now
+    )
     c.executemany("INSERT INTO units (code, name, kind, level, parent, updated_at) VALUES (?,?,?,?,?,?)", units)
     inst_sizes = _scaled(inst_sizes, pupils)
     counter, uploads, rosters, confirms, removals = _pupils(c, rng, inst_sizes, now)
@@ -249,8 +332,13 @@ def build_synthetic_db(path: Path, *, provinces: int, laos_per_province: int, pu
     c.execute("COMMIT")
     c.execute("ANALYZE")
     conn.close()
-    return {"pupils": counter, "institutions": len(inst_sizes), "laos": len(lao_rows), "provinces": len(prov_codes),
-            "province_laos": (min(per_province), max(per_province))}
+    return {
+        "pupils": counter,
+        "institutions": len(inst_sizes),
+        "laos": len(lao_rows),
+        "provinces": len(prov_codes),
+        "province_laos": (min(per_province), max(per_province)),
+    }
 
 
 def _raw_rewrite(book: Path, out: Path) -> tuple[float, float, int]:
@@ -336,8 +424,8 @@ def bench_province(pupils: int = 100_000, laos: int = 300, workdir: str | Path =
         "target": "< 10 s and ≤ 2× baseline",
         "ok": measured < 10 and ratio <= 2,
         "notes": f"{shape['institutions']:,} institutions, {cells:,} cells, {out.stat().st_size / 2**20:.1f} MiB;"
-                 f" {CPU_NOTE} (wall {wall:.2f} s, baseline wall {baseline_wall:.2f} s); median of {repeat};"
-                 f" {_load()}",
+        f" {CPU_NOTE} (wall {wall:.2f} s, baseline wall {baseline_wall:.2f} s); median of {repeat};"
+        f" {_load()}",
     }
 
 
@@ -353,10 +441,13 @@ print(json.dumps({"seconds": t, "cpu": cpu, "peak_bytes": rss}))
 
 def _national_child(db_path: Path, out: Path) -> dict[str, float]:
     """Build the national book in a fresh process: its peak RSS is the book's alone."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
-                                                        os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(db_path), str(out)], capture_output=True, text=True,
-                          check=True, env=env)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(db_path), str(out)], capture_output=True, text=True, check=True, env=env
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -368,8 +459,14 @@ def national_db(workdir: str | Path, pupils: int = NATIONAL_SHAPE["pupils"]) -> 
     if path.exists() and meta.exists():
         return path, json.loads(meta.read_text()), 0.0
     started = time.perf_counter()
-    shape = build_synthetic_db(path, provinces=NATIONAL_SHAPE["provinces"], laos_per_province=0, pupils=pupils,
-                               laos=NATIONAL_SHAPE["laos"], institutions=NATIONAL_SHAPE["institutions"])
+    shape = build_synthetic_db(
+        path,
+        provinces=NATIONAL_SHAPE["provinces"],
+        laos_per_province=0,
+        pupils=pupils,
+        laos=NATIONAL_SHAPE["laos"],
+        institutions=NATIONAL_SHAPE["institutions"],
+    )
     meta.write_text(json.dumps(shape))
     return path, shape, time.perf_counter() - started
 
@@ -384,9 +481,15 @@ def bench_national(pupils: int = 1_500_000, workdir: str | Path = ".") -> dict:
         db_path, shape, gen = national_db(workdir, n)
         out = work / f"national-{label}.xlsx"
         run = _national_child(db_path, out)
-        results[label] = {**run, "pupils": shape["pupils"], "institutions": shape["institutions"],
-                          "laos": shape["laos"], "province_laos": shape["province_laos"], "generate_s": gen,
-                          "out": out}
+        results[label] = {
+            **run,
+            "pupils": shape["pupils"],
+            "institutions": shape["institutions"],
+            "laos": shape["laos"],
+            "province_laos": shape["province_laos"],
+            "generate_s": gen,
+            "out": out,
+        }
         if label == "quarter":
             db_path.unlink()
             db_path.with_suffix(".json").unlink()
@@ -404,13 +507,15 @@ def bench_national(pupils: int = 1_500_000, workdir: str | Path = ".") -> dict:
         "ratio": full["cpu"] / baseline if baseline else float("inf"),
         "target": "linear in pupils; peak memory < 1 GiB",
         "ok": ok,
-        "notes": (f"peak RSS {peak_mib:,.0f} MiB; CPU {quarter['cpu']:.2f} s for {quarter['pupils']:,} pupils,"
-                  f" {full['cpu']:.2f} s for {full['pupils']:,} (CPU time grows {growth:.2f}× as fast as pupils;"
-                  f" 1.00 = linear); {full['laos']:,} LAOs ({full['province_laos'][0]}–{full['province_laos'][1]}"
-                  f" a province), {full['institutions']:,} institutions, {cells:,} cells; {CPU_NOTE} (wall"
-                  f" {full['seconds']:.2f} s, baseline wall {baseline_wall:.2f} s); the baseline writes"
-                  " only the cells, the build also reads and groups the pupils in SQLite (generating the data:"
-                  f" {full['generate_s']:.0f} s, not counted); {_load()}"),
+        "notes": (
+            f"peak RSS {peak_mib:,.0f} MiB; CPU {quarter['cpu']:.2f} s for {quarter['pupils']:,} pupils,"
+            f" {full['cpu']:.2f} s for {full['pupils']:,} (CPU time grows {growth:.2f}× as fast as pupils;"
+            f" 1.00 = linear); {full['laos']:,} LAOs ({full['province_laos'][0]}–{full['province_laos'][1]}"
+            f" a province), {full['institutions']:,} institutions, {cells:,} cells; {CPU_NOTE} (wall"
+            f" {full['seconds']:.2f} s, baseline wall {baseline_wall:.2f} s); the baseline writes"
+            " only the cells, the build also reads and groups the pupils in SQLite (generating the data:"
+            f" {full['generate_s']:.0f} s, not counted); {_load()}"
+        ),
     }
 
 

@@ -97,61 +97,145 @@ class DemoInfo:
 DEMO_SPEC = Spec(
     province=("56", "พะเยา"),
     laos=(
-        Lao("02560001", "องค์การบริหารส่วนจังหวัดพะเยา", "pao", "confirmed", (
-            Inst("3056100001", "โรงเรียนบ้านต๋อมวิทยา", "school", "confirmed", 240),
-            Inst("3056100002", "โรงเรียนแม่ใจวิทยาคม", "school", "confirmed", 310),
-            Inst("3056100003", "วิทยาลัยเทคโนโลยีองค์การบริหารส่วนจังหวัดพะเยา", "college", "confirmed", 180),
-            Inst("3056400001", "ศูนย์พัฒนาเด็กเล็กองค์การบริหารส่วนจังหวัดพะเยา", "cdc", "confirmed", 45),
-        ), (("1056100101", "โรงเรียนพะเยาพิทยาคม"),)),
-        Lao("04560101", "เทศบาลเมืองพะเยา", "town", "counts", (
-            Inst("3056200101", "โรงเรียนเทศบาล 1 ประตูชัย", "school", "confirmed", 420),
-            Inst("3056200102", "โรงเรียนเทศบาล 2 แม่ต๋ำ", "school", "confirmed", 260),
-            Inst("3056200103", "โรงเรียนเทศบาล 3 ท่ากว๊าน", "school", "confirmed", 150),
-            Inst("3056500101", "ศูนย์พัฒนาเด็กเล็กเทศบาลเมืองพะเยา", "cdc", "confirmed", 60),
-        ), (("1056100102", "โรงเรียนอนุบาลพะเยา"), ("1056100103", "โรงเรียนบ้านร่องห้า"))),
-        Lao("04560701", "เทศบาลเมืองดอกคำใต้", "town", "none", (
-            Inst("3056200701", "โรงเรียนเทศบาลดอกคำใต้", "school", "uploaded", 230),
-            Inst("3056500701", "ศูนย์พัฒนาเด็กเล็กเทศบาลเมืองดอกคำใต้", "cdc", "none", 40),
-        ), (("1056100701", "โรงเรียนบ้านสันป่าม่วง"),)),
-        Lao("05560102", "เทศบาลตำบลบ้านต๋อม", "subdistrict", "counts", (
-            Inst("3056200201", "โรงเรียนเทศบาลบ้านต๋อม", "school", "uploaded", 130),
-            Inst("3056500201", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลบ้านต๋อม", "cdc", "confirmed", 35),
-        ), (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),)),
-        Lao("05560201", "เทศบาลตำบลจุน", "subdistrict", "counts", (
-            Inst("3056200301", "โรงเรียนเทศบาลจุน", "school", "confirmed", 110),
-            Inst("3056500301", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลจุน", "cdc", "uploaded", 28),
-        ), (("1056100301", "โรงเรียนจุนวิทยาคม"), ("1056100302", "โรงเรียนบ้านห้วยงิ้ว"))),
-        Lao("05560601", "เทศบาลตำบลแม่ใจ", "subdistrict", "none", (
-            Inst("3056200601", "โรงเรียนเทศบาลแม่ใจ", "school", "none", 95),
-        ), (("1056100601", "โรงเรียนบ้านแม่ใจ"),)),
-        Lao("06560103", "องค์การบริหารส่วนตำบลบ้านตุ่น", "sao", "none", (
-            Inst("3056300101", "โรงเรียนบ้านตุ่นวิทยา (อบต.)", "school", "uploaded", 85),
-            Inst("3056600101", "ศูนย์พัฒนาเด็กเล็กบ้านตุ่น", "cdc", "fresh", 30),
-        ), (("1056100104", "โรงเรียนบ้านตุ่น"),)),
-        Lao("06560204", "องค์การบริหารส่วนตำบลห้วยข้าวก่ำ", "sao", "counts", (
-            Inst("3056600201", "ศูนย์พัฒนาเด็กเล็กบ้านห้วยข้าวก่ำ", "cdc", "confirmed", 32),
-        ), (("1056100204", "โรงเรียนบ้านห้วยข้าวก่ำ"),)),
-        Lao("06560305", "องค์การบริหารส่วนตำบลร่มเย็น", "sao", "counts", (), (
-            ("1056100305", "โรงเรียนบ้านร่มเย็น"), ("1056100306", "โรงเรียนบ้านทุ่งกล้วย"))),
-        Lao("06560602", "องค์การบริหารส่วนตำบลแม่สุก", "sao", "none", (
-            Inst("3056600601", "ศูนย์พัฒนาเด็กเล็กบ้านแม่สุก", "cdc", "none", 25),
-        ), (("1056100602", "โรงเรียนบ้านแม่สุก"),)),
+        Lao(
+            "02560001",
+            "องค์การบริหารส่วนจังหวัดพะเยา",
+            "pao",
+            "confirmed",
+            (
+                Inst("3056100001", "โรงเรียนบ้านต๋อมวิทยา", "school", "confirmed", 240),
+                Inst("3056100002", "โรงเรียนแม่ใจวิทยาคม", "school", "confirmed", 310),
+                Inst("3056100003", "วิทยาลัยเทคโนโลยีองค์การบริหารส่วนจังหวัดพะเยา", "college", "confirmed", 180),
+                Inst("3056400001", "ศูนย์พัฒนาเด็กเล็กองค์การบริหารส่วนจังหวัดพะเยา", "cdc", "confirmed", 45),
+            ),
+            (("1056100101", "โรงเรียนพะเยาพิทยาคม"),),
+        ),
+        Lao(
+            "04560101",
+            "เทศบาลเมืองพะเยา",
+            "town",
+            "counts",
+            (
+                Inst("3056200101", "โรงเรียนเทศบาล 1 ประตูชัย", "school", "confirmed", 420),
+                Inst("3056200102", "โรงเรียนเทศบาล 2 แม่ต๋ำ", "school", "confirmed", 260),
+                Inst("3056200103", "โรงเรียนเทศบาล 3 ท่ากว๊าน", "school", "confirmed", 150),
+                Inst("3056500101", "ศูนย์พัฒนาเด็กเล็กเทศบาลเมืองพะเยา", "cdc", "confirmed", 60),
+            ),
+            (("1056100102", "โรงเรียนอนุบาลพะเยา"), ("1056100103", "โรงเรียนบ้านร่องห้า")),
+        ),
+        Lao(
+            "04560701",
+            "เทศบาลเมืองดอกคำใต้",
+            "town",
+            "none",
+            (
+                Inst("3056200701", "โรงเรียนเทศบาลดอกคำใต้", "school", "uploaded", 230),
+                Inst("3056500701", "ศูนย์พัฒนาเด็กเล็กเทศบาลเมืองดอกคำใต้", "cdc", "none", 40),
+            ),
+            (("1056100701", "โรงเรียนบ้านสันป่าม่วง"),),
+        ),
+        Lao(
+            "05560102",
+            "เทศบาลตำบลบ้านต๋อม",
+            "subdistrict",
+            "counts",
+            (
+                Inst("3056200201", "โรงเรียนเทศบาลบ้านต๋อม", "school", "uploaded", 130),
+                Inst("3056500201", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลบ้านต๋อม", "cdc", "confirmed", 35),
+            ),
+            (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),),
+        ),
+        Lao(
+            "05560201",
+            "เทศบาลตำบลจุน",
+            "subdistrict",
+            "counts",
+            (
+                Inst("3056200301", "โรงเรียนเทศบาลจุน", "school", "confirmed", 110),
+                Inst("3056500301", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลจุน", "cdc", "uploaded", 28),
+            ),
+            (("1056100301", "โรงเรียนจุนวิทยาคม"), ("1056100302", "โรงเรียนบ้านห้วยงิ้ว")),
+        ),
+        Lao(
+            "05560601",
+            "เทศบาลตำบลแม่ใจ",
+            "subdistrict",
+            "none",
+            (Inst("3056200601", "โรงเรียนเทศบาลแม่ใจ", "school", "none", 95),),
+            (("1056100601", "โรงเรียนบ้านแม่ใจ"),),
+        ),
+        Lao(
+            "06560103",
+            "องค์การบริหารส่วนตำบลบ้านตุ่น",
+            "sao",
+            "none",
+            (
+                Inst("3056300101", "โรงเรียนบ้านตุ่นวิทยา (อบต.)", "school", "uploaded", 85),
+                Inst("3056600101", "ศูนย์พัฒนาเด็กเล็กบ้านตุ่น", "cdc", "fresh", 30),
+            ),
+            (("1056100104", "โรงเรียนบ้านตุ่น"),),
+        ),
+        Lao(
+            "06560204",
+            "องค์การบริหารส่วนตำบลห้วยข้าวก่ำ",
+            "sao",
+            "counts",
+            (Inst("3056600201", "ศูนย์พัฒนาเด็กเล็กบ้านห้วยข้าวก่ำ", "cdc", "confirmed", 32),),
+            (("1056100204", "โรงเรียนบ้านห้วยข้าวก่ำ"),),
+        ),
+        Lao(
+            "06560305",
+            "องค์การบริหารส่วนตำบลร่มเย็น",
+            "sao",
+            "counts",
+            (),
+            (("1056100305", "โรงเรียนบ้านร่มเย็น"), ("1056100306", "โรงเรียนบ้านทุ่งกล้วย")),
+        ),
+        Lao(
+            "06560602",
+            "องค์การบริหารส่วนตำบลแม่สุก",
+            "sao",
+            "none",
+            (Inst("3056600601", "ศูนย์พัฒนาเด็กเล็กบ้านแม่สุก", "cdc", "none", 25),),
+            (("1056100602", "โรงเรียนบ้านแม่สุก"),),
+        ),
     ),
     conflicts=(("3056200201", "3056300101"),),
-    show=("56", "04560101", "05560102", "02560001", "3056600101", "3056200701", "3056200201", "3056200101",
-          ADMIN_LOGIN),
+    show=(
+        "56",
+        "04560101",
+        "05560102",
+        "02560001",
+        "3056600101",
+        "3056200701",
+        "3056200201",
+        "3056200101",
+        ADMIN_LOGIN,
+    ),
 )
 
 SMALL_SPEC = Spec(
     province=("56", "พะเยา"),
     laos=(
-        Lao("04560101", "เทศบาลเมืองพะเยา", "town", "confirmed", (
-            Inst("3056200101", "โรงเรียนเทศบาล 1 ประตูชัย", "school", "confirmed", 40),
-        ), (("1056100102", "โรงเรียนอนุบาลพะเยา"),)),
-        Lao("05560102", "เทศบาลตำบลบ้านต๋อม", "subdistrict", "counts", (
-            Inst("3056200201", "โรงเรียนเทศบาลบ้านต๋อม", "school", "confirmed", 40),
-            Inst("3056200202", "โรงเรียนเทศบาลบ้านต๋อมใหม่", "school", "fresh"),
-        ), (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),)),
+        Lao(
+            "04560101",
+            "เทศบาลเมืองพะเยา",
+            "town",
+            "confirmed",
+            (Inst("3056200101", "โรงเรียนเทศบาล 1 ประตูชัย", "school", "confirmed", 40),),
+            (("1056100102", "โรงเรียนอนุบาลพะเยา"),),
+        ),
+        Lao(
+            "05560102",
+            "เทศบาลตำบลบ้านต๋อม",
+            "subdistrict",
+            "counts",
+            (
+                Inst("3056200201", "โรงเรียนเทศบาลบ้านต๋อม", "school", "confirmed", 40),
+                Inst("3056200202", "โรงเรียนเทศบาลบ้านต๋อมใหม่", "school", "fresh"),
+            ),
+            (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),),
+        ),
     ),
     show=("56", "05560102", "3056200202", "3056200201"),
 )
@@ -185,16 +269,30 @@ def demo_round(now: datetime) -> tuple[str, date]:
     return f"{year}-{number}", census_date(year, number)
 
 
-def workbook_bytes(form: str, unit_code: str, unit_name: str, round_id: str,
-                   rows: Sequence[dict[str, Any]], removals: Sequence[dict[str, Any]] | None = None) -> bytes:
+def workbook_bytes(
+    form: str,
+    unit_code: str,
+    unit_name: str,
+    round_id: str,
+    rows: Sequence[dict[str, Any]],
+    removals: Sequence[dict[str, Any]] | None = None,
+) -> bytes:
     """A filled template exactly as a clerk would send it back (capacity kept small: demo speed)."""
     from workbook_templates import build_template
 
     year, number = rounds.parse_round_id(round_id)
     buf = io.BytesIO()
-    build_template(form, unit_code=unit_code, unit_name=unit_name, year=year, round_no=number, rows=list(rows),
-                   removals=list(removals) if removals is not None else None, out=buf,
-                   capacity=len(rows) + 50)
+    build_template(
+        form,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        year=year,
+        round_no=number,
+        rows=list(rows),
+        removals=list(removals) if removals is not None else None,
+        out=buf,
+        capacity=len(rows) + 50,
+    )
     return buf.getvalue()
 
 
@@ -227,8 +325,10 @@ def _set_first_password(db: sqlite_utils.Database, login: str, password: str) ->
     from server.storage.db import transaction
 
     with transaction(db):
-        db.execute("UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE login = ?",
-                   [accounts.hash_password(password), login])
+        db.execute(
+            "UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE login = ?",
+            [accounts.hash_password(password), login],
+        )
 
 
 def _people(count: int) -> list[tuple[str, str]]:
@@ -239,13 +339,20 @@ def _people(count: int) -> list[tuple[str, str]]:
     return [(fake.first_name(), fake.last_name()) for _ in range(count)]
 
 
-def _complete(db: sqlite_utils.Database, login: str, level: str, person: tuple[str, str], n: int,
-              at: datetime) -> Actor:
+def _complete(
+    db: sqlite_utils.Database, login: str, level: str, person: tuple[str, str], n: int, at: datetime
+) -> Actor:
     actor = accounts.actor_for_user(db, _user_id(db, login))
     positions = _POSITIONS[level]
     return accounts.complete_profile(
-        db, actor, first_name=person[0], last_name=person[1], position=positions[n % len(positions)],
-        phone=f"08{(56_000_000 + n * 7919) % 100_000_000:08d}", new_password=DEMO_PASSWORD, now=at,
+        db,
+        actor,
+        first_name=person[0],
+        last_name=person[1],
+        position=positions[n % len(positions)],
+        phone=f"08{(56_000_000 + n * 7919) % 100_000_000:08d}",
+        new_password=DEMO_PASSWORD,
+        now=at,
     )
 
 
@@ -257,8 +364,15 @@ def _roster(inst: Inst, round_id: str, seed: int) -> tuple[list[dict[str, Any]],
     form = "cdc" if inst.kind == "cdc" else "school"
     grades = COLLEGE_GRADES if inst.kind == "college" else None
     size = inst.size or 60
-    rows = make_roster(form, size + (2 if form == "school" else 0), year=year, unit_code=inst.code, seed=seed,
-                       grades=grades, round_no=number)
+    rows = make_roster(
+        form,
+        size + (2 if form == "school" else 0),
+        year=year,
+        unit_code=inst.code,
+        seed=seed,
+        grades=grades,
+        round_no=number,
+    )
     if form == "cdc":
         return rows, []
     removed = make_removals(rows, 2, seed=seed)
@@ -272,10 +386,12 @@ def _roster(inst: Inst, round_id: str, seed: int) -> tuple[list[dict[str, Any]],
 def _create_round(db: sqlite_utils.Database, round_id: str, as_of: date, now: datetime) -> None:
     """The demo round: opened weeks ago, deadlines 10, 12 and 14 days from today (so it is open)."""
     today = now.astimezone(clock.BANGKOK).date()
-    opens = min(clock.parse_datetime(as_of - timedelta(days=40), default_time=time(8, 30)),
-                now - timedelta(days=20))
+    opens = min(clock.parse_datetime(as_of - timedelta(days=40), default_time=time(8, 30)), now - timedelta(days=20))
     rounds.create_round(
-        db, round_id, as_of=as_of, opens=opens,
+        db,
+        round_id,
+        as_of=as_of,
+        opens=opens,
         institution_deadline=datetime.combine(today + timedelta(days=10), time(17, 0), clock.BANGKOK),
         lao_deadline=datetime.combine(today + timedelta(days=12), time(17, 0), clock.BANGKOK),
         province_deadline=datetime.combine(today + timedelta(days=14), time(17, 0), clock.BANGKOK),
@@ -352,8 +468,16 @@ def build_demo(
         for n, (code, (rows, removed)) in enumerate(rosters.items()):
             inst = insts[code]
             data = workbook_bytes("cdc" if inst.kind == "cdc" else "school", code, inst.name, round_id, rows, removed)
-            uploads.upload_workbook(db, actors[code], round_id, code, data, filename=f"ทะเบียน_{code}.xlsx",
-                                    files_dir=files_dir, now=at + timedelta(minutes=23 * n))
+            uploads.upload_workbook(
+                db,
+                actors[code],
+                round_id,
+                code,
+                data,
+                filename=f"ทะเบียน_{code}.xlsx",
+                files_dir=files_dir,
+                now=at + timedelta(minutes=23 * n),
+            )
 
         say("ส่งจำนวนนักเรียนสถานศึกษาสังกัดอื่น")
         for n, lao in enumerate(spec.laos):
@@ -362,9 +486,16 @@ def build_demo(
                 for row, (code, name) in zip(counts, lao.others, strict=True):
                     row.update(other_school_code=code, other_school_name=name)
                 data = workbook_bytes("other", lao.code, lao.name, round_id, counts)
-                uploads.upload_workbook(db, actors[lao.code], round_id, lao.code, data,
-                                        filename=f"สังกัดอื่น_{lao.code}.xlsx", files_dir=files_dir,
-                                        now=at + timedelta(hours=20, minutes=11 * n))
+                uploads.upload_workbook(
+                    db,
+                    actors[lao.code],
+                    round_id,
+                    lao.code,
+                    data,
+                    filename=f"สังกัดอื่น_{lao.code}.xlsx",
+                    files_dir=files_dir,
+                    now=at + timedelta(hours=20, minutes=11 * n),
+                )
 
         say("ยืนยันข้อมูล")
         at = day0 + timedelta(days=3)
@@ -387,6 +518,9 @@ def _logins(spec: Spec, fresh: set[str]) -> list[DemoLogin]:
     out = []
     for login in spec.show:
         level = levels.get(login, "สถานศึกษา")
-        out.append(DemoLogin(level, login, FIRST_PASSWORD if login in fresh else DEMO_PASSWORD, names[login],
-                             _NOTES.get(login, "")))
+        out.append(
+            DemoLogin(
+                level, login, FIRST_PASSWORD if login in fresh else DEMO_PASSWORD, names[login], _NOTES.get(login, "")
+            )
+        )
     return out

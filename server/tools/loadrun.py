@@ -82,8 +82,9 @@ class Plan:
             out.append({"code": p, "name": f"จังหวัดทดสอบ {p}", "parent": "", "kind": "province"})
             for lao in laos:
                 out.append({"code": lao, "name": f"องค์การบริหารส่วนตำบลทดสอบ {lao}", "parent": p, "kind": "sao"})
-                out += [{"code": i, "name": f"โรงเรียนทดสอบ {i}", "parent": lao, "kind": "school"}
-                        for i in self.laos[lao]]
+                out += [
+                    {"code": i, "name": f"โรงเรียนทดสอบ {i}", "parent": lao, "kind": "school"} for i in self.laos[lao]
+                ]
         return out
 
 
@@ -105,15 +106,30 @@ def _books_for(code: str, rows: int, variants: int) -> tuple[str, list[bytes], l
                 row["citizen_id"] = with_check_digit(f"{kind}{code[2:4]}{code[-4:]}{v}{i:04d}")
             form = "school"
         buf = io.BytesIO()
-        build_template(form, unit_code=code, unit_name=f"ทดสอบ {code}", year=2567, round_no=2, rows=data,
-                       out=buf, capacity=len(data) + 10, generated_at="2024-10-01T08:00:00+07:00")
+        build_template(
+            form,
+            unit_code=code,
+            unit_name=f"ทดสอบ {code}",
+            year=2567,
+            round_no=2,
+            rows=data,
+            out=buf,
+            capacity=len(data) + 10,
+            generated_at="2024-10-01T08:00:00+07:00",
+        )
         books.append(buf.getvalue())
         ids.append([str(r["citizen_id"]) for r in data] if form != "other" else [])
     return code, books, ids
 
 
-def make_plan(institutions: int, rows: int = 1000, *, variants: int = 2, workers: int | None = None,
-              progress: Callable[[int], None] | None = None) -> Plan:
+def make_plan(
+    institutions: int,
+    rows: int = 1000,
+    *,
+    variants: int = 2,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
     """`institutions` schools in LAOs of PER_LAO, LAOS_PER_PROVINCE to a province; their workbooks.
 
     Building 1,000-row templates costs ~0.2 s each, so they are built once, in parallel processes.
@@ -134,8 +150,9 @@ def make_plan(institutions: int, rows: int = 1000, *, variants: int = 2, workers
     books: dict[str, list[bytes]] = {}
     ids: dict[str, frozenset[str]] = {}
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
-        for code, made_books, made_ids in pool.map(_books_for, codes, [rows] * len(codes),
-                                                   [1 if len(c) == 8 else variants for c in codes]):
+        for code, made_books, made_ids in pool.map(
+            _books_for, codes, [rows] * len(codes), [1 if len(c) == 8 else variants for c in codes]
+        ):
             books[code] = made_books
             for b, i in zip(made_books, made_ids, strict=True):
                 ids[hashlib.sha256(b).hexdigest()] = frozenset(i)
@@ -167,9 +184,16 @@ def install(data_dir: Path, plan: Plan, *, background: Path | None = None) -> No
         for login in [*plan.provinces, *plan.laos, *plan.institutions]:
             user_id = conn.execute("SELECT id FROM users WHERE login = ?", [login]).fetchone()[0]
             actor = accounts.actor_for_user(conn, user_id)
-            accounts.complete_profile(conn, actor, first_name=f"ผู้รับผิดชอบ{login}", last_name="ทดสอบ",
-                                      position="นักวิชาการศึกษา", phone="0812345678", new_password=PASSWORD,
-                                      now=now)
+            accounts.complete_profile(
+                conn,
+                actor,
+                first_name=f"ผู้รับผิดชอบ{login}",
+                last_name="ทดสอบ",
+                position="นักวิชาการศึกษา",
+                phone="0812345678",
+                new_password=PASSWORD,
+                now=now,
+            )
     finally:
         conn.close()
 
@@ -183,8 +207,9 @@ def free_port() -> int:
 class LiveServer:
     """`lec serve` on 127.0.0.1 in a child process, on `data_dir`, with the clock at DEADLINE_NOW."""
 
-    def __init__(self, data_dir: Path, *, threads: int = 8, env: dict[str, str] | None = None,
-                 now: str = DEADLINE_NOW) -> None:
+    def __init__(
+        self, data_dir: Path, *, threads: int = 8, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
+    ) -> None:
         self.data_dir = data_dir
         self.threads = threads
         self.env = {**os.environ, "LEC_DATA_DIR": str(data_dir), "LEC_NOW": now, **FAST_HASH_ENV, **(env or {})}
@@ -205,7 +230,10 @@ class LiveServer:
         code = "from server.cli import main; main()"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, "serve", "--port", str(self.port), "--threads", str(self.threads)],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
         until = time.monotonic() + timeout
         while True:
@@ -274,10 +302,19 @@ class Outcome:
             "wall_s": self.wall_s,
             "throughput_rps": len(self.requests) / self.wall_s if self.wall_s else 0.0,
             "uploads": sum(len(v) for v in self.accepted.values()),
-            "statuses": {str(s): sum(1 for _k, st, *_ in self.requests if st == s)
-                         for s in sorted({st for _k, st, *_ in self.requests})},
-            "by_kind": {k: {"n": len(self.latencies(k)), "p50": self.percentile(50, k),
-                            "p95": self.percentile(95, k), "p99": self.percentile(99, k)} for k in kinds},
+            "statuses": {
+                str(s): sum(1 for _k, st, *_ in self.requests if st == s)
+                for s in sorted({st for _k, st, *_ in self.requests})
+            },
+            "by_kind": {
+                k: {
+                    "n": len(self.latencies(k)),
+                    "p50": self.percentile(50, k),
+                    "p95": self.percentile(95, k),
+                    "p99": self.percentile(99, k),
+                }
+                for k in kinds
+            },
         }
 
 
@@ -303,11 +340,11 @@ class Client:
         return r
 
     def upload(self, code: str, data: bytes) -> Any:
-        r = self.call("upload", "POST", f"/rounds/{ROUND}/units/{code}/workbook", code,
-                      files={"file": (f"{code}.xlsx", data)})
+        r = self.call(
+            "upload", "POST", f"/rounds/{ROUND}/units/{code}/workbook", code, files={"file": (f"{code}.xlsx", data)}
+        )
         if r.status_code == 200:
-            self.outcome.accepted.setdefault(code, []).append((r.json()["upload_id"],
-                                                               hashlib.sha256(data).hexdigest()))
+            self.outcome.accepted.setdefault(code, []).append((r.json()["upload_id"], hashlib.sha256(data).hexdigest()))
         return r
 
     def confirm(self, code: str) -> Any:
@@ -414,8 +451,9 @@ def _run_clients(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]], until:
         outcome.failures.append("clients still running at the time limit")
 
 
-def hammer_uploads(base: str, plan: Plan, stop: threading.Event, *, outcome: Outcome | None = None,
-                   time_limit: float = 60) -> Outcome:
+def hammer_uploads(
+    base: str, plan: Plan, stop: threading.Event, *, outcome: Outcome | None = None, time_limit: float = 60
+) -> Outcome:
     """Each institution uploads its variants in turn until `stop` (the fault tests kill the server then).
 
     Pass `outcome` to watch the acknowledgements arrive while it runs.
@@ -462,13 +500,17 @@ def check_invariants(data_dir: Path, plan: Plan, outcome: Outcome, *, exact: boo
         for lao, inst in conn.execute(
             "SELECT c.unit_code, i.code FROM confirmations c JOIN units i ON i.parent = c.unit_code"
             " AND i.level = 'institution' WHERE c.round_id = ? AND NOT EXISTS (SELECT 1 FROM confirmations x"
-            " WHERE x.round_id = c.round_id AND x.unit_code = i.code)", [ROUND]):
+            " WHERE x.round_id = c.round_id AND x.unit_code = i.code)",
+            [ROUND],
+        ):
             if lao in mine:
                 problems.append(f"LAO {lao} confirmed while institution {inst} is not")
         for prov, lao in conn.execute(
             "SELECT c.unit_code, l.code FROM confirmations c JOIN units l ON l.parent = c.unit_code"
             " AND l.level = 'lao' WHERE c.round_id = ? AND NOT EXISTS (SELECT 1 FROM confirmations x"
-            " WHERE x.round_id = c.round_id AND x.unit_code = l.code)", [ROUND]):
+            " WHERE x.round_id = c.round_id AND x.unit_code = l.code)",
+            [ROUND],
+        ):
             if prov in mine:
                 problems.append(f"province {prov} confirmed while LAO {lao} is not")
         for code in plan.institutions:
@@ -477,13 +519,17 @@ def check_invariants(data_dir: Path, plan: Plan, outcome: Outcome, *, exact: boo
                 found = conn.execute(
                     "SELECT COUNT(*) FROM audit WHERE action = 'upload' AND unit_code = ? AND outcome IN"
                     " ('ok', 'duplicate') AND (json_extract(detail, '$.upload_id') = ? OR"
-                    " json_extract(detail, '$.same_as') = ?)", [code, upload_id, upload_id]).fetchone()[0]
+                    " json_extract(detail, '$.same_as') = ?)",
+                    [code, upload_id, upload_id],
+                ).fetchone()[0]
                 if not found:
                     problems.append(f"{code}: accepted upload {upload_id} has no audit record")
         for action, counted in (("confirm", outcome.confirmed), ("revoke", outcome.revoked)):
             for code, n in counted.items():
-                logged = conn.execute("SELECT COUNT(*) FROM audit WHERE action = ? AND outcome = 'ok'"
-                                      " AND round_id = ? AND unit_code = ?", [action, ROUND, code]).fetchone()[0]
+                logged = conn.execute(
+                    "SELECT COUNT(*) FROM audit WHERE action = ? AND outcome = 'ok' AND round_id = ? AND unit_code = ?",
+                    [action, ROUND, code],
+                ).fetchone()[0]
                 if logged < n or (exact and logged != n):
                     problems.append(f"{code}: {n} answered {action}s, {logged} in the audit")
         for sha in {s for ups in outcome.accepted.values() for _u, s in ups}:
@@ -495,12 +541,16 @@ def check_invariants(data_dir: Path, plan: Plan, outcome: Outcome, *, exact: boo
     return problems
 
 
-def _roster_problems(conn: sqlite3.Connection, data_dir: Path, plan: Plan, outcome: Outcome, code: str,
-                     exact: bool) -> list[str]:
+def _roster_problems(
+    conn: sqlite3.Connection, data_dir: Path, plan: Plan, outcome: Outcome, code: str, exact: bool
+) -> list[str]:
     """One institution: its roster is one whole upload (the last acknowledged, or later after a crash)."""
     acked = outcome.accepted.get(code, [])
-    row = conn.execute("SELECT r.upload_id, r.rows, u.sha256, u.rows FROM rosters r JOIN uploads u"
-                       " ON u.id = r.upload_id WHERE r.round_id = ? AND r.unit_code = ?", [ROUND, code]).fetchone()
+    row = conn.execute(
+        "SELECT r.upload_id, r.rows, u.sha256, u.rows FROM rosters r JOIN uploads u"
+        " ON u.id = r.upload_id WHERE r.round_id = ? AND r.unit_code = ?",
+        [ROUND, code],
+    ).fetchone()
     if row is None:
         return [f"{code}: {len(acked)} uploads acknowledged but no roster"] if acked else []
     upload_id, roster_rows, sha, upload_rows = row
@@ -512,14 +562,17 @@ def _roster_problems(conn: sqlite3.Connection, data_dir: Path, plan: Plan, outco
     last = max((u for u, _s in acked), default=0)
     if (exact and upload_id != last) or upload_id < last:
         out.append(f"{code}: roster is upload {upload_id}, the last acknowledged is {last}")
-    ids = {r[0] for r in conn.execute("SELECT citizen_id FROM pupils WHERE round_id = ? AND unit_code = ?",
-                                      [ROUND, code])}
+    ids = {
+        r[0] for r in conn.execute("SELECT citizen_id FROM pupils WHERE round_id = ? AND unit_code = ?", [ROUND, code])
+    }
     expected = plan.ids.get(sha)
     if expected is None:
         out.append(f"{code}: roster comes from a file no client sent ({sha[:12]})")
     elif ids != expected:
-        out.append(f"{code}: roster has {len(ids)} pupils, {len(ids & expected)} of upload {upload_id}'s"
-                   f" {len(expected)}: a mix or a partial store")
+        out.append(
+            f"{code}: roster has {len(ids)} pupils, {len(ids & expected)} of upload {upload_id}'s"
+            f" {len(expected)}: a mix or a partial store"
+        )
     if not (len(ids) == roster_rows == upload_rows):
         out.append(f"{code}: {len(ids)} pupil rows, roster says {roster_rows}, upload says {upload_rows}")
     return out
@@ -566,17 +619,20 @@ def bench_upload(rows: int = 5_000, workdir: str | Path = ".", repeat: int = 7) 
     turn, base_turn = iter(range(10**9)), iter(range(10**9))
 
     def service() -> None:
-        result = uploads.upload_workbook(conn, actor, ROUND, code, books[next(turn) % 2], filename="r.xlsx",
-                                         files_dir=work / "uploads", now=now)
+        result = uploads.upload_workbook(
+            conn, actor, ROUND, code, books[next(turn) % 2], filename="r.xlsx", files_dir=work / "uploads", now=now
+        )
         if result["rows"] != rows or result["duplicate"]:
             raise RuntimeError(f"upload not stored: {result.get('message')}")
 
     raw = sqlite3.connect(work / "raw.db", isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
-    raw.execute("CREATE TABLE IF NOT EXISTS pupils (round_id TEXT, unit_code TEXT, citizen_id TEXT, row_no INTEGER,"
-                " prefix TEXT, first_name TEXT, last_name TEXT, sex TEXT, birth_date TEXT, grade TEXT, room TEXT,"
-                " nationality TEXT, entry_date TEXT, PRIMARY KEY (round_id, unit_code, citizen_id)) WITHOUT ROWID")
+    raw.execute(
+        "CREATE TABLE IF NOT EXISTS pupils (round_id TEXT, unit_code TEXT, citizen_id TEXT, row_no INTEGER,"
+        " prefix TEXT, first_name TEXT, last_name TEXT, sex TEXT, birth_date TEXT, grade TEXT, room TEXT,"
+        " nationality TEXT, entry_date TEXT, PRIMARY KEY (round_id, unit_code, citizen_id)) WITHOUT ROWID"
+    )
 
     def baseline() -> None:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(books[next(base_turn) % 2]))
@@ -604,13 +660,18 @@ def bench_upload(rows: int = 5_000, workdir: str | Path = ".", repeat: int = 7) 
         "target": "≤ 3×",
         "ok": ratio <= 3,
         "notes": f"the service: keep the file (fsync), read, check metadata, validate every row, replace the"
-                 f" roster in one transaction, audit, look for ID conflicts; median of {repeat}",
+        f" roster in one transaction, audit, look for ID conflicts; median of {repeat}",
     }
 
 
-def bench_deadline(clients: int = 200, rows: int = 1_000, workdir: str | Path = ".",
-                   background: Path | None = None, background_note: str = "",
-                   progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def bench_deadline(
+    clients: int = 200,
+    rows: int = 1_000,
+    workdir: str | Path = ".",
+    background: Path | None = None,
+    background_note: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """The deadline-day script with `clients` schools (+ their LAOs and provinces) on a live server."""
     work = Path(workdir) / "deadline"
     plan = make_plan(clients, rows, progress=progress)
@@ -622,8 +683,9 @@ def bench_deadline(clients: int = 200, rows: int = 1_000, workdir: str | Path = 
     s = outcome.summary()
     up = s["by_kind"].get("upload", {})
     n_clients = len(plan.institutions) + len(plan.laos) + len(plan.provinces)
-    lines = "; ".join(f"{k} p50/p95/p99 {v['p50']:.2f}/{v['p95']:.2f}/{v['p99']:.2f} s (n={v['n']})"
-                      for k, v in s["by_kind"].items())
+    lines = "; ".join(
+        f"{k} p50/p95/p99 {v['p50']:.2f}/{v['p95']:.2f}/{v['p99']:.2f} s (n={v['n']})" for k, v in s["by_kind"].items()
+    )
     return {
         "name": f"deadline day: {n_clients} concurrent clients, {clients} schools uploading {rows:,}-row workbooks",
         "rows": clients * rows,
@@ -634,8 +696,8 @@ def bench_deadline(clients: int = 200, rows: int = 1_000, workdir: str | Path = 
         "target": "no lost or half-stored upload; p95 reported",
         "ok": not problems and not outcome.failures,
         "notes": f"measured = upload p95 under load; {s['requests']:,} requests in {s['wall_s']:.1f} s"
-                 f" ({s['throughput_rps']:.1f} requests/s, {s['uploads']} uploads), statuses {s['statuses']};"
-                 f" {lines}; invariants: {'all hold' if not problems else problems[:3]}"
-                 f"{'; failures: ' + str(outcome.failures[:3]) if outcome.failures else ''}; {background_note}",
+        f" ({s['throughput_rps']:.1f} requests/s, {s['uploads']} uploads), statuses {s['statuses']};"
+        f" {lines}; invariants: {'all hold' if not problems else problems[:3]}"
+        f"{'; failures: ' + str(outcome.failures[:3]) if outcome.failures else ''}; {background_note}",
         "deadline": s,
     }

@@ -45,13 +45,25 @@ def token() -> Any:
     data = _json()
     cfg = current_app.config
     tok, actor = accounts.authenticate(
-        get_db(), str(data.get("login", "")), str(data.get("password", "")),
-        addr=request.remote_addr, now=now(), ttl_hours=cfg["TOKEN_TTL_HOURS"],
-        max_failures=cfg["LOGIN_MAX_FAILURES"], max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
+        get_db(),
+        str(data.get("login", "")),
+        str(data.get("password", "")),
+        addr=request.remote_addr,
+        now=now(),
+        ttl_hours=cfg["TOKEN_TTL_HOURS"],
+        max_failures=cfg["LOGIN_MAX_FAILURES"],
+        max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
         window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
     )
-    return jsonify({"token": tok, "must_complete_profile": actor.must_complete_profile,
-                    "login": actor.login, "unit": actor.unit_code, "level": actor.level})
+    return jsonify(
+        {
+            "token": tok,
+            "must_complete_profile": actor.must_complete_profile,
+            "login": actor.login,
+            "unit": actor.unit_code,
+            "level": actor.level,
+        }
+    )
 
 
 @bp.delete("/token")
@@ -65,10 +77,16 @@ def logout() -> Any:
 
 def _me(actor: accounts.Actor) -> dict[str, Any]:
     db = get_db()
-    return {"login": actor.login, "role": actor.role, "level": actor.level, "unit": actor.unit_code,
-            "unit_name": actor.unit_name, "must_complete_profile": actor.must_complete_profile,
-            "profile": accounts.current_profile(db, actor.user_id),
-            "profile_history": accounts.profile_history(db, actor.login)}
+    return {
+        "login": actor.login,
+        "role": actor.role,
+        "level": actor.level,
+        "unit": actor.unit_code,
+        "unit_name": actor.unit_name,
+        "must_complete_profile": actor.must_complete_profile,
+        "profile": accounts.current_profile(db, actor.user_id),
+        "profile_history": accounts.profile_history(db, actor.login),
+    }
 
 
 @bp.get("/me")
@@ -81,9 +99,14 @@ def me_profile() -> Any:
     actor = auth.require_actor(profile=False)
     data = _json()
     updated = accounts.complete_profile(
-        get_db(), actor, first_name=str(data.get("first_name", "")), last_name=str(data.get("last_name", "")),
-        position=str(data.get("position", "")), phone=str(data.get("phone", "")),
-        new_password=str(data.get("new_password", "")), now=now(),
+        get_db(),
+        actor,
+        first_name=str(data.get("first_name", "")),
+        last_name=str(data.get("last_name", "")),
+        position=str(data.get("position", "")),
+        phone=str(data.get("phone", "")),
+        new_password=str(data.get("new_password", "")),
+        now=now(),
     )
     return jsonify(_me(updated))
 
@@ -117,8 +140,13 @@ def unit_roster(round_id: str, code: str) -> Any:
     unit = scope.check(db, actor, code, "view")
     if unit["level"] == "lao":
         return jsonify({"unit": code, "other_counts": uploads.other_rows(db, round_id, code)})
-    return jsonify({"unit": code, "pupils": uploads.roster_rows(db, round_id, code),
-                    "removals": uploads.removal_rows(db, round_id, code)})
+    return jsonify(
+        {
+            "unit": code,
+            "pupils": uploads.roster_rows(db, round_id, code),
+            "removals": uploads.removal_rows(db, round_id, code),
+        }
+    )
 
 
 @bp.get("/rounds/<round_id>/units/<code>/template")
@@ -130,8 +158,12 @@ def unit_template(round_id: str, code: str) -> Any:
     from server.domain import prefill
 
     data, filename = prefill.template_bytes(db, rnd, unit)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=filename,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.post("/rounds/<round_id>/units/<code>/workbook")
@@ -141,9 +173,17 @@ def unit_workbook(round_id: str, code: str) -> Any:
     file = request.files.get("file")
     if file is None:
         raise bad_request("file_required", "กรุณาแนบไฟล์ในช่อง file (multipart/form-data)")
-    result = uploads.upload_workbook(get_db(), actor, round_id, code, file.read(), filename=file.filename,
-                                     files_dir=current_app.config["FILES_DIR"], now=now(),
-                                     **uploads.limits(current_app.config))
+    result = uploads.upload_workbook(
+        get_db(),
+        actor,
+        round_id,
+        code,
+        file.read(),
+        filename=file.filename,
+        files_dir=current_app.config["FILES_DIR"],
+        now=now(),
+        **uploads.limits(current_app.config),
+    )
     return jsonify(result)
 
 
@@ -167,8 +207,9 @@ def unit_exception(round_id: str, code: str) -> Any:
     _round_unit(round_id, code)
     scope.check(db, actor, code, "exception")
     data = _json()
-    row = rounds.grant_exception(db, actor, round_id, code, until=str(data.get("until", "")),
-                                 reason=str(data.get("reason", "")), now=now())
+    row = rounds.grant_exception(
+        db, actor, round_id, code, until=str(data.get("until", "")), reason=str(data.get("reason", "")), now=now()
+    )
     return jsonify(row)
 
 
@@ -191,7 +232,15 @@ def audit_log() -> Any:
         limit = min(int(request.args.get("limit", 500)), 5000)
     except ValueError as err:
         raise bad_request("bad_limit", "limit ต้องเป็นตัวเลข") from err
-    return jsonify({"entries": audit.entries(
-        db, round_id=request.args.get("round"), unit_code=unit, action=request.args.get("action"),
-        units=None if unit else scope.visible_units(db, actor), limit=limit,
-    )})
+    return jsonify(
+        {
+            "entries": audit.entries(
+                db,
+                round_id=request.args.get("round"),
+                unit_code=unit,
+                action=request.args.get("action"),
+                units=None if unit else scope.visible_units(db, actor),
+                limit=limit,
+            )
+        }
+    )

@@ -56,15 +56,22 @@ def storage_refusal(exc: BaseException, data_dir: Path | None = None) -> Service
         except OSError:
             pass
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-        return ServiceError(503, "database_busy",
-                            f"ระบบมีผู้ส่งข้อมูลพร้อมกันจำนวนมาก ยังไม่ได้บันทึกสิ่งที่ส่งมา กรุณาลองใหม่ในอีก"
-                            f" {RETRY_AFTER_S} วินาที", {"retry_after": RETRY_AFTER_S})
+        return ServiceError(
+            503,
+            "database_busy",
+            f"ระบบมีผู้ส่งข้อมูลพร้อมกันจำนวนมาก ยังไม่ได้บันทึกสิ่งที่ส่งมา กรุณาลองใหม่ในอีก {RETRY_AFTER_S} วินาที",
+            {"retry_after": RETRY_AFTER_S},
+        )
     full = (isinstance(exc, sqlite3.OperationalError) and "full" in text) or (
-        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT))
+        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    )
     if full:
-        return ServiceError(503, "storage_full",
-                            "พื้นที่จัดเก็บข้อมูลของระบบเต็ม ยังไม่ได้บันทึกสิ่งที่ส่งมา (ข้อมูลเดิมยังอยู่ครบ)"
-                            " กรุณาแจ้งผู้ดูแลระบบและลองใหม่ภายหลัง", {"retry_after": RETRY_AFTER_S})
+        return ServiceError(
+            503,
+            "storage_full",
+            "พื้นที่จัดเก็บข้อมูลของระบบเต็ม ยังไม่ได้บันทึกสิ่งที่ส่งมา (ข้อมูลเดิมยังอยู่ครบ) กรุณาแจ้งผู้ดูแลระบบและลองใหม่ภายหลัง",
+            {"retry_after": RETRY_AFTER_S},
+        )
     return None
 
 

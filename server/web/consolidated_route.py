@@ -38,8 +38,15 @@ def consolidated(round_id: str, code: str) -> Any:
         scope.check(db, actor, code, "view")
     path, built = consolidated_book(db, current_app.config["DATA_DIR"], round_id, code, now=now())
     version = path.stem.rsplit("-", 1)[-1]
-    resp = send_file(path, mimetype=XLSX, as_attachment=True, download_name=download_name(round_id, code),
-                     etag=version, conditional=True, max_age=0)
+    resp = send_file(
+        path,
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=download_name(round_id, code),
+        etag=version,
+        conditional=True,
+        max_age=0,
+    )
     resp.headers["Cache-Control"] = "private, no-cache"
     resp.headers["X-LEC-Data-Version"] = version
     resp.headers["X-LEC-Built"] = "1" if built else "0"

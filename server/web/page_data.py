@@ -35,14 +35,19 @@ def _round_open(rnd: dict[str, Any], now: datetime) -> bool:
     return rounds.phase(rnd, now) == "open"
 
 
-def _node(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], unit: dict[str, Any],
-          state: str, now: datetime) -> dict[str, Any]:
+def _node(
+    db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], unit: dict[str, Any], state: str, now: datetime
+) -> dict[str, Any]:
     """One tree node: the unit, its state and the buttons this viewer may press on it."""
     level = unit["level"]
     deadline = rounds.deadline_for(rnd, level) if level in rounds.DEADLINE_COLUMN else None
     open_ = _round_open(rnd, now) and rnd["mode"] == "confirm"
     return {
-        "code": unit["code"], "name": unit["name"], "kind": unit["kind"], "level": level, "state": state,
+        "code": unit["code"],
+        "name": unit["name"],
+        "kind": unit["kind"],
+        "level": level,
+        "state": state,
         "deadline": deadline.isoformat() if deadline else None,
         "overdue": bool(deadline and now > deadline and state != "confirmed"),
         "can_confirm": open_ and state != "confirmed" and scope.may(db, actor, unit, "confirm"),
@@ -51,14 +56,19 @@ def _node(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], unit: di
     }
 
 
-def _from_status(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], status: dict[str, Any],
-                 now: datetime) -> dict[str, Any]:
+def _from_status(
+    db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], status: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     unit = registry.require_unit(db, status["unit"]["code"])
     node = _node(db, actor, rnd, unit, status["state"], now)
     node.update(
-        total=status["counts"]["total"], pupils=status["counts"]["pupils_total"],
-        other=status["counts"]["other_total"], confirmed=status["confirmed"], conflicts=status["conflicts"],
-        blockers=status["blockers"], rows=status["upload"]["rows"] if status["upload"] else None,
+        total=status["counts"]["total"],
+        pupils=status["counts"]["pupils_total"],
+        other=status["counts"]["other_total"],
+        confirmed=status["confirmed"],
+        conflicts=status["conflicts"],
+        blockers=status["blockers"],
+        rows=status["upload"]["rows"] if status["upload"] else None,
     )
     for kid in status["children"]:
         child = _node(db, actor, rnd, registry.require_unit(db, kid["code"]), kid["state"], now)
@@ -80,8 +90,17 @@ def tree(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: date
     """
     if actor.is_admin:
         provinces = [u for u in db.query("SELECT * FROM units WHERE level = 'province' ORDER BY code")]
-        root = {"code": registry.NATIONAL, "name": registry.NATIONAL_NAME, "level": "national", "kind": "national",
-                "state": None, "children": [], "conflicts": [], "blockers": [], "confirmed": None}
+        root = {
+            "code": registry.NATIONAL,
+            "name": registry.NATIONAL_NAME,
+            "level": "national",
+            "kind": "national",
+            "state": None,
+            "children": [],
+            "conflicts": [],
+            "blockers": [],
+            "confirmed": None,
+        }
         for prov in provinces:  # one row per province: its own page expands it (76 trees would be slow)
             node = _from_status(db, actor, rnd, chain.status(db, actor, rnd["id"], prov["code"], now=now), now)
             node["children"] = []
@@ -92,20 +111,21 @@ def tree(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: date
     return _expand_laos(db, actor, rnd, root, now)
 
 
-def _expand_laos(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], node: dict[str, Any],
-                 now: datetime) -> dict[str, Any]:
+def _expand_laos(
+    db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], node: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     """Under a province, give each LAO its own status (totals, conflicts) and its institutions."""
     if node["level"] == "province":
         node["children"] = [
             _from_status(db, actor, rnd, chain.status(db, actor, rnd["id"], kid["code"], now=now), now)
-            if kid["level"] == "lao" else kid
+            if kid["level"] == "lao"
+            else kid
             for kid in node["children"]
         ]
     return node
 
 
-def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code: str,
-              now: datetime) -> dict[str, Any]:
+def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code: str, now: datetime) -> dict[str, Any]:
     """One unit's page: `chain.status` (which checks scope) plus counts tables and permissions."""
     status = chain.status(db, actor, rnd["id"], code, now=now)
     unit = registry.require_unit(db, code)
@@ -141,9 +161,18 @@ def parse_day(text: str | None) -> date | None:
     return day.replace(year=day.year - 543) if day.year > 2400 else day
 
 
-def audit_rows(db: sqlite_utils.Database, actor: Actor, *, unit: str | None = None, action: str | None = None,
-               who: str | None = None, day_from: date | None = None, day_to: date | None = None,
-               round_id: str | None = None, limit: int = AUDIT_LIMIT) -> list[dict[str, Any]]:
+def audit_rows(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    *,
+    unit: str | None = None,
+    action: str | None = None,
+    who: str | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    round_id: str | None = None,
+    limit: int = AUDIT_LIMIT,
+) -> list[dict[str, Any]]:
     """Audit records the viewer may see, newest first, with the person's name from their profile.
 
     Written here rather than with `audit.entries` because the page needs filters it lacks (who, date)
@@ -154,8 +183,9 @@ def audit_rows(db: sqlite_utils.Database, actor: Actor, *, unit: str | None = No
     params: list[Any] = []
     visible = scope.visible_units(db, actor)
     if visible is not None:
-        where.append("(a.unit_code IN (SELECT value FROM json_each(?)) OR a.actor_unit IN"
-                     " (SELECT value FROM json_each(?)))")
+        where.append(
+            "(a.unit_code IN (SELECT value FROM json_each(?)) OR a.actor_unit IN (SELECT value FROM json_each(?)))"
+        )
         params += [json.dumps(visible), json.dumps(visible)]
     if unit:
         scope.check(db, actor, unit, "view")
@@ -176,8 +206,10 @@ def audit_rows(db: sqlite_utils.Database, actor: Actor, *, unit: str | None = No
     if day_to:
         where.append("a.at < ?")
         params.append((day_to + timedelta(days=1)).isoformat())
-    sql = ("SELECT a.*, p.first_name, p.last_name, p.position, u.name AS unit_name FROM audit a"
-           " LEFT JOIN profiles p ON p.id = a.profile_id LEFT JOIN units u ON u.code = a.unit_code")
+    sql = (
+        "SELECT a.*, p.first_name, p.last_name, p.position, u.name AS unit_name FROM audit a"
+        " LEFT JOIN profiles p ON p.id = a.profile_id LEFT JOIN units u ON u.code = a.unit_code"
+    )
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY a.id DESC LIMIT ?"

@@ -57,8 +57,13 @@ def _actor(profile: bool = True) -> Actor:
 
 def _safe_next(target: str | None, default: str) -> str:
     """Only a local path may be a redirect target (no open redirect through ?next=)."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not urlsplit(target).netloc):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return default
 
@@ -129,13 +134,18 @@ def login() -> Any:
     login_value = request.form.get("login", "").strip()
     try:
         token, actor = accounts.authenticate(
-            get_db(), login_value, request.form.get("password", ""), addr=request.remote_addr, now=now(),
-            ttl_hours=cfg["TOKEN_TTL_HOURS"], max_failures=cfg["LOGIN_MAX_FAILURES"],
-            max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"], window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            get_db(),
+            login_value,
+            request.form.get("password", ""),
+            addr=request.remote_addr,
+            now=now(),
+            ttl_hours=cfg["TOKEN_TTL_HOURS"],
+            max_failures=cfg["LOGIN_MAX_FAILURES"],
+            max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
+            window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
         )
     except ServiceError as err:
-        return render_template("login.html", next_url=next_url, login_value=login_value,
-                               error=err.message), err.status
+        return render_template("login.html", next_url=next_url, login_value=login_value, error=err.message), err.status
     auth.login_session(token)
     if actor.must_complete_profile:
         return redirect(url_for("pages.profile", next=next_url))
@@ -161,20 +171,26 @@ def profile() -> Any:
     fields = {k: request.form.get(k, "") for k in ("first_name", "last_name", "position", "phone")}
     next_url = _safe_next(request.values.get("next"), _home())
     if request.method == "GET":
-        return render_template("profile.html", values=current or {}, current=current, next_url=next_url,
-                               first=actor.must_complete_profile)
+        return render_template(
+            "profile.html", values=current or {}, current=current, next_url=next_url, first=actor.must_complete_profile
+        )
     error = None
     if request.form.get("new_password", "") != request.form.get("new_password2", ""):
         error = "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน"
     else:
         try:
-            accounts.complete_profile(db, actor, **fields, new_password=request.form.get("new_password", ""),
-                                      now=now())
+            accounts.complete_profile(db, actor, **fields, new_password=request.form.get("new_password", ""), now=now())
         except ServiceError as err:
             error = err.message
     if error:
-        return render_template("profile.html", values=fields, current=current, next_url=next_url,
-                               first=actor.must_complete_profile, error=error), 400
+        return render_template(
+            "profile.html",
+            values=fields,
+            current=current,
+            next_url=next_url,
+            first=actor.must_complete_profile,
+            error=error,
+        ), 400
     flash("บันทึกข้อมูลผู้รับผิดชอบและรหัสผ่านใหม่แล้ว", "ok")
     return redirect(next_url)
 
@@ -204,8 +220,9 @@ def dashboard(round_id: str) -> Any:
     db = get_db()
     rnd = _round(round_id)
     root = page_data.tree(db, actor, rnd, now())
-    return render_template("dashboard.html", rnd=rnd, root=root, all_rounds=rounds.list_rounds(db, now()),
-                           here=request.path)
+    return render_template(
+        "dashboard.html", rnd=rnd, root=root, all_rounds=rounds.list_rounds(db, now()), here=request.path
+    )
 
 
 @bp.get("/rounds/<round_id>/units/<code>")
@@ -228,18 +245,32 @@ def upload(round_id: str, code: str) -> Any:
         flash("กรุณาเลือกไฟล์แบบฟอร์มที่กรอกแล้วก่อนกดส่ง", "error")
         return redirect(url_for("pages.unit_page", round_id=round_id, code=code))
     try:
-        result = uploads.upload_workbook(db, actor, round_id, code, file.read(), filename=file.filename,
-                                         files_dir=current_app.config["FILES_DIR"], now=now(),
-                                         **uploads.limits(current_app.config))
+        result = uploads.upload_workbook(
+            db,
+            actor,
+            round_id,
+            code,
+            file.read(),
+            filename=file.filename,
+            files_dir=current_app.config["FILES_DIR"],
+            now=now(),
+            **uploads.limits(current_app.config),
+        )
         status = 200
     except uploads.UploadRejected as err:
         result, status = {**err.detail, "message": err.message}, 422
     errors = result.get("errors") or []
     warnings = result.get("warnings") or []
     return render_template(
-        "verdict.html", rnd=rnd, unit=unit, result=result, filename=file.filename,
-        errors=errors[:PAGE_ERRORS_SHOWN], errors_hidden=max(0, len(errors) - PAGE_ERRORS_SHOWN),
-        warnings=warnings[:PAGE_ERRORS_SHOWN], warnings_hidden=max(0, len(warnings) - PAGE_ERRORS_SHOWN),
+        "verdict.html",
+        rnd=rnd,
+        unit=unit,
+        result=result,
+        filename=file.filename,
+        errors=errors[:PAGE_ERRORS_SHOWN],
+        errors_hidden=max(0, len(errors) - PAGE_ERRORS_SHOWN),
+        warnings=warnings[:PAGE_ERRORS_SHOWN],
+        warnings_hidden=max(0, len(warnings) - PAGE_ERRORS_SHOWN),
         column_th=_column_th,
     ), status
 
@@ -270,8 +301,11 @@ def confirm(round_id: str, code: str) -> Response:
         flash(err.message, "error")
         return redirect(back)
     unit = registry.require_unit(db, code)
-    flash(f"ยืนยันข้อมูล {registry.label(unit)} แล้ว ({thai_format.num(result['counts']['total'])} คน)"
-          " กรุณาตรวจดูว่าจำนวนในรายงานถูกต้อง", "ok")
+    flash(
+        f"ยืนยันข้อมูล {registry.label(unit)} แล้ว ({thai_format.num(result['counts']['total'])} คน)"
+        " กรุณาตรวจดูว่าจำนวนในรายงานถูกต้อง",
+        "ok",
+    )
     return redirect(back)
 
 
@@ -288,8 +322,7 @@ def revoke(round_id: str, code: str) -> Response:
             raise
         flash(err.message, "error")
         return redirect(back)
-    flash(f"ยกเลิกการยืนยันของ {registry.label(registry.require_unit(db, code))} แล้ว"
-          " หน่วยงานนั้นแก้ไขและยืนยันใหม่ได้", "ok")
+    flash(f"ยกเลิกการยืนยันของ {registry.label(registry.require_unit(db, code))} แล้ว หน่วยงานนั้นแก้ไขและยืนยันใหม่ได้", "ok")
     return redirect(back)
 
 
@@ -303,8 +336,12 @@ def template(round_id: str, code: str) -> Any:
     rnd = _round(round_id)
     unit = scope.check(db, actor, code, "view")
     data, filename = prefill.template_bytes(db, rnd, unit)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=filename,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 # --- audit log ---------------------------------------------------------------------------------------
@@ -320,14 +357,25 @@ def audit_page() -> Any:
         flash(f"ไม่พบหน่วยงานรหัส {filters['unit']} ในทะเบียน", "error")
         filters["unit"] = ""
     rows = page_data.audit_rows(
-        db, actor, unit=filters["unit"] or None, action=filters["action"] or None, who=filters["who"] or None,
-        day_from=page_data.parse_day(filters["date_from"]), day_to=page_data.parse_day(filters["date_to"]),
+        db,
+        actor,
+        unit=filters["unit"] or None,
+        action=filters["action"] or None,
+        who=filters["who"] or None,
+        day_from=page_data.parse_day(filters["date_from"]),
+        day_to=page_data.parse_day(filters["date_to"]),
         round_id=filters["round"] or None,
     )
     default = page_data.default_round(db, now())
     g.nav_round = default["id"] if default else None
-    return render_template("audit.html", rows=rows, filters=filters, actions=thai_format.ACTION_TH,
-                           limit=page_data.AUDIT_LIMIT, all_rounds=rounds.list_rounds(db, now()))
+    return render_template(
+        "audit.html",
+        rows=rows,
+        filters=filters,
+        actions=thai_format.ACTION_TH,
+        limit=page_data.AUDIT_LIMIT,
+        all_rounds=rounds.list_rounds(db, now()),
+    )
 
 
 # --- registration ------------------------------------------------------------------------------------

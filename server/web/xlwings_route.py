@@ -123,7 +123,7 @@ def _login(book: Any) -> Any:
         book_io.find_sheet(book, book_io.SETTINGS_SHEET) is not None) else {}  # fmt: skip
     login = sheets.read_settings(grids).get("login", "")
     if not login:
-        return _answer(book, actions.Outcome(False, "เข้าสู่ระบบ", "กรุณากรอกรหัสผู้ใช้ในชีต \"ตั้งค่า\" ก่อน"))
+        return _answer(book, actions.Outcome(False, "เข้าสู่ระบบ", 'กรุณากรอกรหัสผู้ใช้ในชีต "ตั้งค่า" ก่อน'))
     cfg = current_app.config
     try:
         token, actor = accounts.authenticate(

@@ -40,13 +40,27 @@ def _names(wb: openpyxl.Workbook) -> list[dict[str, Any]]:
         sheet, ref = dests[0]
         if sheet not in titles:
             continue
-        out.append({"name": name, "sheet_index": titles.index(sheet), "address": ref.replace("$", ""),
-                    "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None})
+        out.append(
+            {
+                "name": name,
+                "sheet_index": titles.index(sheet),
+                "address": ref.replace("$", ""),
+                "book_scope": True,
+                "scope_sheet_name": None,
+                "scope_sheet_index": None,
+            }
+        )
     return out
 
 
-def payload_from_xlsx(data: bytes, *, name: str = "แบบฟอร์ม.xlsm", active: int = 0,
-                      selection: str | None = "A1", version: str | None = None) -> dict[str, Any]:
+def payload_from_xlsx(
+    data: bytes,
+    *,
+    name: str = "แบบฟอร์ม.xlsm",
+    active: int = 0,
+    selection: str | None = "A1",
+    version: str | None = None,
+) -> dict[str, Any]:
     """The client's request body for a workbook given as .xlsx/.xlsm bytes.
 
     Values come from python-calamine (the cached results Excel's `Range.Value` shows; formulas whose
@@ -129,8 +143,9 @@ class FakeExcel:
             elif func == "setValues":
                 for i, row in enumerate(a["values"]):
                     for j, v in enumerate(row):
-                        self.set_cell(sheet["name"], a["start_row"] + i + 1, a["start_column"] + j + 1,
-                                      None if v == "" else v)
+                        self.set_cell(
+                            sheet["name"], a["start_row"] + i + 1, a["start_column"] + j + 1, None if v == "" else v
+                        )
             elif func == "setRangeColor":
                 for i in range(a["row_count"]):
                     for j in range(a["column_count"]):

@@ -33,14 +33,24 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LEC_SHEETS_HOME", str(tmp_path / "lec-home"))
 
 
-def filled_workbook(form: str = "school", rows: list[dict[str, Any]] | None = None, *, unit: str = UNIT,
-                    n: int = 20, seed: int = 0, year: int = 2567, round_no: int = 2, **kw: Any) -> bytes:
+def filled_workbook(
+    form: str = "school",
+    rows: list[dict[str, Any]] | None = None,
+    *,
+    unit: str = UNIT,
+    n: int = 20,
+    seed: int = 0,
+    year: int = 2567,
+    round_no: int = 2,
+    **kw: Any,
+) -> bytes:
     """A generated template, filled with `rows` (synthetic valid rows by default)."""
     if rows is None:
         rows = make_roster(form, n, year=year, unit_code=unit, seed=seed)
     buf = io.BytesIO()
-    build_template(form, unit_code=unit, unit_name="โรงเรียนทดสอบ", year=year, round_no=round_no, rows=rows,
-                   out=buf, **kw)
+    build_template(
+        form, unit_code=unit, unit_name="โรงเรียนทดสอบ", year=year, round_no=round_no, rows=rows, out=buf, **kw
+    )
     return buf.getvalue()
 
 

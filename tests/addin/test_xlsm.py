@@ -76,7 +76,7 @@ def test_bas_is_generated_and_ascii() -> None:
     for name in ("LecConfirmAnswer", "LecSetToken", "LecUnprotect", "LecProtect"):
         assert f"Public Sub {name}(" in source
     assert 'import addin.macros as m; m." & action & "()' in source
-    assert vba.vba_text("ตั้งค่า A") == ' & '.join(f"ChrW({ord(c)})" for c in "ตั้งค่า") + ' & " A"'
+    assert vba.vba_text("ตั้งค่า A") == " & ".join(f"ChrW({ord(c)})" for c in "ตั้งค่า") + ' & " A"'
 
 
 def test_route_refuses_actions_the_vba_client_lacks(make_workbook: Callable[..., bytes]) -> None:

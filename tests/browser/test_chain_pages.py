@@ -152,9 +152,17 @@ def school_fixes_and_confirms_again(browser: Any, server: Any, tmp: Path, moved:
 
     pupils, removed = stored_roster(server, X1)
     pupils = [p for p in pupils if p["citizen_id"] != moved["citizen_id"]]
-    removed.append({"citizen_id": moved["citizen_id"], "prefix": moved["prefix"], "first_name": moved["first_name"],
-                    "last_name": moved["last_name"], "removed_on": date.today() - timedelta(days=4),
-                    "reason": REMOVAL_REASONS["moved"], "note": "ย้ายไปโรงเรียนเทศบาลบ้านต๋อมใหม่"})
+    removed.append(
+        {
+            "citizen_id": moved["citizen_id"],
+            "prefix": moved["prefix"],
+            "first_name": moved["first_name"],
+            "last_name": moved["last_name"],
+            "removed_on": date.today() - timedelta(days=4),
+            "reason": REMOVAL_REASONS["moved"],
+            "note": "ย้ายไปโรงเรียนเทศบาลบ้านต๋อมใหม่",
+        }
+    )
     upload(page, write(tmp, "fixed.xlsx", workbook_bytes("school", X1, X1_NAME, server.round_id, pupils, removed)))
     assert "รับแฟ้มแล้ว" in page.locator("[data-test=verdict-ok]").inner_text()
     assert page.locator("section.conflicts").count() == 0

@@ -71,11 +71,14 @@ def sql_counts(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> di
 def institutions_of(db: sqlite_utils.Database, code: str) -> list[str]:
     if code == "TH":
         return [r[0] for r in db.execute("SELECT code FROM units WHERE level = 'institution'")]
-    return [r[0] for r in db.execute(
-        "WITH RECURSIVE d(code) AS (SELECT ? UNION ALL SELECT u.code FROM units u JOIN d ON u.parent = d.code)"
-        " SELECT u.code FROM units u JOIN d ON d.code = u.code WHERE u.level = 'institution'",
-        [code],
-    )]
+    return [
+        r[0]
+        for r in db.execute(
+            "WITH RECURSIVE d(code) AS (SELECT ? UNION ALL SELECT u.code FROM units u JOIN d ON u.parent = d.code)"
+            " SELECT u.code FROM units u JOIN d ON d.code = u.code WHERE u.level = 'institution'",
+            [code],
+        )
+    ]
 
 
 def laos_of(db: sqlite_utils.Database, code: str) -> list[str]:

@@ -35,8 +35,10 @@ def books(demo_dir: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) 
     out = tmp_path_factory.mktemp("books")
     conn = db.connect(data / "lec.db")
     try:
-        return {code: write_book(conn, round_id, code, out / f"{code}.xlsx", now=clock.parse_datetime(NOW))
-                for code in UNITS}
+        return {
+            code: write_book(conn, round_id, code, out / f"{code}.xlsx", now=clock.parse_datetime(NOW))
+            for code in UNITS
+        }
     finally:
         conn.close()
 
@@ -50,8 +52,9 @@ def test_sheets_are_thai_and_the_national_book_has_no_pupil_list(books: dict[str
 
 
 @pytest.mark.parametrize("code", UNITS)
-def test_per_institution_counts_match_sql(books: dict[str, Path], demo_db: sqlite_utils.Database,
-                                          demo_dir: tuple[Path, str], code: str) -> None:
+def test_per_institution_counts_match_sql(
+    books: dict[str, Path], demo_db: sqlite_utils.Database, demo_dir: tuple[Path, str], code: str
+) -> None:
     round_id = demo_dir[1]
     table = rows(books[code], "รายสถานศึกษา")
     first = "จังหวัด" if code == "TH" else "รหัส อปท."
@@ -74,16 +77,18 @@ def test_per_institution_counts_match_sql(books: dict[str, Path], demo_db: sqlit
 
 
 @pytest.mark.parametrize("code", UNITS)
-def test_summary_totals_match_sql(books: dict[str, Path], demo_db: sqlite_utils.Database,
-                                  demo_dir: tuple[Path, str], code: str) -> None:
+def test_summary_totals_match_sql(
+    books: dict[str, Path], demo_db: sqlite_utils.Database, demo_dir: tuple[Path, str], code: str
+) -> None:
     round_id = demo_dir[1]
     insts = institutions_of(demo_db, code)
     laos = laos_of(demo_db, code)
     pupils = sum(sum(c.values()) for c in sql_counts(demo_db, round_id, insts).values())
     keys = " + ".join(OTHER_COUNT_KEYS)
     other = sum(
-        demo_db.execute(f"SELECT COALESCE(SUM({keys}), 0) FROM other_counts WHERE round_id = ? AND lao_code = ?",
-                        [round_id, lao]).fetchone()[0]
+        demo_db.execute(
+            f"SELECT COALESCE(SUM({keys}), 0) FROM other_counts WHERE round_id = ? AND lao_code = ?", [round_id, lao]
+        ).fetchone()[0]
         for lao in laos
     )
     table = rows(books[code], "สรุป")
@@ -103,8 +108,9 @@ def test_summary_totals_match_sql(books: dict[str, Path], demo_db: sqlite_utils.
     assert int(grand[3]) == pupils + other
 
 
-def test_province_summary_per_lao(books: dict[str, Path], demo_db: sqlite_utils.Database,
-                                  demo_dir: tuple[Path, str]) -> None:
+def test_province_summary_per_lao(
+    books: dict[str, Path], demo_db: sqlite_utils.Database, demo_dir: tuple[Path, str]
+) -> None:
     round_id = demo_dir[1]
     table = rows(books["56"], "สรุป")
     h = header_index(table, "รหัส อปท.")
@@ -116,21 +122,27 @@ def test_province_summary_per_lao(books: dict[str, Path], demo_db: sqlite_utils.
         assert int(r[header.index("นักเรียนในสังกัด อปท.")]) == expected, lao
         confirmed = demo_db.execute(
             "SELECT COUNT(*) FROM confirmations WHERE round_id = ? AND unit_code IN (SELECT code FROM units"
-            " WHERE parent = ? AND level = 'institution')", [round_id, lao]).fetchone()[0]
+            " WHERE parent = ? AND level = 'institution')",
+            [round_id, lao],
+        ).fetchone()[0]
         assert int(r[header.index("สถานศึกษา ยืนยันแล้ว")]) == confirmed
         assert int(r[header.index("สถานศึกษา ทั้งหมด")]) == len(insts)
 
 
 @pytest.mark.parametrize("code", ("04560101", "56"))
-def test_pupil_list_is_the_stored_rows(books: dict[str, Path], demo_db: sqlite_utils.Database,
-                                       demo_dir: tuple[Path, str], code: str) -> None:
+def test_pupil_list_is_the_stored_rows(
+    books: dict[str, Path], demo_db: sqlite_utils.Database, demo_dir: tuple[Path, str], code: str
+) -> None:
     round_id = demo_dir[1]
     table = rows(books[code], "รายชื่อนักเรียน")
     h = header_index(table, "รหัส อปท.")
     got = {(r[1], r[3]) for r in table[h + 1 :] if r and r[1]}
     insts = institutions_of(demo_db, code)
-    expected = {(u, c) for u, c in demo_db.execute(
-        "SELECT unit_code, citizen_id FROM pupils WHERE round_id = ?", [round_id]) if u in set(insts)}
+    expected = {
+        (u, c)
+        for u, c in demo_db.execute("SELECT unit_code, citizen_id FROM pupils WHERE round_id = ?", [round_id])
+        if u in set(insts)
+    }
     assert got == expected
     assert len(table) - h - 1 == len(expected)
     # IDs stay text with their leading zeros; birth dates are real dates
@@ -138,14 +150,16 @@ def test_pupil_list_is_the_stored_rows(books: dict[str, Path], demo_db: sqlite_u
     assert any(str(r[3]).startswith("0") for r in table[h + 1 :])
 
 
-def test_other_affiliation_sheet_matches_sql(books: dict[str, Path], demo_db: sqlite_utils.Database,
-                                             demo_dir: tuple[Path, str]) -> None:
+def test_other_affiliation_sheet_matches_sql(
+    books: dict[str, Path], demo_db: sqlite_utils.Database, demo_dir: tuple[Path, str]
+) -> None:
     round_id = demo_dir[1]
     table = rows(books["56"], "สังกัดอื่น")
     h = header_index(table, "รหัส อปท.")
     cols = grade_columns(table, h)
-    stored = {r["other_school_code"]: r for r in demo_db.query(
-        "SELECT * FROM other_counts WHERE round_id = ?", [round_id])}
+    stored = {
+        r["other_school_code"]: r for r in demo_db.query("SELECT * FROM other_counts WHERE round_id = ?", [round_id])
+    }
     got = body(table, h)
     assert len(got) == len(stored)
     code_col = table[h].index("รหัสสถานศึกษา")
@@ -157,22 +171,28 @@ def test_other_affiliation_sheet_matches_sql(books: dict[str, Path], demo_db: sq
             assert int(r[cols[(grade, sex)]]) == row[key]
 
 
-def test_issues_sheets_show_the_conflict_and_the_unconfirmed(books: dict[str, Path],
-                                                              demo_db: sqlite_utils.Database,
-                                                              demo_dir: tuple[Path, str]) -> None:
+def test_issues_sheets_show_the_conflict_and_the_unconfirmed(
+    books: dict[str, Path], demo_db: sqlite_utils.Database, demo_dir: tuple[Path, str]
+) -> None:
     round_id = demo_dir[1]
     table = rows(books["56"], "เด็กซ้ำซ้อน")
     h = header_index(table, "เลขประจำตัว")
-    dup = demo_db.execute("SELECT citizen_id FROM pupils WHERE round_id = ? GROUP BY citizen_id"
-                          " HAVING COUNT(*) > 1", [round_id]).fetchall()
+    dup = demo_db.execute(
+        "SELECT citizen_id FROM pupils WHERE round_id = ? GROUP BY citizen_id HAVING COUNT(*) > 1", [round_id]
+    ).fetchall()
     assert {r[0] for r in body(table, h)} == {d[0] for d in dup}
     assert len(body(table, h)) == 2 * len(dup)
     table = rows(books["56"], "ยังไม่ยืนยัน")
     h = header_index(table, "ระดับ")
     listed = {r[1] for r in body(table, h)}
-    unconfirmed = {c for (c,) in demo_db.execute(
-        "SELECT code FROM units WHERE level IN ('province', 'lao', 'institution') AND code NOT IN"
-        " (SELECT unit_code FROM confirmations WHERE round_id = ?)", [round_id])}
+    unconfirmed = {
+        c
+        for (c,) in demo_db.execute(
+            "SELECT code FROM units WHERE level IN ('province', 'lao', 'institution') AND code NOT IN"
+            " (SELECT unit_code FROM confirmations WHERE round_id = ?)",
+            [round_id],
+        )
+    }
     assert listed == unconfirmed
     removals = rows(books["56"], "นำออก")
     h = header_index(removals, "รหัส อปท.")

@@ -15,23 +15,33 @@ def test_big_changes_against_the_previous_snapshot(demo_copy: tuple[Path, str]) 
     data_dir, round_id = demo_copy
     conn = db.connect(data_dir / "lec.db")
     try:
-        n_now = {u: n for u, n in conn.execute(
-            "SELECT unit_code, COUNT(*) FROM pupils WHERE round_id = ? GROUP BY unit_code", [round_id])}
+        n_now = {
+            u: n
+            for u, n in conn.execute(
+                "SELECT unit_code, COUNT(*) FROM pupils WHERE round_id = ? GROUP BY unit_code", [round_id]
+            )
+        }
         t = "2024-06-01T00:00:00+07:00"
         conn.execute(
             "INSERT INTO rounds (id, year, round_no, mode, as_of, opens, institution_deadline, lao_deadline,"
             " province_deadline, closes, created_at) VALUES ('2567-1', 2567, 1, 'confirm', '2024-06-10', ?, ?, ?,"
-            " ?, ?, ?)", [t] * 6)
-        sid = conn.execute("INSERT INTO snapshots (round_id, province_code, taken_at, total) VALUES"
-                           " ('2567-1', '56', ?, 0)", [t]).lastrowid
+            " ?, ?, ?)",
+            [t] * 6,
+        )
+        sid = conn.execute(
+            "INSERT INTO snapshots (round_id, province_code, taken_at, total) VALUES ('2567-1', '56', ?, 0)", [t]
+        ).lastrowid
         previous = [
             ("04560101", "3056200101", n_now["3056200101"] + 200),  # lost 200 (over 20%): flagged
-            ("04560101", "3056200102", n_now["3056200102"] + 3),    # small change: not flagged
-            ("04560101", "3056200199", 50),                          # vanished school: flagged
+            ("04560101", "3056200102", n_now["3056200102"] + 3),  # small change: not flagged
+            ("04560101", "3056200199", 50),  # vanished school: flagged
         ]
         for lao, unit, n in previous:
-            conn.execute("INSERT INTO snapshot_counts (snapshot_id, lao_code, unit_code, source, grade, sex, count)"
-                         " VALUES (?, ?, ?, 'roster', 'p1', 'm', ?)", [sid, lao, unit, n])
+            conn.execute(
+                "INSERT INTO snapshot_counts (snapshot_id, lao_code, unit_code, source, grade, sex, count)"
+                " VALUES (?, ?, ?, 'roster', 'p1', 'm', ?)",
+                [sid, lao, unit, n],
+            )
         book = write_book(conn, round_id, "56", data_dir / "p.xlsx", now=clock.parse_datetime(NOW))
     finally:
         conn.close()
@@ -45,8 +55,9 @@ def test_big_changes_against_the_previous_snapshot(demo_copy: tuple[Path, str]) 
     assert int(got["3056200199"][6]) == 0
 
 
-@pytest.mark.parametrize(("size", "rate"), [(1, 36), (40, 36), (41, 27), (100, 27), (101, 24), (120, 24),
-                                            (121, 22), (3000, 22), (0, 0)])
+@pytest.mark.parametrize(
+    ("size", "rate"), [(1, 36), (40, 36), (41, 27), (100, 27), (101, 24), (120, 24), (121, 22), (3000, 22), (0, 0)]
+)
 def test_lunch_rate_bands(size: int, rate: float) -> None:
     assert money.lunch_rate(money.load_rates(), size) == rate
 

@@ -21,8 +21,14 @@ from server.storage import clock, db
 def _soffice(args: list[str], workdir: Path) -> subprocess.CompletedProcess[str]:
     profile = f"file:///tmp/lo-lec-{uuid.uuid4().hex}"
     try:
-        return subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", *args],
-                              cwd=workdir, capture_output=True, text=True, timeout=120, check=False)
+        return subprocess.run(
+            ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", *args],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     finally:
         shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
 
@@ -40,8 +46,9 @@ def test_libreoffice_converts_the_book(demo_dir: tuple[Path, str], tmp_path: Pat
     out = tmp_path / "out"
     out.mkdir()
     # UTF-8 CSV of the first sheet: LibreOffice must read the file, and the BE dates and Thai text survive
-    done = _soffice(["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out), str(book)],
-                    tmp_path)
+    done = _soffice(
+        ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out), str(book)], tmp_path
+    )
     assert done.returncode == 0, done.stderr
     text = (out / f"book-{code}.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(text.splitlines()))
@@ -58,11 +65,23 @@ def test_cli_consolidate(demo_dir: tuple[Path, str], tmp_path: Path, monkeypatch
     data_dir, round_id = demo_dir
     monkeypatch.setenv("LEC_NOW", NOW)
     out = tmp_path / "lao.xlsx"
-    result = CliRunner().invoke(main, ["consolidate", "04560101", "--round", round_id, "--out", str(out),
-                                       "--data-dir", str(data_dir)])
+    result = CliRunner().invoke(
+        main, ["consolidate", "04560101", "--round", round_id, "--out", str(out), "--data-dir", str(data_dir)]
+    )
     assert result.exit_code == 0, result.output
     assert out.exists() and out.read_bytes()[:2] == b"PK"
-    result = CliRunner().invoke(main, ["consolidate", "3056200101", "--round", round_id, "--out",
-                                       str(tmp_path / "x.xlsx"), "--data-dir", str(data_dir)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "consolidate",
+            "3056200101",
+            "--round",
+            round_id,
+            "--out",
+            str(tmp_path / "x.xlsx"),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
     assert result.exit_code == 1
     assert not os.path.exists(tmp_path / "x.xlsx")

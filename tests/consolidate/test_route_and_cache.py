@@ -91,14 +91,25 @@ def test_a_change_of_data_shows_in_the_next_download(app: Flask, demo_copy: tupl
         code = "3056200701"
         rows = uploads.roster_rows(conn, round_id, code)
         keep = [{k: r[k] for k in PUPIL_KEYS} for r in rows[:-5]]
-        gone = [{"citizen_id": r["citizen_id"], "prefix": r["prefix"], "first_name": r["first_name"],
-                 "last_name": r["last_name"], "removed_on": "2024-10-20", "reason": "moved", "note": ""}
-                for r in rows[-5:]]
-        actor = accounts.actor_for_user(conn, conn.execute("SELECT id FROM users WHERE login = ?",
-                                                           [code]).fetchone()[0])
+        gone = [
+            {
+                "citizen_id": r["citizen_id"],
+                "prefix": r["prefix"],
+                "first_name": r["first_name"],
+                "last_name": r["last_name"],
+                "removed_on": "2024-10-20",
+                "reason": "moved",
+                "note": "",
+            }
+            for r in rows[-5:]
+        ]
+        actor = accounts.actor_for_user(
+            conn, conn.execute("SELECT id FROM users WHERE login = ?", [code]).fetchone()[0]
+        )
         data = workbook_bytes("school", code, "ทดสอบ", round_id, keep, gone)
-        uploads.upload_workbook(conn, actor, round_id, code, data, files_dir=data_dir / "uploads",
-                                now=clock.parse_datetime(NOW))
+        uploads.upload_workbook(
+            conn, actor, round_id, code, data, files_dir=data_dir / "uploads", now=clock.parse_datetime(NOW)
+        )
     finally:
         conn.close()
 
@@ -121,8 +132,9 @@ def test_a_confirmation_changes_the_version(app: Flask, demo_copy: tuple[Path, s
     first = client.get(_url(round_id, "04560101"), headers=headers)
     conn = db.connect(data_dir / "lec.db")
     try:
-        actor = accounts.actor_for_user(conn, conn.execute("SELECT id FROM users WHERE login = '04560101'")
-                                        .fetchone()[0])
+        actor = accounts.actor_for_user(
+            conn, conn.execute("SELECT id FROM users WHERE login = '04560101'").fetchone()[0]
+        )
         chain.confirm(conn, actor, round_id, "04560101", now=clock.parse_datetime(NOW))
     finally:
         conn.close()

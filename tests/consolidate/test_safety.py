@@ -43,12 +43,25 @@ def nasty_book(demo_dir: tuple[Path, str], tmp_path_factory: pytest.TempPathFact
             conn.execute(
                 "INSERT INTO pupils (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex,"
                 " birth_date, grade, room, nationality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [round_id, unit, f"G6756{i:08d}", 9000 + i, "เด็กชาย", name, name, "ชาย", "2015-01-01", "ป.3",
-                 "=1", "ไทย"],
+                [
+                    round_id,
+                    unit,
+                    f"G6756{i:08d}",
+                    9000 + i,
+                    "เด็กชาย",
+                    name,
+                    name,
+                    "ชาย",
+                    "2015-01-01",
+                    "ป.3",
+                    "=1",
+                    "ไทย",
+                ],
             )
         conn.execute("UPDATE units SET name = ? WHERE code = ?", ["=1+2 โรงเรียน", unit])
-        conn.execute("UPDATE other_counts SET other_school_name = ? WHERE lao_code = '04560101'",
-                     ["=cmd|' /C calc'!A0"])
+        conn.execute(
+            "UPDATE other_counts SET other_school_name = ? WHERE lao_code = '04560101'", ["=cmd|' /C calc'!A0"]
+        )
         return write_book(conn, round_id, "04560101", data_dir / "nasty.xlsx", now=clock.parse_datetime(NOW))
     finally:
         conn.close()

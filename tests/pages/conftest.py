@@ -58,8 +58,7 @@ def login(client: FlaskClient) -> Callable[..., Any]:
         from server.tools.demo import DEMO_PASSWORD
 
         token = csrf_of(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"login": user, "password": password or DEMO_PASSWORD,
-                                           "csrf_token": token})
+        return client.post("/login", data={"login": user, "password": password or DEMO_PASSWORD, "csrf_token": token})
 
     return do
 

@@ -35,10 +35,14 @@ def test_demo_states(demo: Any) -> None:
     states = {c["code"]: c["state"] for c in province["children"]}
     assert list(states.values()).count("confirmed") == 1 and states["02560001"] == "confirmed"
     assert len(conflicts.conflicts_for(db, demo.round_id, None)) == 1
-    inst_states = {r[0] for r in db.execute(
-        "SELECT CASE WHEN c.unit_code IS NOT NULL THEN 'confirmed' WHEN ro.unit_code IS NOT NULL THEN 'uploaded'"
-        " ELSE 'none' END FROM units u LEFT JOIN confirmations c ON c.unit_code = u.code"
-        " LEFT JOIN rosters ro ON ro.unit_code = u.code WHERE u.level = 'institution'")}
+    inst_states = {
+        r[0]
+        for r in db.execute(
+            "SELECT CASE WHEN c.unit_code IS NOT NULL THEN 'confirmed' WHEN ro.unit_code IS NOT NULL THEN 'uploaded'"
+            " ELSE 'none' END FROM units u LEFT JOIN confirmations c ON c.unit_code = u.code"
+            " LEFT JOIN rosters ro ON ro.unit_code = u.code WHERE u.level = 'institution'"
+        )
+    }
     assert inst_states == {"confirmed", "uploaded", "none"}
     assert province["counts"]["pupils_total"] > 1000 and province["counts"]["other_total"] > 0
     db.close()
@@ -69,8 +73,7 @@ def test_lec_demo_no_serve_prints_logins(tmp_path: Path, monkeypatch: pytest.Mon
     small = demo_module.SMALL_SPEC
     monkeypatch.setattr(demo_module, "DEMO_SPEC", small)
     original = demo_module.build_demo
-    monkeypatch.setattr(demo_module, "build_demo",
-                        lambda d, **kw: original(d, spec=small, overrides=FAST_HASH, **kw))
+    monkeypatch.setattr(demo_module, "build_demo", lambda d, **kw: original(d, spec=small, overrides=FAST_HASH, **kw))
     target = tmp_path / "demo"
     result = CliRunner().invoke(main, ["demo", "--no-serve", "--data-dir", str(target), "--port", "8123"])
     assert result.exit_code == 0, result.output
@@ -95,13 +98,32 @@ def test_lec_template_prefills_from_the_server_data_dir(demo: Any, tmp_path: Pat
     db = connect(demo.data_dir / "lec.db")
     code, name = db.execute(
         "SELECT u.code, u.name FROM units u JOIN rosters r ON r.unit_code = u.code"
-        " WHERE u.kind = 'school' AND r.round_id = ? ORDER BY u.code LIMIT 1", [demo.round_id]).fetchone()
-    stored = {r[0] for r in db.execute("SELECT citizen_id FROM pupils WHERE unit_code = ? AND round_id = ?",
-                                       [code, demo.round_id])}
+        " WHERE u.kind = 'school' AND r.round_id = ? ORDER BY u.code LIMIT 1",
+        [demo.round_id],
+    ).fetchone()
+    stored = {
+        r[0]
+        for r in db.execute("SELECT citizen_id FROM pupils WHERE unit_code = ? AND round_id = ?", [code, demo.round_id])
+    }
     year, round_no = demo.round_id.split("-")
     out = tmp_path / "prefilled.xlsx"
-    result = CliRunner().invoke(main, ["template", "school", "--unit", code, "--year", year, "--round", round_no,
-                                       "--data-dir", str(demo.data_dir), "--out", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "template",
+            "school",
+            "--unit",
+            code,
+            "--year",
+            year,
+            "--round",
+            round_no,
+            "--data-dir",
+            str(demo.data_dir),
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     filled = read_workbook(out.read_bytes())
     assert filled.meta.unit_name == name

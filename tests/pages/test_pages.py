@@ -45,8 +45,9 @@ def test_wrong_password_says_so_in_thai(login: Any) -> None:
 
 def test_login_never_redirects_off_site(client: Any, token_of: Any) -> None:
     token = token_of("/login")
-    page = client.post("/login", data={"login": PROVINCE, "password": "demo-phayao", "csrf_token": token,
-                                       "next": "//evil.example/x"})
+    page = client.post(
+        "/login", data={"login": PROVINCE, "password": "demo-phayao", "csrf_token": token, "next": "//evil.example/x"}
+    )
     assert page.status_code == 302
     assert page.headers["Location"] == "/"
     from server.web.pages import _safe_next
@@ -64,8 +65,7 @@ def test_first_login_forces_the_profile(client: Any, login: Any, token_of: Any, 
     for label in ("ชื่อ", "นามสกุล", "ตำแหน่ง", "หมายเลขโทรศัพท์", "รหัสผ่านใหม่"):
         assert label in form
     token = token_of("/profile")
-    profile = {"first_name": "มานี", "last_name": "มีนา", "position": "ครู", "phone": "0891234567",
-               "csrf_token": token}
+    profile = {"first_name": "มานี", "last_name": "มีนา", "position": "ครู", "phone": "0891234567", "csrf_token": token}
     weak = client.post("/profile", data={**profile, "new_password": "short", "new_password2": "short"})
     assert weak.status_code == 400 and "อย่างน้อย 8" in text(weak)
     done = client.post("/profile", data={**profile, "new_password": "mani-2569!", "new_password2": "mani-2569!"})
@@ -121,8 +121,9 @@ def test_revoke_needs_a_reason_then_works(client: Any, login: Any, token_of: Any
     token = token_of(here)
     empty = client.post(f"{here}/revoke", data={"reason": " ", "csrf_token": token}, follow_redirects=True)
     assert "กรุณาระบุเหตุผล" in text(empty)
-    done = client.post(f"{here}/revoke", data={"reason": "ขอแก้รายชื่อเด็กย้ายออก", "csrf_token": token},
-                       follow_redirects=True)
+    done = client.post(
+        f"{here}/revoke", data={"reason": "ขอแก้รายชื่อเด็กย้ายออก", "csrf_token": token}, follow_redirects=True
+    )
     assert "ยกเลิกการยืนยันของ" in text(done)
     assert "ส่งข้อมูลแล้ว รอยืนยัน" in text(done)
     audit = text(client.get("/audit?action=revoke"))
@@ -136,14 +137,14 @@ def test_lao_cannot_confirm_for_its_institution(client: Any, login: Any, token_o
     assert page.status_code == 403 and "ผู้รับผิดชอบของหน่วยงานนั้นเอง" in text(page)
 
 
-def test_province_confirm_is_refused_while_an_lao_waits(client: Any, login: Any, token_of: Any,
-                                                         round_id: str) -> None:
+def test_province_confirm_is_refused_while_an_lao_waits(client: Any, login: Any, token_of: Any, round_id: str) -> None:
     login(PROVINCE)
     html = text(client.get(f"/rounds/{round_id}"))
     assert "ยังยืนยันไม่ได้เพราะ" in html and "disabled" in html
     token = token_of(f"/rounds/{round_id}")
-    page = client.post(f"/rounds/{round_id}/units/{PROVINCE}/confirm", data={"csrf_token": token},
-                       follow_redirects=True)
+    page = client.post(
+        f"/rounds/{round_id}/units/{PROVINCE}/confirm", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "ยังมี อปท. ในจังหวัดที่ยังไม่ได้ยืนยันข้อมูล" in text(page)
 
 

@@ -51,8 +51,13 @@ OPEN_TIME = "2024-11-01T10:00:00+07:00"
 PASSWORD = "ใหม่-Secret-2567"
 INSTITUTIONS = ("3056100001", "3056200001", "3056500001", "3057300001")
 LAOS = ("02560001", "05560101", "06560201", "06570101")
-FORMS = {"3056100001": "school", "3056200001": "school", "3056500001": "cdc", "3057300001": "school",
-         **{lao: "other" for lao in LAOS}}
+FORMS = {
+    "3056100001": "school",
+    "3056200001": "school",
+    "3056500001": "cdc",
+    "3057300001": "school",
+    **{lao: "other" for lao in LAOS},
+}
 FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
@@ -90,8 +95,13 @@ class World:
             token = self.login(login, self.passwords[login])
             resp = self.client.post(
                 "/api/v1/me/profile",
-                json={"first_name": f"ชื่อ{login}", "last_name": "ทดสอบ", "position": "นักวิชาการศึกษา",
-                      "phone": "0812345678", "new_password": PASSWORD},
+                json={
+                    "first_name": f"ชื่อ{login}",
+                    "last_name": "ทดสอบ",
+                    "position": "นักวิชาการศึกษา",
+                    "phone": "0812345678",
+                    "new_password": PASSWORD,
+                },
                 headers={"Authorization": f"Bearer {token}"},
             )
             assert resp.status_code == 200, resp.get_json()
@@ -119,13 +129,28 @@ class World:
     def status(self, login: str, code: str | None = None, round_id: str = ROUND) -> Any:
         return self.get(login, f"/rounds/{round_id}/units/{code or login}/status")
 
-    def upload_rows(self, login: str, code: str, rows: list[dict[str, Any]], removals: Any = (),
-                    form: str | None = None, round_id: str = ROUND) -> dict[str, Any]:
+    def upload_rows(
+        self,
+        login: str,
+        code: str,
+        rows: list[dict[str, Any]],
+        removals: Any = (),
+        form: str | None = None,
+        round_id: str = ROUND,
+    ) -> dict[str, Any]:
         """Fill a template with `rows` and upload it through the real path (`uploads.upload_workbook`)."""
         year, round_no = rounds.parse_round_id(round_id)
         data = self.workbook(code, rows, list(removals) or None, form=form, year=year, round_no=round_no)
-        return uploads.upload_workbook(self.db, self.actor(login), round_id, code, data, filename="rows.xlsx",
-                                       files_dir=self.app.config["FILES_DIR"], now=clock.now(self.app.config["NOW"]))
+        return uploads.upload_workbook(
+            self.db,
+            self.actor(login),
+            round_id,
+            code,
+            data,
+            filename="rows.xlsx",
+            files_dir=self.app.config["FILES_DIR"],
+            now=clock.now(self.app.config["NOW"]),
+        )
 
     def roster(self, code: str, n: int = 20, seed: int = 0, year: int = 2567) -> list[dict[str, Any]]:
         return make_roster(FORMS[code], n, year=year, unit_code=code, seed=seed)
@@ -135,23 +160,45 @@ class World:
         rows = make_other_counts(2, seed=seed) if code in LAOS else self.roster(code, n, seed)
         return self.upload_rows(code, code, rows)
 
-    def workbook(self, code: str, rows: list[dict[str, Any]] | None = None, removals: Any = None, *,
-                 form: str | None = None, unit_code: str | None = None, year: int = 2567,
-                 round_no: int = 2, n: int = 20, seed: int = 0) -> bytes:
+    def workbook(
+        self,
+        code: str,
+        rows: list[dict[str, Any]] | None = None,
+        removals: Any = None,
+        *,
+        form: str | None = None,
+        unit_code: str | None = None,
+        year: int = 2567,
+        round_no: int = 2,
+        n: int = 20,
+        seed: int = 0,
+    ) -> bytes:
         """A filled template made by workbook_templates.build_template(rows=...)."""
         form = form or FORMS[code]
         if rows is None:
             rows = make_other_counts(2, seed=seed) if form == "other" else self.roster(code, n, seed)
         buf = io.BytesIO()
-        build_template(form, unit_code=unit_code or code, unit_name="ทดสอบ", year=year, round_no=round_no,
-                       rows=rows, removals=removals, out=buf, capacity=len(rows) + 10)
+        build_template(
+            form,
+            unit_code=unit_code or code,
+            unit_name="ทดสอบ",
+            year=year,
+            round_no=round_no,
+            rows=rows,
+            removals=removals,
+            out=buf,
+            capacity=len(rows) + 10,
+        )
         return buf.getvalue()
 
-    def send(self, login: str, code: str, data: bytes, filename: str = "roster.xlsx",
-             round_id: str = ROUND) -> Any:
+    def send(self, login: str, code: str, data: bytes, filename: str = "roster.xlsx", round_id: str = ROUND) -> Any:
         """POST the workbook as multipart field `file`, as design.md says."""
-        return self.client.post(f"/api/v1/rounds/{round_id}/units/{code}/workbook", headers=self.headers(login),
-                                data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+        return self.client.post(
+            f"/api/v1/rounds/{round_id}/units/{code}/workbook",
+            headers=self.headers(login),
+            data={"file": (io.BytesIO(data), filename)},
+            content_type="multipart/form-data",
+        )
 
     def audit(self, **where: str) -> list[dict[str, Any]]:
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(f"{k} = ?" for k in where) if where else "")

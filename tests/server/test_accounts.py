@@ -10,8 +10,13 @@ from server.web import auth
 from server.web.app import create_app
 from server.web.context import get_db, now
 
-PROFILE = {"first_name": "สมศรี", "last_name": "ใจดี", "position": "ครู", "phone": "081-234-5678",
-           "new_password": PASSWORD}
+PROFILE = {
+    "first_name": "สมศรี",
+    "last_name": "ใจดี",
+    "position": "ครู",
+    "phone": "081-234-5678",
+    "new_password": PASSWORD,
+}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -23,8 +28,11 @@ def test_first_login_requires_profile_and_new_password(world: World) -> None:
     r = c.post("/api/v1/token", json={"login": "3056100001", "password": world.passwords["3056100001"]})
     assert r.status_code == 200 and r.get_json()["must_complete_profile"] is True
     token = r.get_json()["token"]
-    for method, path in (("get", "/rounds"), ("get", f"/rounds/{ROUND}/units/3056100001/status"),
-                         ("post", f"/rounds/{ROUND}/units/3056100001/confirm")):
+    for method, path in (
+        ("get", "/rounds"),
+        ("get", f"/rounds/{ROUND}/units/3056100001/status"),
+        ("post", f"/rounds/{ROUND}/units/3056100001/confirm"),
+    ):
         resp = getattr(c, method)(f"/api/v1{path}", headers=bearer(token))
         assert resp.status_code == 403 and resp.get_json()["error"] == "profile_required", path
     assert c.get("/api/v1/me", headers=bearer(token)).get_json()["must_complete_profile"] is True
@@ -33,8 +41,9 @@ def test_first_login_requires_profile_and_new_password(world: World) -> None:
     assert r.status_code == 400 and r.get_json()["error"] == "profile_incomplete"
     r = c.post("/api/v1/me/profile", json={**PROFILE, "new_password": "short"}, headers=bearer(token))
     assert r.status_code == 400 and r.get_json()["error"] == "weak_password"
-    r = c.post("/api/v1/me/profile", json={**PROFILE, "new_password": world.passwords["3056100001"]},
-               headers=bearer(token))
+    r = c.post(
+        "/api/v1/me/profile", json={**PROFILE, "new_password": world.passwords["3056100001"]}, headers=bearer(token)
+    )
     assert r.status_code == 400 and r.get_json()["error"] == "same_password"
     r = c.post("/api/v1/me/profile", json=PROFILE, headers=bearer(token))
     assert r.status_code == 200 and r.get_json()["profile"]["first_name"] == "สมศรี"
@@ -50,8 +59,9 @@ def test_first_login_requires_profile_and_new_password(world: World) -> None:
 
 def test_handover_keeps_the_old_profile(world: World) -> None:
     world.headers("05560101")
-    r = world.post("05560101", "/me/profile", json={**PROFILE, "first_name": "คนใหม่",
-                                                    "new_password": "another-Secret-1"})
+    r = world.post(
+        "05560101", "/me/profile", json={**PROFILE, "first_name": "คนใหม่", "new_password": "another-Secret-1"}
+    )
     assert r.status_code == 200
     history = r.get_json()["profile_history"]
     assert [p["first_name"] for p in history] == ["ชื่อ05560101", "คนใหม่"]

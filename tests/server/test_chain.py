@@ -46,15 +46,28 @@ def test_whole_chain_in_order(world: World) -> None:
     assert status["state"] == "confirmed"
     assert status["confirmed"]["by"] == "56" and status["confirmed"]["person"] == "ชื่อ56 ทดสอบ"
     assert {c["code"]: c["state"] for c in status["children"]} == {
-        "02560001": "confirmed", "05560101": "confirmed", "06560201": "confirmed"}
+        "02560001": "confirmed",
+        "05560101": "confirmed",
+        "06560201": "confirmed",
+    }
 
     confirms = world.audit(action="confirm")
     ok = [(a["unit_code"], a["outcome"]) for a in confirms if a["outcome"] == "ok"]
-    assert ok == [("3056100001", "ok"), ("3056200001", "ok"), ("3056500001", "ok"), ("02560001", "ok"),
-                  ("05560101", "ok"), ("06560201", "ok"), ("56", "ok")]
+    assert ok == [
+        ("3056100001", "ok"),
+        ("3056200001", "ok"),
+        ("3056500001", "ok"),
+        ("02560001", "ok"),
+        ("05560101", "ok"),
+        ("06560201", "ok"),
+        ("56", "ok"),
+    ]
     refused = {(a["unit_code"], a["code"]) for a in confirms if a["outcome"] == "refused"}
-    assert {("56", "laos_unconfirmed"), ("05560101", "institutions_unconfirmed"),
-            ("3056100001", "already_confirmed")} <= refused
+    assert {
+        ("56", "laos_unconfirmed"),
+        ("05560101", "institutions_unconfirmed"),
+        ("3056100001", "already_confirmed"),
+    } <= refused
     assert all(a["profile_id"] for a in confirms)  # every action names the person
 
 
@@ -92,8 +105,11 @@ def test_revoke_goes_top_down(world: World) -> None:
     assert r.status_code == 409 and r.get_json()["error"] == "parent_confirmed"
     assert "จังหวัดพะเยา (56)" in r.get_json()["message"]
     # a confirmed institution cannot upload: ask the LAO
-    r = world.client.post(f"/api/v1/rounds/{ROUND}/units/3056200001/workbook", headers=world.headers("3056200001"),
-                          data={"file": (__import__("io").BytesIO(b"x"), "a.xlsx")})
+    r = world.client.post(
+        f"/api/v1/rounds/{ROUND}/units/3056200001/workbook",
+        headers=world.headers("3056200001"),
+        data={"file": (__import__("io").BytesIO(b"x"), "a.xlsx")},
+    )
     assert r.status_code == 409 and r.get_json()["error"] == "confirmed_cannot_upload"
     assert "ยกเลิกการยืนยัน" in r.get_json()["message"]
     # a reason is required
@@ -158,8 +174,15 @@ def test_open_conflict_blocks_lao_confirm_and_is_shown_to_all(world: World) -> N
     r = world.confirm("05560101")
     assert r.status_code == 409 and r.get_json()["error"] == "open_conflicts"
 
-    for login, code in (("3056200001", None), ("05560101", None), ("56", None), ("3057300001", None),
-                        ("06570101", None), ("57", None), ("dla", "3057300001")):
+    for login, code in (
+        ("3056200001", None),
+        ("05560101", None),
+        ("56", None),
+        ("3057300001", None),
+        ("06570101", None),
+        ("57", None),
+        ("dla", "3057300001"),
+    ):
         st = world.status(login, code).get_json()
         assert [c["citizen_id"] for c in st["conflicts"]] == [moved["citizen_id"]], login
     assert world.get("02560001", f"/rounds/{ROUND}/conflicts").get_json()["conflicts"] == []

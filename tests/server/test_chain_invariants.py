@@ -19,12 +19,17 @@ PHAYAO = {
     "06560201": [],
 }
 UNITS = ["56", *PHAYAO, *(i for kids in PHAYAO.values() for i in kids)]
-PARENT = {"02560001": "56", "05560101": "56", "06560201": "56",
-          **{i: lao for lao, kids in PHAYAO.items() for i in kids}}
+PARENT = {
+    "02560001": "56",
+    "05560101": "56",
+    "06560201": "56",
+    **{i: lao for lao, kids in PHAYAO.items() for i in kids},
+}
 
 actions = st.lists(
     st.tuples(st.sampled_from(["confirm", "revoke", "upload", "cascade"]), st.sampled_from(UNITS), st.integers(0, 3)),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 )
 
 
@@ -42,8 +47,9 @@ def test_chain_invariants_hold(world: World, steps: list[tuple[str, str, int]]) 
         for code in kids:
             world.fill(code)
     accepted = 0
-    before = world.db.execute("SELECT COUNT(*) FROM audit WHERE outcome = 'ok'"
-                              " AND action IN ('confirm','revoke','upload')").fetchone()[0]
+    before = world.db.execute(
+        "SELECT COUNT(*) FROM audit WHERE outcome = 'ok' AND action IN ('confirm','revoke','upload')"
+    ).fetchone()[0]
     for action, code, seed in steps:
         try:
             if action == "cascade":  # everyone confirms bottom-up: reaches the top often enough
@@ -68,8 +74,9 @@ def test_chain_invariants_hold(world: World, steps: list[tuple[str, str, int]]) 
                 assert set(kids) <= done, (lao, done)
         if "56" in done:
             assert set(PHAYAO) <= done
-    after = world.db.execute("SELECT COUNT(*) FROM audit WHERE outcome IN ('ok', 'duplicate')"
-                             " AND action IN ('confirm','revoke','upload')").fetchone()[0]
+    after = world.db.execute(
+        "SELECT COUNT(*) FROM audit WHERE outcome IN ('ok', 'duplicate') AND action IN ('confirm','revoke','upload')"
+    ).fetchone()[0]
     assert after - before >= accepted
 
 

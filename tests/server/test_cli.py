@@ -28,8 +28,9 @@ def write_registry(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
 
 
 def test_registry_users_and_round(runner: CliRunner, tmp_path: Path) -> None:
-    bad = write_registry(tmp_path / "bad.csv", [("56", "พะเยา", "", "province"),
-                                                 ("3056900001", "ผิด", "02560001", "school")])
+    bad = write_registry(
+        tmp_path / "bad.csv", [("56", "พะเยา", "", "province"), ("3056900001", "ผิด", "02560001", "school")]
+    )
     r = runner.invoke(main, ["registry", "import", str(bad)])
     assert r.exit_code == 1 and "แถว 3" in r.output
     conn = db.open_db(tmp_path / "var" / "lec.db")
@@ -59,10 +60,23 @@ def test_registry_users_and_round(runner: CliRunner, tmp_path: Path) -> None:
     r = runner.invoke(main, ["users", "admin", "56"])
     assert r.exit_code == 1
 
-    args = ["round", "create", "2567-2", "--as-of", ROUND_TIMES["as_of"], "--opens", ROUND_TIMES["opens"],
-            "--institution-deadline", ROUND_TIMES["institution_deadline"],
-            "--lao-deadline", ROUND_TIMES["lao_deadline"], "--province-deadline", ROUND_TIMES["province_deadline"],
-            "--closes", "2024-11-12T17:00"]
+    args = [
+        "round",
+        "create",
+        "2567-2",
+        "--as-of",
+        ROUND_TIMES["as_of"],
+        "--opens",
+        ROUND_TIMES["opens"],
+        "--institution-deadline",
+        ROUND_TIMES["institution_deadline"],
+        "--lao-deadline",
+        ROUND_TIMES["lao_deadline"],
+        "--province-deadline",
+        ROUND_TIMES["province_deadline"],
+        "--closes",
+        "2024-11-12T17:00",
+    ]
     r = runner.invoke(main, args)
     assert r.exit_code == 0 and "12 พ.ย. 2567 17:00 น." in r.output, r.output
     r = runner.invoke(main, args)
@@ -72,8 +86,9 @@ def test_registry_users_and_round(runner: CliRunner, tmp_path: Path) -> None:
     r = runner.invoke(main, ["round", "list"])
     assert "2567-3\tcorrection" in r.output
 
-    r = runner.invoke(main, ["round", "exception", "2567-2", "3056100001", "--until", "2099-01-01",
-                             "--reason", "ทดสอบ"])
+    r = runner.invoke(
+        main, ["round", "exception", "2567-2", "3056100001", "--until", "2099-01-01", "--reason", "ทดสอบ"]
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["users", "reset", "3056100001", "--reason", "เปลี่ยนผู้รับผิดชอบ"])
     assert r.exit_code == 0 and r.output.startswith("3056100001,")

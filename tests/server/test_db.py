@@ -17,8 +17,7 @@ def test_settings_and_schema_version(tmp_path) -> None:
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert db.schema_version(conn) == len(db.MIGRATIONS)
     assert db.migrate(conn) == len(db.MIGRATIONS)  # idempotent
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_version")] == list(
-        range(1, len(db.MIGRATIONS) + 1))
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_version")] == list(range(1, len(db.MIGRATIONS) + 1))
 
 
 def test_forward_migration_is_applied_once(tmp_path, monkeypatch) -> None:
@@ -42,8 +41,10 @@ def test_audit_is_append_only(tmp_path) -> None:
 def test_foreign_keys_are_enforced(tmp_path) -> None:
     conn = db.open_db(tmp_path / "lec.db")
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO units (code, name, kind, level, parent, updated_at)"
-                     " VALUES ('3056100001', 'x', 'school', 'institution', '02560001', 'now')")
+        conn.execute(
+            "INSERT INTO units (code, name, kind, level, parent, updated_at)"
+            " VALUES ('3056100001', 'x', 'school', 'institution', '02560001', 'now')"
+        )
 
 
 def test_a_failed_transaction_leaves_nothing(tmp_path) -> None:

@@ -42,12 +42,22 @@ def live(tmp_path: Path) -> Iterator[tuple[str, World]]:
 
 
 def ready(base: str, world: World, login: str) -> dict[str, str]:
-    token = requests.post(f"{base}/token", json={"login": login, "password": world.passwords[login]},
-                          timeout=10).json()["token"]
+    token = requests.post(
+        f"{base}/token", json={"login": login, "password": world.passwords[login]}, timeout=10
+    ).json()["token"]
     h = {"Authorization": f"Bearer {token}"}
-    r = requests.post(f"{base}/me/profile", headers=h, timeout=10, json={
-        "first_name": "ผู้ใช้", "last_name": login, "position": "ครู", "phone": "0800000000",
-        "new_password": PASSWORD})
+    r = requests.post(
+        f"{base}/me/profile",
+        headers=h,
+        timeout=10,
+        json={
+            "first_name": "ผู้ใช้",
+            "last_name": login,
+            "position": "ครู",
+            "phone": "0800000000",
+            "new_password": PASSWORD,
+        },
+    )
     assert r.status_code == 200
     return h
 
@@ -58,8 +68,12 @@ def test_live_upload_and_chain(live: tuple[str, World]) -> None:
     assert requests.get(f"{base}/rounds", timeout=10).status_code == 401
     school, lao = ready(base, world, "3056100001"), ready(base, world, "02560001")
     data = world.workbook("3056100001", n=40)
-    r = requests.post(f"{base}/rounds/{ROUND}/units/3056100001/workbook", headers=school, timeout=30,
-                      files={"file": ("roster.xlsx", data)})
+    r = requests.post(
+        f"{base}/rounds/{ROUND}/units/3056100001/workbook",
+        headers=school,
+        timeout=30,
+        files={"file": ("roster.xlsx", data)},
+    )
     assert r.status_code == 200 and r.json()["rows"] == 40
     r = requests.post(f"{base}/rounds/{ROUND}/units/02560001/confirm", headers=lao, timeout=10)
     assert r.status_code == 409 and r.json()["error"] == "institutions_unconfirmed"
@@ -79,8 +93,12 @@ def test_live_concurrent_uploads_lose_nothing(live: tuple[str, World]) -> None:
     results: dict[str, int] = {}
 
     def send(code: str) -> None:
-        r = requests.post(f"{base}/rounds/{ROUND}/units/{code}/workbook", headers=heads[code], timeout=60,
-                          files={"file": ("r.xlsx", files[code])})
+        r = requests.post(
+            f"{base}/rounds/{ROUND}/units/{code}/workbook",
+            headers=heads[code],
+            timeout=60,
+            files={"file": ("r.xlsx", files[code])},
+        )
         results[code] = r.status_code
 
     threads = [threading.Thread(target=send, args=(c,)) for c in codes]
@@ -102,8 +120,12 @@ def free_port() -> int:
 def test_lec_serve(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "LEC_DATA_DIR": str(tmp_path / "var")}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "lec"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lec"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:

@@ -64,11 +64,15 @@ def test_admin_exception_is_recorded_and_lifts_the_limits_for_that_unit(world: W
     world.fill("3056100001")
     world.set_now("2024-11-11T18:00")
     assert world.confirm("3056100001").status_code == 423
-    r = world.post("02560001", f"/rounds/{ROUND}/units/3056100001/exception",
-                   json={"until": "2024-11-11T20:00", "reason": "ไฟดับ"})
+    r = world.post(
+        "02560001", f"/rounds/{ROUND}/units/3056100001/exception", json={"until": "2024-11-11T20:00", "reason": "ไฟดับ"}
+    )
     assert r.status_code == 403
-    r = world.post("dla", f"/rounds/{ROUND}/units/3056100001/exception",
-                   json={"until": "2024-11-11T20:00", "reason": "ไฟฟ้าดับทั้งอำเภอ"})
+    r = world.post(
+        "dla",
+        f"/rounds/{ROUND}/units/3056100001/exception",
+        json={"until": "2024-11-11T20:00", "reason": "ไฟฟ้าดับทั้งอำเภอ"},
+    )
     assert r.status_code == 200, r.get_json()
     r = world.confirm("3056100001")
     assert r.status_code == 200 and r.get_json()["exception"]
@@ -79,8 +83,9 @@ def test_admin_exception_is_recorded_and_lifts_the_limits_for_that_unit(world: W
     world.set_now("2024-11-11T19:00")
     world.fill("3056200001")  # no exception: still fine before closing (uploads close with the round)
     world.set_now("2024-11-12T18:00")
-    r = world.post("dla", f"/rounds/{ROUND}/units/3056200001/exception",
-                   json={"until": "2024-11-13T12:00", "reason": "ส่งแฟ้มไม่ทัน"})
+    r = world.post(
+        "dla", f"/rounds/{ROUND}/units/3056200001/exception", json={"until": "2024-11-13T12:00", "reason": "ส่งแฟ้มไม่ทัน"}
+    )
     assert r.status_code == 200
     assert world.send("3056200001", "3056200001", world.workbook("3056200001", n=4)).status_code == 200
     assert world.send("3056500001", "3056500001", world.workbook("3056500001", n=4)).status_code == 423
@@ -94,8 +99,11 @@ def test_revoking_after_the_lower_deadline_needs_an_exception(world: World) -> N
     world.set_now("2024-11-12T09:00")
     r = world.revoke("02560001", "3056100001")
     assert r.status_code == 423 and r.get_json()["error"] == "revoke_after_deadline"
-    world.post("dla", f"/rounds/{ROUND}/units/3056100001/exception",
-               json={"until": "2024-11-12T16:00", "reason": "แก้ไขหลังกำหนด"})
+    world.post(
+        "dla",
+        f"/rounds/{ROUND}/units/3056100001/exception",
+        json={"until": "2024-11-12T16:00", "reason": "แก้ไขหลังกำหนด"},
+    )
     assert world.revoke("02560001", "3056100001").status_code == 200
 
 
@@ -111,19 +119,41 @@ def test_snapshot_is_frozen_and_a_correction_round_never_changes_it(world: World
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         world.db.execute("DELETE FROM snapshots")
 
-    rounds.create_round(world.db, "2567-3", as_of="2024-11-10", opens="2025-01-15T08:30",
-                        institution_deadline="2025-01-31", lao_deadline="2025-01-31",
-                        province_deadline="2025-01-31", mode="correction")
+    rounds.create_round(
+        world.db,
+        "2567-3",
+        as_of="2024-11-10",
+        opens="2025-01-15T08:30",
+        institution_deadline="2025-01-31",
+        lao_deadline="2025-01-31",
+        province_deadline="2025-01-31",
+        mode="correction",
+    )
     world.set_now("2025-01-20T10:00")
-    previous = {r["citizen_id"] for r in world.db.query(
-        "SELECT citizen_id FROM pupils WHERE round_id = ? AND unit_code = '3056100001'", [ROUND])}
+    previous = {
+        r["citizen_id"]
+        for r in world.db.query(
+            "SELECT citizen_id FROM pupils WHERE round_id = ? AND unit_code = '3056100001'", [ROUND]
+        )
+    }
     kept = [r for r in world.roster("3056100001") if r["citizen_id"] in previous][:15]
     newcomers = world.roster("3056100001", 8, seed=77)
     gone = [r for r in world.roster("3056100001") if r not in kept]
-    removals = [{**{k: g[k] for k in ("citizen_id", "prefix", "first_name", "last_name")},
-                 "removed_on": "2024-12-01", "reason": "ย้ายสถานศึกษา", "note": ""} for g in gone]
-    r = world.send("3056100001", "3056100001",
-                   world.workbook("3056100001", kept + newcomers, removals, round_no=3), round_id="2567-3")
+    removals = [
+        {
+            **{k: g[k] for k in ("citizen_id", "prefix", "first_name", "last_name")},
+            "removed_on": "2024-12-01",
+            "reason": "ย้ายสถานศึกษา",
+            "note": "",
+        }
+        for g in gone
+    ]
+    r = world.send(
+        "3056100001",
+        "3056100001",
+        world.workbook("3056100001", kept + newcomers, removals, round_no=3),
+        round_id="2567-3",
+    )
     assert r.status_code == 200, r.get_json()
     r = world.confirm("3056100001", round_id="2567-3")
     assert r.status_code == 409 and r.get_json()["error"] == "correction_round"
@@ -134,8 +164,13 @@ def test_snapshot_is_frozen_and_a_correction_round_never_changes_it(world: World
 
 
 def test_round_creation_checks(world: World) -> None:
-    times = dict(as_of="2024-06-10", opens="2024-06-01", institution_deadline="2024-06-30",
-                 lao_deadline="2024-06-29", province_deadline="2024-07-01")
+    times = dict(
+        as_of="2024-06-10",
+        opens="2024-06-01",
+        institution_deadline="2024-06-30",
+        lao_deadline="2024-06-29",
+        province_deadline="2024-07-01",
+    )
     with pytest.raises(ServiceError) as e:
         rounds.create_round(world.db, "2567-1", **times)
     assert e.value.code == "bad_deadlines"

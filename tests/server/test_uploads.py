@@ -62,7 +62,8 @@ def test_rejected_upload_stores_nothing_but_audit_and_file(world: World) -> None
     assert body["errors"][0]["sheet"] == "นักเรียน" and body["errors"][0]["row"] == 7
     # the old roster is untouched; the file is kept; the audit says who sent what
     assert {r["citizen_id"] for r in uploads.roster_rows(world.db, ROUND, "3056200001")} == {
-        r["citizen_id"] for r in good}
+        r["citizen_id"] for r in good
+    }
     assert world.db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 1
     rejected = world.audit(action="upload", outcome="rejected")
     assert len(rejected) == 1 and rejected[0]["code"] == "workbook_rejected"
@@ -90,8 +91,7 @@ def test_template_must_be_of_this_unit_round_and_form(world: World) -> None:
     cases = {
         "SERVER_UNIT_MISMATCH": world.workbook("3056200001", unit_code="3056100001", n=3),
         "SERVER_ROUND_MISMATCH": world.workbook("3056200001", round_no=1, n=3),
-        "SERVER_FORM_MISMATCH": world.workbook("3056200001", form="cdc", n=3,
-                                               rows=world.roster("3056500001", 3)),
+        "SERVER_FORM_MISMATCH": world.workbook("3056200001", form="cdc", n=3, rows=world.roster("3056500001", 3)),
     }
     for code, data in cases.items():
         r = world.send("3056200001", "3056200001", data)
@@ -123,18 +123,30 @@ def test_lao_other_affiliation_counts(world: World) -> None:
     st = world.status("06560201").get_json()
     assert st["counts"]["other_total"] > 0 and st["state"] == "uploaded"
     # an institution's roster sent to an LAO is the wrong form
-    r = world.send("06560201", "06560201", world.workbook("06560201", form="school",
-                                                          rows=world.roster("3056200001", 3)))
+    r = world.send(
+        "06560201", "06560201", world.workbook("06560201", form="school", rows=world.roster("3056200001", 3))
+    )
     assert r.status_code == 422 and r.get_json()["errors"][0]["code"] == "SERVER_FORM_MISMATCH"
 
 
 def test_missing_children_of_the_previous_confirmed_roster(world: World) -> None:
-    rounds.create_round(world.db, "2567-1", as_of="2024-06-10", opens="2024-05-16", institution_deadline="2024-06-30",
-                        lao_deadline="2024-06-30", province_deadline="2024-07-01")
+    rounds.create_round(
+        world.db,
+        "2567-1",
+        as_of="2024-06-10",
+        opens="2024-05-16",
+        institution_deadline="2024-06-30",
+        lao_deadline="2024-06-30",
+        province_deadline="2024-07-01",
+    )
     before = world.roster("3056100001", 10)
     world.set_now("2024-06-20T10:00")
-    assert world.send("3056100001", "3056100001", world.workbook("3056100001", before, round_no=1),
-                      round_id="2567-1").status_code == 200
+    assert (
+        world.send(
+            "3056100001", "3056100001", world.workbook("3056100001", before, round_no=1), round_id="2567-1"
+        ).status_code
+        == 200
+    )
     assert world.confirm("3056100001", round_id="2567-1").status_code == 200
     world.set_now("2024-11-01T10:00")
     gone = before[3]

@@ -91,9 +91,10 @@ INVISIBLE = "\u2066\u2067\u2068\u2069\u202e\u061c\u00ad\ufffd"
 FAILING: dict[str, list] = {
     "N_WHITESPACE": [(run_pupil, pupil(first_name="  สมชาย  ")), (run_pupil, pupil(last_name="ใจ  ดี"))],
     "N_ID_THAI_DIGITS": [(run_pupil, pupil(citizen_id=GOOD_ID.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))))],
-    "N_ID_SEPARATORS": [(run_pupil, pupil(citizen_id=f"{GOOD_ID[0]}-{GOOD_ID[1:5]}-{GOOD_ID[5:10]}-{GOOD_ID[10:12]}-"
-                                                     f"{GOOD_ID[12]}")),
-                        (run_pupil, pupil(citizen_id=f"{GOOD_ID[:6]} {GOOD_ID[6:]}"))],
+    "N_ID_SEPARATORS": [
+        (run_pupil, pupil(citizen_id=f"{GOOD_ID[0]}-{GOOD_ID[1:5]}-{GOOD_ID[5:10]}-{GOOD_ID[10:12]}-{GOOD_ID[12]}")),
+        (run_pupil, pupil(citizen_id=f"{GOOD_ID[:6]} {GOOD_ID[6:]}")),
+    ],
     "N_ID_AS_NUMBER": [(run_pupil, pupil(citizen_id=float(GOOD_ID))), (run_pupil, pupil(citizen_id=int(GOOD_ID)))],
     "N_PREFIX_EXPANDED": [(run_pupil, pupil(prefix="ด.ช.")), (run_pupil, pupil(prefix="ดช"))],
     "N_SEX_ALIAS": [(run_pupil, pupil(sex="ช")), (run_pupil, pupil(sex="M"))],
@@ -101,31 +102,54 @@ FAILING: dict[str, list] = {
     "N_DATE_CE": [(run_pupil, pupil(birth_date="05/03/2018")), (run_pupil, pupil(birth_date="2018-03-05"))],
     "N_DATE_THAI_DIGITS": [(run_pupil, pupil(birth_date="๐๕/๐๓/๒๕๖๑"))],
     "N_DATE_SERIAL": [(run_pupil, pupil(birth_date=43164)), (run_pupil, pupil(birth_date=43164.0))],
-    "N_DATE_BE_CELL": [(run_pupil, pupil(birth_date=date(2561, 3, 5))),
-                       (run_pupil, pupil(birth_date=datetime(2561, 3, 5)))],
+    "N_DATE_BE_CELL": [
+        (run_pupil, pupil(birth_date=date(2561, 3, 5))),
+        (run_pupil, pupil(birth_date=datetime(2561, 3, 5))),
+    ],
     "N_DATE_TWO_DIGIT_YEAR": [(run_pupil, pupil(birth_date="05/03/61"))],
-    "ID_FORMAT": [(run_pupil, pupil(citizen_id="12345")), (run_pupil, pupil(citizen_id="G12345")),
-                  (run_pupil, pupil(citizen_id="ABCDEFGHIJKLM"))],
+    "ID_FORMAT": [
+        (run_pupil, pupil(citizen_id="12345")),
+        (run_pupil, pupil(citizen_id="G12345")),
+        (run_pupil, pupil(citizen_id="ABCDEFGHIJKLM")),
+    ],
     "ID_CHECK_DIGIT": [(run_pupil, pupil(citizen_id=GOOD_ID[:12] + str((int(GOOD_ID[12]) + 1) % 10)))],
     "ID_LEADING_ZERO_LOST": [(run_pupil, pupil(citizen_id=float(ZERO_ID), nationality="เมียนมา"))],
     "ID_AS_FLOAT": [(run_pupil, pupil(citizen_id="1.10060044563E+12")), (run_pupil, pupil(citizen_id=1.5))],
-    "ID_NATIONALITY": [(run_pupil, pupil(citizen_id=ZERO_ID)),
-                       (run_pupil, pupil(citizen_id="G644200000001")),
-                       (run_pupil, pupil(nationality="เมียนมา"))],
-    "REQUIRED": [(run_pupil, pupil(citizen_id=None)), (run_pupil, pupil(first_name="")),
-                 (run_pupil, pupil(last_name="   ")), (run_pupil, pupil(sex=None)),
-                 (run_pupil, pupil(birth_date=None)), (run_pupil, pupil(grade="")),
-                 (run_pupil, pupil(nationality=None)), (run_pupil, pupil(prefix=None)),
-                 (run_removal, removal(reason="")), (run_removal, removal(removed_on=None)),
-                 (run_counts, counts(other_school_code="")), (run_counts, counts(closed=None))],
+    "ID_NATIONALITY": [
+        (run_pupil, pupil(citizen_id=ZERO_ID)),
+        (run_pupil, pupil(citizen_id="G644200000001")),
+        (run_pupil, pupil(nationality="เมียนมา")),
+    ],
+    "REQUIRED": [
+        (run_pupil, pupil(citizen_id=None)),
+        (run_pupil, pupil(first_name="")),
+        (run_pupil, pupil(last_name="   ")),
+        (run_pupil, pupil(sex=None)),
+        (run_pupil, pupil(birth_date=None)),
+        (run_pupil, pupil(grade="")),
+        (run_pupil, pupil(nationality=None)),
+        (run_pupil, pupil(prefix=None)),
+        (run_removal, removal(reason="")),
+        (run_removal, removal(removed_on=None)),
+        (run_counts, counts(other_school_code="")),
+        (run_counts, counts(closed=None)),
+    ],
     "NAME_DIGITS": [(run_pupil, pupil(first_name="สมชาย2")), (run_pupil, pupil(last_name="ใจดี๒"))],
-    "NAME_CONTROL": [(run_pupil, pupil(first_name="สม=ชาย")), (run_pupil, pupil(last_name="ใจ\x07ดี")),
-                     (run_counts, counts(other_school_name="โรงเรียน\x00")),
-                     # bidi isolates and overrides, Arabic letter mark, soft hyphen, broken UTF-8: invisible
-                     *[(run_pupil, pupil(first_name=f"สม{c}ชาย")) for c in INVISIBLE],
-                     (run_pupil, pupil(room="1\u2067")), (run_removal, removal(note="ย้าย\u2066"))],
-    "TEXT_TOO_LONG": [(run_pupil, pupil(first_name="ก" * 101)), (run_pupil, pupil(last_name="ข" * 200_000)),
-                      (run_pupil, pupil(room="1" * 21)), (run_removal, removal(note="ย" * 501))],
+    "NAME_CONTROL": [
+        (run_pupil, pupil(first_name="สม=ชาย")),
+        (run_pupil, pupil(last_name="ใจ\x07ดี")),
+        (run_counts, counts(other_school_name="โรงเรียน\x00")),
+        # bidi isolates and overrides, Arabic letter mark, soft hyphen, broken UTF-8: invisible
+        *[(run_pupil, pupil(first_name=f"สม{c}ชาย")) for c in INVISIBLE],
+        (run_pupil, pupil(room="1\u2067")),
+        (run_removal, removal(note="ย้าย\u2066")),
+    ],
+    "TEXT_TOO_LONG": [
+        (run_pupil, pupil(first_name="ก" * 101)),
+        (run_pupil, pupil(last_name="ข" * 200_000)),
+        (run_pupil, pupil(room="1" * 21)),
+        (run_removal, removal(note="ย" * 501)),
+    ],
     "PREFIX_UNKNOWN": [(run_pupil, pupil(prefix="ด.ต.")), (run_removal, removal(prefix="คุณ"))],
     "SEX_UNKNOWN": [(run_pupil, pupil(sex="ไม่ระบุ"))],
     "PREFIX_SEX": [(run_pupil, pupil(prefix="เด็กหญิง")), (run_pupil, pupil(sex="หญิง"))],
@@ -133,15 +157,23 @@ FAILING: dict[str, list] = {
     "PREFIX_CHILD_AGE": [(run_pupil, pupil(prefix="นาย"))],
     "GRADE_UNKNOWN": [(run_pupil, pupil(grade="ป.7")), (run_pupil, pupil(grade="ชั้นเด็กเล็ก"))],
     "NATIONALITY_UNKNOWN": [(run_pupil, pupil(nationality="ดาวอังคาร"))],
-    "DATE_UNREADABLE": [(run_pupil, pupil(birth_date="31/02/2561")), (run_pupil, pupil(birth_date="เมื่อวาน")),
-                        (run_pupil, pupil(entry_date="32/13/2567")), (run_removal, removal(removed_on="??"))],
+    "DATE_UNREADABLE": [
+        (run_pupil, pupil(birth_date="31/02/2561")),
+        (run_pupil, pupil(birth_date="เมื่อวาน")),
+        (run_pupil, pupil(entry_date="32/13/2567")),
+        (run_removal, removal(removed_on="??")),
+    ],
     "BIRTH_FUTURE": [(run_pupil, pupil(birth_date="01/01/2568"))],
-    "AGE_TOO_YOUNG": [(run_pupil, pupil(birth_date="01/01/2562")),  # 5 on 16 May 2567 in ป.1
-                      (run_pupil, pupil(grade="อ.1", birth_date="01/01/2565"))],  # 2 in อ.1
+    "AGE_TOO_YOUNG": [
+        (run_pupil, pupil(birth_date="01/01/2562")),  # 5 on 16 May 2567 in ป.1
+        (run_pupil, pupil(grade="อ.1", birth_date="01/01/2565")),
+    ],  # 2 in อ.1
     "AGE_YOUNG_FOR_GRADE": [(run_pupil, pupil(grade="ป.4", birth_date="01/01/2560"))],  # 7 in ป.4 (typ 9)
     "AGE_OLD_FOR_GRADE": [(run_pupil, pupil(grade="ป.1", birth_date="01/01/2557"))],  # 10 in ป.1
-    "AGE_IMPOSSIBLE": [(run_pupil, pupil(grade="ป.6", birth_date="01/01/2562")),  # 6 in ป.6
-                       (run_pupil, pupil(birth_date="05/03/1980", prefix="นาย"))],  # 44 in ป.1
+    "AGE_IMPOSSIBLE": [
+        (run_pupil, pupil(grade="ป.6", birth_date="01/01/2562")),  # 6 in ป.6
+        (run_pupil, pupil(birth_date="05/03/1980", prefix="นาย")),
+    ],  # 44 in ป.1
     "CDC_TOO_YOUNG": [(run_child, child(birth_date=date(2023, 1, 1)))],
     "CDC_OLD": [(run_child, child(birth_date=date(2017, 1, 1)))],
     "CDC_IMPOSSIBLE": [(run_child, child(birth_date=date(2010, 1, 1)))],
@@ -157,8 +189,10 @@ FAILING: dict[str, list] = {
     "CLOSED_NOT_ZERO": [(run_counts, counts(closed="ใช่"))],
     "OPEN_ALL_ZERO": [(run_counts, counts(**{k: 0 for k in OTHER_COUNT_KEYS}))],
     "CLOSED_VALUE": [(run_counts, counts(closed="บางที"))],
-    "OTHER_CODE_FORMAT": [(run_counts, counts(other_school_code="12345")),
-                          (run_counts, counts(other_school_code="10560100AB"))],
+    "OTHER_CODE_FORMAT": [
+        (run_counts, counts(other_school_code="12345")),
+        (run_counts, counts(other_school_code="10560100AB")),
+    ],
 }
 
 
@@ -173,12 +207,14 @@ def _roster_cases() -> dict[str, list]:
         return codes_of(validate_roster("school", [(5, pupil())], CTX, previous=prev).findings)
 
     def both(_: object) -> set[str]:
-        return codes_of(validate_roster("school", [(5, pupil())], CTX,
-                                        removals=[(5, removal(citizen_id=GOOD_ID))]).findings)
+        return codes_of(
+            validate_roster("school", [(5, pupil())], CTX, removals=[(5, removal(citizen_id=GOOD_ID))]).findings
+        )
 
     def removal_twice(_: object) -> set[str]:
-        return codes_of(validate_roster("school", [(5, pupil())], CTX,
-                                        removals=[(5, removal()), (6, removal())]).findings)
+        return codes_of(
+            validate_roster("school", [(5, pupil())], CTX, removals=[(5, removal()), (6, removal())]).findings
+        )
 
     def empty(_: object) -> set[str]:
         return codes_of(validate_roster("cdc", [], CTX).findings)
@@ -246,8 +282,14 @@ def test_lost_leading_zero_is_restored_and_explained() -> None:
 
 
 def test_normalised_record_values() -> None:
-    row = pupil(prefix="ด.ช.", citizen_id=f" {GOOD_ID[:5]}-{GOOD_ID[5:]} ", birth_date="๐๕/๐๓/๒๕๖๑", grade="ป. 1",
-                sex="ช", first_name=" สมชาย")
+    row = pupil(
+        prefix="ด.ช.",
+        citizen_id=f" {GOOD_ID[:5]}-{GOOD_ID[5:]} ",
+        birth_date="๐๕/๐๓/๒๕๖๑",
+        grade="ป. 1",
+        sex="ช",
+        first_name=" สมชาย",
+    )
     (record,) = validate_roster("school", [(5, row)], CTX).records
     assert record == {**pupil(), "birth_date": date(2018, 3, 5), "row": 5, "prefix": "เด็กชาย"}
 

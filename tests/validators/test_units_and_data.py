@@ -79,8 +79,9 @@ def test_synthetic_removals_and_counts_validate() -> None:
     gone = make_removals(roster, 10, seed=4)
     gone_ids = {g["citizen_id"] for g in gone}
     kept = [r for r in roster if r["citizen_id"] not in gone_ids]
-    result = validate_roster("school", list(enumerate(kept, 3)), RoundContext(2567, 2),
-                             removals=list(enumerate(gone, 3)))
+    result = validate_roster(
+        "school", list(enumerate(kept, 3)), RoundContext(2567, 2), removals=list(enumerate(gone, 3))
+    )
     assert result.errors == []
     counts = make_other_counts(40, seed=2)
     checked = validate_other_counts(list(enumerate(counts, 3)), RoundContext(2567, 2))

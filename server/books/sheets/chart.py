@@ -13,8 +13,9 @@ def write(bw: BookWriter) -> None:
     ws.hide_gridlines(2)
     child = {"lao": "สถานศึกษา", "province": " อปท.", "national": "จังหวัด"}[b.scope]
     r = bw.title(ws, "แผนภูมิ", ["ความคืบหน้าการยืนยันข้อมูล และจำนวนนักเรียนราย" + child], 6)
-    table = Table([("ระดับ", "text", 14), ("ยืนยันแล้ว", "int", 12), ("ส่งข้อมูลแล้ว รอยืนยัน", "int", 14),
-                   ("ยังไม่ส่ง/ยังไม่ยืนยัน", "int", 14)])
+    table = Table(
+        [("ระดับ", "text", 14), ("ยืนยันแล้ว", "int", 12), ("ส่งข้อมูลแล้ว รอยืนยัน", "int", 14), ("ยังไม่ส่ง/ยังไม่ยืนยัน", "int", 14)]
+    )
     bw.header_row(ws, r, table)
     levels = [("สถานศึกษา", b.institutions), ("อปท.", b.laos)]
     if b.scope == "national":
@@ -30,9 +31,15 @@ def write(bw: BookWriter) -> None:
     sheet = SHEET["charts"]
     progress = bw.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
     for col, color in ((1, "#70AD47"), (2, "#FFC000"), (3, "#C00000")):
-        progress.add_series({"name": [sheet, r, col], "categories": [sheet, first, 0, last, 0],
-                             "values": [sheet, first, col, last, col], "fill": {"color": color},
-                             "data_labels": {"value": True}})
+        progress.add_series(
+            {
+                "name": [sheet, r, col],
+                "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, col, last, col],
+                "fill": {"color": color},
+                "data_labels": {"value": True},
+            }
+        )
     progress.set_title({"name": "ความคืบหน้าการยืนยันข้อมูล", "name_font": {"name": FONT["font_name"]}})
     progress.set_legend({"position": "top", "font": {"name": FONT["font_name"]}})
     progress.set_y_axis({"num_font": {"name": FONT["font_name"]}})
@@ -48,14 +55,25 @@ def write(bw: BookWriter) -> None:
         cats = [summ, bw.summary_first, bw.summary_cols["name"], bw.summary_last, bw.summary_cols["name"]]
         for key, label, color in (("own", "นักเรียนในสังกัด อปท.", "#4472C4"), ("other", "สังกัดอื่น", "#A5A5A5")):
             col = bw.summary_cols[key]
-            bars.add_series({"name": label, "categories": cats,
-                             "values": [summ, bw.summary_first, col, bw.summary_last, col],
-                             "fill": {"color": color}, "gap": 40})
+            bars.add_series(
+                {
+                    "name": label,
+                    "categories": cats,
+                    "values": [summ, bw.summary_first, col, bw.summary_last, col],
+                    "fill": {"color": color},
+                    "gap": 40,
+                }
+            )
         bars.set_title({"name": f"จำนวนนักเรียนราย{child}", "name_font": {"name": FONT["font_name"]}})
         bars.set_legend({"position": "top", "font": {"name": FONT["font_name"]}})
         bars.set_y_axis({"reverse": True, "num_font": {"name": FONT["font_name"]}})
-        bars.set_x_axis({"num_format": INT, "num_font": {"name": FONT["font_name"]},
-                         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        bars.set_x_axis(
+            {
+                "num_format": INT,
+                "num_font": {"name": FONT["font_name"]},
+                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            }
+        )
         bars.set_size({"width": 900, "height": max(320, 110 + 18 * n)})
         ws.insert_chart(last + 2, 0, bars, {"y_offset": height + 20})
     ws.fit_to_pages(1, 0)

@@ -9,15 +9,37 @@ from server.books.writer import BookWriter, Table
 def write(bw: BookWriter) -> None:
     b, s, w = bw.b, bw.s, bw.w
     ws = bw.sheet("conflicts")
-    r = bw.title(ws, "เด็กที่มีชื่ออยู่ในสถานศึกษามากกว่าหนึ่งแห่ง (เลขประจำตัวซ้ำ)",
-                    ["ต้องแก้ไขก่อน อปท. ยืนยันได้: สถานศึกษาที่เด็กไม่ได้เรียนอยู่จริงนำเด็กออกพร้อมเหตุผล"
-                     " · ติดต่อกันได้ตามรหัสและชื่อที่แสดง", bw.round_line()], 10)
-    table = Table([("เลขประจำตัว", "code", 16), ("ลำดับ", "int", 6), ("รหัสสถานศึกษา", "code", 12),
-                   ("ชื่อสถานศึกษา", "text", 24), ("รหัส อปท.", "code", 10), ("ชื่อ อปท.", "text", 20),
-                   ("จังหวัด", "code", 7), ("ชื่อ", "text", 12), ("นามสกุล", "text", 14), ("ชั้น", "text", 7),
-                   ("อยู่ในแฟ้มนี้", "text", 9)])
-    table.measure([("", "", "", u["name"] or "", "", u["lao_name"] or "", "", u["first_name"] or "",
-                    u["last_name"] or "") for cf in b.conflicts[:2000] for u in cf["units"]])
+    r = bw.title(
+        ws,
+        "เด็กที่มีชื่ออยู่ในสถานศึกษามากกว่าหนึ่งแห่ง (เลขประจำตัวซ้ำ)",
+        [
+            "ต้องแก้ไขก่อน อปท. ยืนยันได้: สถานศึกษาที่เด็กไม่ได้เรียนอยู่จริงนำเด็กออกพร้อมเหตุผล · ติดต่อกันได้ตามรหัสและชื่อที่แสดง",
+            bw.round_line(),
+        ],
+        10,
+    )
+    table = Table(
+        [
+            ("เลขประจำตัว", "code", 16),
+            ("ลำดับ", "int", 6),
+            ("รหัสสถานศึกษา", "code", 12),
+            ("ชื่อสถานศึกษา", "text", 24),
+            ("รหัส อปท.", "code", 10),
+            ("ชื่อ อปท.", "text", 20),
+            ("จังหวัด", "code", 7),
+            ("ชื่อ", "text", 12),
+            ("นามสกุล", "text", 14),
+            ("ชั้น", "text", 7),
+            ("อยู่ในแฟ้มนี้", "text", 9),
+        ]
+    )
+    table.measure(
+        [
+            ("", "", "", u["name"] or "", "", u["lao_name"] or "", "", u["first_name"] or "", u["last_name"] or "")
+            for cf in b.conflicts[:2000]
+            for u in cf["units"]
+        ]
+    )
     bw.header_row(ws, r, table)
     header, r = r, r + 1
     inside = {i["code"] for i in b.institutions}

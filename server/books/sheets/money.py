@@ -19,8 +19,13 @@ def banner(bw: BookWriter, ws: Worksheet, r: int) -> int:
     s, w, rates = bw.s, bw.w, bw.rates
     ws.set_row(r, 44)
     ws.merge_range(r, 0, r, 11, "", s.banner)
-    ws.write_string(r, 0, "⚠ ประมาณการจากจำนวนนักเรียนในแฟ้มนี้เท่านั้น ไม่ใช่ยอดจัดสรรงบประมาณ"
-                    " อัตราเปลี่ยนตามมติคณะรัฐมนตรี ตรวจสอบแหล่งที่มาด้านล่างก่อนใช้อ้างอิง", s.banner)
+    ws.write_string(
+        r,
+        0,
+        "⚠ ประมาณการจากจำนวนนักเรียนในแฟ้มนี้เท่านั้น ไม่ใช่ยอดจัดสรรงบประมาณ"
+        " อัตราเปลี่ยนตามมติคณะรัฐมนตรี ตรวจสอบแหล่งที่มาด้านล่างก่อนใช้อ้างอิง",
+        s.banner,
+    )
     r += 1
     for src in rates["sources"]:
         mark = "" if src.get("verified") else " (ยังไม่ได้ตรวจสอบ)"
@@ -41,8 +46,7 @@ def columns(national: bool) -> list[tuple[str, str, float]]:
     cols += [("นักเรียน อ.1–ป.6 / เด็กเล็ก", "int", 11)]
     if not national:
         cols += [("อัตรา (บาท/คน/วัน)", "money", 9), ("จำนวนวัน", "int", 7)]
-    cols += [("ค่าอาหารกลางวัน (บาท)", "money", 15), ("นมพาสเจอร์ไรส์ (บาท)", "money", 15),
-             ("นม UHT (บาท)", "money", 15)]
+    cols += [("ค่าอาหารกลางวัน (บาท)", "money", 15), ("นมพาสเจอร์ไรส์ (บาท)", "money", 15), ("นม UHT (บาท)", "money", 15)]
     return cols
 
 
@@ -60,8 +64,9 @@ def estimates(bw: BookWriter) -> list[Estimate]:
         c = b.other_counts(x)
         by_grade = {g: c.get((g, "ชาย"), 0) + c.get((g, "หญิง"), 0) for g, _s in c}
         est = money.estimate(by_grade, 0, child_centre=False, rates=rates)
-        out.append((x["lao_code"], x["other_school_code"], x["other_school_name"] or "",
-                          x["affiliation"] or "สังกัดอื่น", est))
+        out.append(
+            (x["lao_code"], x["other_school_code"], x["other_school_name"] or "", x["affiliation"] or "สังกัดอื่น", est)
+        )
     return out
 
 
@@ -113,8 +118,9 @@ def unit_rows(bw: BookWriter, ws: Worksheet, r: int, found: list[Estimate], tota
     return r
 
 
-def total_row(bw: BookWriter, ws: Worksheet, r: int, cols: list[tuple[str, str, float]], national: bool,
-              totals: list[float]) -> None:
+def total_row(
+    bw: BookWriter, ws: Worksheet, r: int, cols: list[tuple[str, str, float]], national: bool, totals: list[float]
+) -> None:
     s = bw.s
     ncols = len(cols)
     ws.write_string(r, 0, "รวม (ประมาณการ)", s.total_text)

@@ -10,13 +10,25 @@ from validators.fields import OTHER_GRADES
 def write(bw: BookWriter) -> None:
     b, s, w = bw.b, bw.s, bw.w
     ws = bw.sheet("other")
-    r = bw.title(ws, "จำนวนนักเรียนสถานศึกษาสังกัดอื่นในพื้นที่ อปท.",
-                    [bw.round_line(), "กรอกโดย อปท. ตั้งแต่ อ.1 ถึง ป.6 (ถึง ม.3 สำหรับโรงเรียนขยายโอกาส)"
-                     " · อปท. จ่ายค่าอาหารกลางวันและนมให้สถานศึกษาเหล่านี้"], 12)
+    r = bw.title(
+        ws,
+        "จำนวนนักเรียนสถานศึกษาสังกัดอื่นในพื้นที่ อปท.",
+        [
+            bw.round_line(),
+            "กรอกโดย อปท. ตั้งแต่ อ.1 ถึง ป.6 (ถึง ม.3 สำหรับโรงเรียนขยายโอกาส) · อปท. จ่ายค่าอาหารกลางวันและนมให้สถานศึกษาเหล่านี้",
+        ],
+        12,
+    )
     national = b.scope == "national"
     cols: list[tuple[str, str, float]] = [("จังหวัด", "code", 7)] if national else []
-    cols += [("รหัส อปท.", "code", 10), ("ชื่อ อปท.", "text", 20), ("รหัสสถานศึกษา", "code", 12),
-             ("ชื่อสถานศึกษา", "text", 26), ("สังกัด", "text", 8), ("ยุบเลิก", "text", 7)]
+    cols += [
+        ("รหัส อปท.", "code", 10),
+        ("ชื่อ อปท.", "text", 20),
+        ("รหัสสถานศึกษา", "code", 12),
+        ("ชื่อสถานศึกษา", "text", 26),
+        ("สังกัด", "text", 8),
+        ("ยุบเลิก", "text", 7),
+    ]
     first_grade = len(cols)
     grades = list(OTHER_GRADES)
     for _g in grades:
@@ -24,8 +36,19 @@ def write(bw: BookWriter) -> None:
     cols += [("รวมชาย", "int", 8), ("รวมหญิง", "int", 8), ("รวม", "int", 8)]
     table = Table(cols)
     off = 1 if national else 0
-    table.measure([(*([""] * off), "", bw.unit_names.get(x["lao_code"], ""), "", x["other_school_name"] or "",
-                    x["affiliation"] or "") for x in b.other[:3000]])
+    table.measure(
+        [
+            (
+                *([""] * off),
+                "",
+                bw.unit_names.get(x["lao_code"], ""),
+                "",
+                x["other_school_name"] or "",
+                x["affiliation"] or "",
+            )
+            for x in b.other[:3000]
+        ]
+    )
     bw.grade_group_row(ws, r, first_grade, grades)
     bw.header_row(ws, r + 1, table)
     header, r = r + 1, r + 2

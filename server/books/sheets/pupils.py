@@ -24,8 +24,13 @@ def make_sheets(bw: BookWriter, table: Table) -> list[Worksheet]:
     sheets = []
     for k in range(n_sheets):
         ws = bw.sheet("pupils", suffix=f" ({k + 1})" if n_sheets > 1 else "")
-        bw.w.text(ws, 0, 0, f"รายชื่อนักเรียนและเด็กเล็ก {bw.unit_label}"
-                  + (f" ส่วนที่ {k + 1} จาก {n_sheets}" if n_sheets > 1 else ""), bw.s.title)
+        bw.w.text(
+            ws,
+            0,
+            0,
+            f"รายชื่อนักเรียนและเด็กเล็ก {bw.unit_label}" + (f" ส่วนที่ {k + 1} จาก {n_sheets}" if n_sheets > 1 else ""),
+            bw.s.title,
+        )
         bw.w.text(ws, 1, 0, bw.round_line(), bw.s.subtitle)
         bw.header_row(ws, 3, table)
         sheets.append(ws)
@@ -95,5 +100,5 @@ def write(bw: BookWriter) -> None:  # noqa: PLR0915  (one hot loop over 100,000 
     if r == 4:
         bw.empty(ws, r, "ยังไม่มีรายชื่อนักเรียน")
     bw.finish_table(ws, 3, r - 1, len(table.columns), freeze_col=4)
-    for other in sheets[sheet_no + 1:]:
+    for other in sheets[sheet_no + 1 :]:
         bw.finish_table(other, 3, 3, len(table.columns), freeze_col=4)

@@ -11,9 +11,12 @@ from validators.fields import REMOVAL_REASONS
 def write(bw: BookWriter) -> None:
     b, s, w = bw.b, bw.s, bw.w
     ws = bw.sheet("removals")
-    r = bw.title(ws, "จำนวนเด็กที่นำออกจากทะเบียน แยกตามเหตุผล",
-                    ["ตามทะเบียนนำออกของสถานศึกษา (หนังสือ 003 ข้อ 4.3.4): เหตุผล 1–3 คือเด็กที่ไม่มีตัวตน",
-                     bw.round_line()], 8)
+    r = bw.title(
+        ws,
+        "จำนวนเด็กที่นำออกจากทะเบียน แยกตามเหตุผล",
+        ["ตามทะเบียนนำออกของสถานศึกษา (หนังสือ 003 ข้อ 4.3.4): เหตุผล 1–3 คือเด็กที่ไม่มีตัวตน", bw.round_line()],
+        8,
+    )
     reasons = list(REMOVAL_REASONS)
     extra = sorted({reason for _u, reason, _n in b.removals if reason not in REMOVAL_REASONS})
     labels = [REMOVAL_REASONS[k] for k in reasons] + [x or "ไม่ระบุ" for x in extra]

@@ -54,22 +54,26 @@ def chain_lines(bw: BookWriter) -> list[str]:
     n_ci = sum(1 for i in b.institutions if i["code"] in b.confirmations)
     lines = [f"สถานศึกษา: ยืนยันแล้ว {n_ci:,} จาก {n_insts:,} แห่ง"]
     if b.scope != "lao":
-        lines.append(f"อปท.: ยืนยันแล้ว {sum(1 for u in b.laos if u['code'] in b.confirmations):,}"
-                     f" จาก {len(b.laos):,} แห่ง")
+        lines.append(
+            f"อปท.: ยืนยันแล้ว {sum(1 for u in b.laos if u['code'] in b.confirmations):,} จาก {len(b.laos):,} แห่ง"
+        )
     if b.scope == "national":
-        lines.append(f"จังหวัด: ยืนยันแล้ว {sum(1 for p in b.provinces if p['code'] in b.confirmations):,}"
-                     f" จาก {len(b.provinces):,} จังหวัด")
+        lines.append(
+            f"จังหวัด: ยืนยันแล้ว {sum(1 for p in b.provinces if p['code'] in b.confirmations):,}"
+            f" จาก {len(b.provinces):,} จังหวัด"
+        )
     lines.append(f"เด็กซ้ำซ้อนที่ยังไม่แก้ไข: {len(b.conflicts):,} ราย")
     if b.scope != "national":
         conf = b.confirmations.get(b.unit["code"])
         if conf:
             pos = f" ตำแหน่ง {conf['position']}" if conf["position"] else ""
-            lines.append(f"การยืนยันของ{SCOPE_TH[b.scope]}: ยืนยันแล้ว โดย {conf['person']}{pos}"
-                         f" (บัญชี {conf['login']}) เมื่อ {clock.thai_datetime(conf['at'])}")
+            lines.append(
+                f"การยืนยันของ{SCOPE_TH[b.scope]}: ยืนยันแล้ว โดย {conf['person']}{pos}"
+                f" (บัญชี {conf['login']}) เมื่อ {clock.thai_datetime(conf['at'])}"
+            )
         else:
             level = "province" if b.scope == "province" else "lao"
-            lines.append(f"การยืนยันของ{SCOPE_TH[b.scope]}: ยังไม่ยืนยัน"
-                         f" (กำหนด {clock.thai_datetime(b.deadline(level))})")
+            lines.append(f"การยืนยันของ{SCOPE_TH[b.scope]}: ยังไม่ยืนยัน (กำหนด {clock.thai_datetime(b.deadline(level))})")
     return lines
 
 
@@ -79,9 +83,11 @@ def confirmation_record(bw: BookWriter, ws: Worksheet, r: int) -> None:
     for c, h in enumerate(("หน่วยงาน", "รหัส", "สถานะ", "ยืนยันโดย", "ตำแหน่ง", "ยืนยันเมื่อ")):
         ws.write_string(r, c, h, s.header)
     r += 1
-    record_units = {"lao": [b.unit, *bw.insts_by_lao[b.unit["code"]]],
-                    "province": [b.unit, *b.laos],
-                    "national": b.provinces}[b.scope]
+    record_units = {
+        "lao": [b.unit, *bw.insts_by_lao[b.unit["code"]]],
+        "province": [b.unit, *b.laos],
+        "national": b.provinces,
+    }[b.scope]
     for u in record_units:
         state = bw.state_of(u)
         cf = b.confirmations.get(u["code"])
@@ -110,8 +116,13 @@ def write(bw: BookWriter) -> None:
     w.text(ws, 0, 0, f"แบบรับรองข้อมูลจำนวนนักเรียนและเด็กเล็ก {bw.unit_label}", s.title)
     rnd = b.round
     ws.merge_range(1, 0, 1, 5, "", s.subtitle)
-    ws.write_string(1, 0, f"ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']} ข้อมูล ณ วันที่"
-                    f" {clock.thai_date(rnd['as_of'])} · รหัสชุดข้อมูล {bw.version}", s.subtitle)
+    ws.write_string(
+        1,
+        0,
+        f"ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']} ข้อมูล ณ วันที่"
+        f" {clock.thai_date(rnd['as_of'])} · รหัสชุดข้อมูล {bw.version}",
+        s.subtitle,
+    )
     r = 3
     ws.write_string(r, 0, f"จัดทำจากข้อมูลในระบบเมื่อ {clock.thai_datetime(b.now)}", s.note)
     r += 2
@@ -122,8 +133,7 @@ def write(bw: BookWriter) -> None:
         w.text(ws, r, 0, line)
         r += 1
     r += 1
-    w.text(ws, r, 0, "ขอรับรองว่าข้อมูลจำนวนนักเรียนและเด็กเล็กข้างต้นถูกต้อง ครบถ้วน ตรงตามข้อมูลในระบบ"
-           " ณ รหัสชุดข้อมูลที่ระบุ", s.label)
+    w.text(ws, r, 0, "ขอรับรองว่าข้อมูลจำนวนนักเรียนและเด็กเล็กข้างต้นถูกต้อง ครบถ้วน ตรงตามข้อมูลในระบบ ณ รหัสชุดข้อมูลที่ระบุ", s.label)
     r += 3
     # signature blocks: preparer and checker side by side, approver centred below
     blocks = [((0, 2), "ผู้จัดทำ"), ((3, 5), "ผู้ตรวจสอบ")]
@@ -140,10 +150,12 @@ def write(bw: BookWriter) -> None:
 
 
 def signatures(bw: BookWriter, ws: Worksheet, r: int, blocks: Sequence[tuple[tuple[int, int], str]]) -> int:
-    lines = ["ลงชื่อ ....................................................",
-             "(....................................................)",
-             "ตำแหน่ง ................................................",
-             "วันที่ ........ / ........ / ........"]
+    lines = [
+        "ลงชื่อ ....................................................",
+        "(....................................................)",
+        "ตำแหน่ง ................................................",
+        "วันที่ ........ / ........ / ........",
+    ]
     for i in range(len(lines) + 1):
         for (c0, c1), role in blocks:
             text = role if i == len(lines) else lines[i]

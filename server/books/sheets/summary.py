@@ -18,26 +18,49 @@ def summary_rows(bw: BookWriter) -> list[dict[str, Any]]:
     if b.scope == "lao":
         lao = b.unit
         for inst in bw.insts_by_lao[lao["code"]]:
-            rows.append({"unit": inst, "counts": b.counts.get(inst["code"], {}), "other": 0,
-                         "insts": None, "laos": None})
-        rows.append({"unit": {"code": "", "name": f"สถานศึกษาสังกัดอื่น ({len(b.other)} แห่ง)",
-                              "kind": "other", "level": "lao_other"},
-                     "counts": {}, "other": bw.lao_other[lao["code"]], "insts": None, "laos": None,
-                     "state_of": lao})
+            rows.append(
+                {"unit": inst, "counts": b.counts.get(inst["code"], {}), "other": 0, "insts": None, "laos": None}
+            )
+        rows.append(
+            {
+                "unit": {
+                    "code": "",
+                    "name": f"สถานศึกษาสังกัดอื่น ({len(b.other)} แห่ง)",
+                    "kind": "other",
+                    "level": "lao_other",
+                },
+                "counts": {},
+                "other": bw.lao_other[lao["code"]],
+                "insts": None,
+                "laos": None,
+                "state_of": lao,
+            }
+        )
     elif b.scope == "province":
         for lao in b.laos:
             kids = bw.insts_by_lao[lao["code"]]
-            rows.append({"unit": lao, "counts": bw.lao_counts[lao["code"]], "other": bw.lao_other[lao["code"]],
-                         "insts": (sum(1 for i in kids if i["code"] in b.confirmations), len(kids)),
-                         "laos": None})
+            rows.append(
+                {
+                    "unit": lao,
+                    "counts": bw.lao_counts[lao["code"]],
+                    "other": bw.lao_other[lao["code"]],
+                    "insts": (sum(1 for i in kids if i["code"] in b.confirmations), len(kids)),
+                    "laos": None,
+                }
+            )
     else:
         for prov in b.provinces:
             laos = bw.laos_by_prov[prov["code"]]
             insts = [i for u in laos for i in bw.insts_by_lao[u["code"]]]
-            rows.append({"unit": prov, "counts": bw.prov_counts[prov["code"]],
-                         "other": bw.prov_other[prov["code"]],
-                         "insts": (sum(1 for i in insts if i["code"] in b.confirmations), len(insts)),
-                         "laos": (sum(1 for u in laos if u["code"] in b.confirmations), len(laos))})
+            rows.append(
+                {
+                    "unit": prov,
+                    "counts": bw.prov_counts[prov["code"]],
+                    "other": bw.prov_other[prov["code"]],
+                    "insts": (sum(1 for i in insts if i["code"] in b.confirmations), len(insts)),
+                    "laos": (sum(1 for u in laos if u["code"] in b.confirmations), len(laos)),
+                }
+            )
     return rows
 
 
@@ -46,8 +69,11 @@ def columns(bw: BookWriter) -> tuple[list[tuple[str, str, float]], int]:
     b = bw.b
     child = {"lao": "สถานศึกษา", "province": "อปท.", "national": "จังหวัด"}[b.scope]
     sp = " " if b.scope == "province" else ""
-    cols: list[tuple[str, str, float]] = [(f"รหัส{sp}{child}", "code", 11), (f"ชื่อ{sp}{child}", "text", 30),
-                                          ("ประเภท", "text", 10)]
+    cols: list[tuple[str, str, float]] = [
+        (f"รหัส{sp}{child}", "code", 11),
+        (f"ชื่อ{sp}{child}", "text", 30),
+        ("ประเภท", "text", 10),
+    ]
     if b.scope == "national":
         cols += [("อปท. ยืนยันแล้ว", "int", 9), ("อปท. ทั้งหมด", "int", 9)]
     if b.scope != "lao":
@@ -56,8 +82,13 @@ def columns(bw: BookWriter) -> tuple[list[tuple[str, str, float]], int]:
     first_level_col = len(cols)
     for _name, _g in bw.levels:
         cols += [("ชาย", "int", 8), ("หญิง", "int", 8)]
-    cols += [("รวมชาย", "int", 9), ("รวมหญิง", "int", 9), ("นักเรียนในสังกัด อปท.", "int", 11),
-             ("สังกัดอื่น", "int", 10), ("รวมทั้งสิ้น", "int", 11)]
+    cols += [
+        ("รวมชาย", "int", 9),
+        ("รวมหญิง", "int", 9),
+        ("นักเรียนในสังกัด อปท.", "int", 11),
+        ("สังกัดอื่น", "int", 10),
+        ("รวมทั้งสิ้น", "int", 11),
+    ]
     return cols, first_level_col
 
 
@@ -66,8 +97,9 @@ def head_lines(bw: BookWriter) -> list[str]:
     b = bw.b
     conf = b.confirmations.get(b.unit["code"])
     if b.scope == "national":
-        state_line = (f"จังหวัดยืนยันแล้ว {sum(1 for p in b.provinces if p['code'] in b.confirmations)}"
-                      f" จาก {len(b.provinces)} จังหวัด")
+        state_line = (
+            f"จังหวัดยืนยันแล้ว {sum(1 for p in b.provinces if p['code'] in b.confirmations)} จาก {len(b.provinces)} จังหวัด"
+        )
     elif conf:
         state_line = f"สถานะ: ยืนยันแล้ว โดย {conf['person']} ({conf['login']}) เมื่อ {clock.thai_datetime(conf['at'])}"
     else:
@@ -84,11 +116,13 @@ def head_lines(bw: BookWriter) -> list[str]:
 def issue_links(bw: BookWriter, ws: Worksheet, r: int) -> None:
     """The issue counts, each a link to its sheet."""
     b, s, w = bw.b, bw.s, bw.w
-    issues = [("conflicts", f"เด็กซ้ำซ้อนกับสถานศึกษาอื่น {len(b.conflicts):,} ราย"),
-              ("unconfirmed", f"ยังไม่ยืนยัน {len(bw.unconfirmed):,} หน่วยงาน"),
-              ("changes", f"เปลี่ยนแปลงมากจากรอบก่อน {len(bw.changes):,} แห่ง"),
-              ("removals", f"นำออก {sum(n for _u, _r, n in b.removals):,} ราย"),
-              ("money", "ประมาณการค่าอาหารกลางวันและนม")]
+    issues = [
+        ("conflicts", f"เด็กซ้ำซ้อนกับสถานศึกษาอื่น {len(b.conflicts):,} ราย"),
+        ("unconfirmed", f"ยังไม่ยืนยัน {len(bw.unconfirmed):,} หน่วยงาน"),
+        ("changes", f"เปลี่ยนแปลงมากจากรอบก่อน {len(bw.changes):,} แห่ง"),
+        ("removals", f"นำออก {sum(n for _u, _r, n in b.removals):,} ราย"),
+        ("money", "ประมาณการค่าอาหารกลางวันและนม"),
+    ]
     w.text(ws, r, 0, "ประเด็นที่ต้องตรวจสอบ:", s.label)
     for i, (key, label) in enumerate(issues):
         ws.write_url(r, 1 + 2 * i, f"internal:'{SHEET[key]}'!A1", s.link, string=label)
@@ -140,8 +174,9 @@ def unit_row(bw: BookWriter, ws: Worksheet, r: int, row: dict[str, Any]) -> tupl
     return m, f
 
 
-def total_row(bw: BookWriter, ws: Worksheet, r: int, rows: list[dict[str, Any]], first_level_col: int,
-              tot_m: int, tot_f: int) -> None:
+def total_row(
+    bw: BookWriter, ws: Worksheet, r: int, rows: list[dict[str, Any]], first_level_col: int, tot_m: int, tot_f: int
+) -> None:
     b, s = bw.b, bw.s
     ws.write_string(r, 0, "รวม", s.total_text)
     ws.write_string(r, 1, f"{len(rows):,} รายการ", s.total_text)
@@ -198,5 +233,11 @@ def write(bw: BookWriter) -> None:
     total_row(bw, ws, r, rows, first_level_col, tot_m, tot_f)
     bw.finish_table(ws, header, bw.summary_last, len(cols), freeze_col=2)
     r += 2
-    w.text(ws, r, 0, "หมายเหตุ: นักเรียนในสังกัด อปท. นับจากรายชื่อที่สถานศึกษาส่งเข้าระบบ"
-           " สังกัดอื่นคือจำนวนที่ อปท. กรอกสำหรับสถานศึกษาสังกัดอื่นในพื้นที่ (อ.1–ม.3)", s.note)
+    w.text(
+        ws,
+        r,
+        0,
+        "หมายเหตุ: นักเรียนในสังกัด อปท. นับจากรายชื่อที่สถานศึกษาส่งเข้าระบบ"
+        " สังกัดอื่นคือจำนวนที่ อปท. กรอกสำหรับสถานศึกษาสังกัดอื่นในพื้นที่ (อ.1–ม.3)",
+        s.note,
+    )

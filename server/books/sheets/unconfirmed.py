@@ -10,13 +10,27 @@ from validators.fields import STATE_TH
 def write(bw: BookWriter) -> None:
     s, w = bw.s, bw.w
     ws = bw.sheet("unconfirmed")
-    r = bw.title(ws, "หน่วยงานที่ยังไม่ยืนยันข้อมูล และกำหนดเวลา",
-                    ["เรียงตามระดับ: สถานศึกษา → อปท. → จังหวัด (ยืนยันจากล่างขึ้นบน)", bw.round_line()], 8)
-    table = Table([("ระดับ", "text", 10), ("รหัส", "code", 11), ("ชื่อหน่วยงาน", "text", 28),
-                   ("ต้นสังกัด", "text", 24), ("สถานะ", "text", 16), ("ส่งข้อมูลล่าสุด", "datetime", 16),
-                   ("กำหนดยืนยัน", "datetime", 16), ("เลยกำหนด", "text", 9)])
-    table.measure([("", "", x["unit"]["name"], bw.unit_names.get(x["unit"]["parent"] or "", ""))
-                   for x in bw.unconfirmed[:2000]])
+    r = bw.title(
+        ws,
+        "หน่วยงานที่ยังไม่ยืนยันข้อมูล และกำหนดเวลา",
+        ["เรียงตามระดับ: สถานศึกษา → อปท. → จังหวัด (ยืนยันจากล่างขึ้นบน)", bw.round_line()],
+        8,
+    )
+    table = Table(
+        [
+            ("ระดับ", "text", 10),
+            ("รหัส", "code", 11),
+            ("ชื่อหน่วยงาน", "text", 28),
+            ("ต้นสังกัด", "text", 24),
+            ("สถานะ", "text", 16),
+            ("ส่งข้อมูลล่าสุด", "datetime", 16),
+            ("กำหนดยืนยัน", "datetime", 16),
+            ("เลยกำหนด", "text", 9),
+        ]
+    )
+    table.measure(
+        [("", "", x["unit"]["name"], bw.unit_names.get(x["unit"]["parent"] or "", "")) for x in bw.unconfirmed[:2000]]
+    )
     bw.header_row(ws, r, table)
     header, r = r, r + 1
     level_th = {"institution": "สถานศึกษา", "lao": "อปท.", "province": "จังหวัด"}
