@@ -2,7 +2,7 @@
 
 `Backend` is what the add-in's actions need from a server: upload a workbook, read a unit's status,
 confirm a unit. `ApiClient` implements it over HTTP (design.md's /api/v1); the server-hosted set-up
-implements it in-process (server/xlwings_route.py), so the actions cannot tell the two apart.
+implements it in-process (server/web/xlwings_route.py), so the actions cannot tell the two apart.
 
 Login: `POST /token` with the login and a password typed when asked, then the bearer token is cached in
 the user's own config dir (`~/.lec-sheets/tokens.json`, mode 0600; `LEC_SHEETS_HOME` moves it), keyed by

@@ -42,7 +42,7 @@ def module(request: pytest.FixtureRequest) -> Interpreter:
 def test_vba_encoding_is_pythons(module: Interpreter, text: str) -> None:
     encoded = module.call("UrlEncodeUtf8", text)
     assert encoded == quote(text, safe="")
-    assert unquote(encoded) == text  # what server/xlwings_route.py does with it
+    assert unquote(encoded) == text  # what server/web/xlwings_route.py does with it
 
 
 WINDOWS_RUN = Interpreter("\n".join(active_lines(SOURCE, WINDOWS)))
