@@ -25,6 +25,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -299,7 +300,8 @@ def check_container(source: Source) -> None:
             names = _visible_names(zf)
             for info in infos:  # every part: a relationship may name any part as a worksheet
                 _check_extent(zf, info, names.get(info.filename, info.filename.rsplit("/", 1)[-1]))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
+            OSError, RuntimeError) as exc:  # RuntimeError: an encrypted zip entry; OSError: a corrupt stream
         raise workbook_error(NOT_A_WORKBOOK, f"{type(exc).__name__}: {exc}") from None
     finally:
         if not isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
