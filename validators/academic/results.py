@@ -72,6 +72,9 @@ PUPIL_DUPLICATE = rule("PUPIL_DUPLICATE", "error", "academic_pupils",
 PUPIL_NOT_ON_ROSTER = rule("PUPIL_NOT_ON_ROSTER", "error", "academic_pupils",
     "{name} ({value}) ไม่อยู่ในรายชื่อนักเรียนชั้น {class_name} ที่ยืนยันแล้ว",
     "A pupil on a sheet is not on the class's confirmed roster")  # fmt: skip
+CLASS_ROSTER_TAMPERED = rule("CLASS_ROSTER_TAMPERED", "warning", "academic_pupils",
+    "รายชื่อนักเรียนของชั้นที่แนบมากับแบบฟอร์มถูกแก้ไข ระบบจะไม่ใช้รายชื่อนี้ตรวจว่ามีนักเรียนครบทุกวิชา",
+    "The class roster carried in the workbook was edited; it is ignored")  # fmt: skip
 PUPIL_MISSING_FROM_SHEET = rule("PUPIL_MISSING_FROM_SHEET", "error", "academic_pupils",
     "{name} ({value}) อยู่ในรายชื่อชั้น {class_name} แต่ไม่มีในชีต {sheet}",
     "A pupil of the class's roster is missing from a sheet")  # fmt: skip
@@ -233,6 +236,8 @@ def check_result(
             )
         )
     read_grade = _grade_text(raw.get("grade"))
+    if read_grade is not None:
+        read_grade = canonical_mark(read_grade, sc) or read_grade
     if low:
         assert attendance is not None
         final_marks = {code for code, m in sc.marks.items() if not m.pending} | {sc.low_attendance_mark}
