@@ -271,9 +271,16 @@ def _number_check(ws: Worksheet, col: int, nrows: int, maximum: Decimal, what: s
     )
 
 
-def _write_pupils(ws: Worksheet, fmt: _Formats, pupils: Sequence[Pupil], student_nos: Mapping[str, str]) -> None:
+def _write_pupils(
+    ws: Worksheet, fmt: _Formats, cols: Sequence[Col], pupils: Sequence[Pupil], student_nos: Mapping[str, str]
+) -> None:
+    """The locked ID and name of each pupil; the row's input cells written blank in their unlocked format
+    (a cell with its own style, not one left to the column's: every spreadsheet program honours it)."""
+    inputs = [(i, fmt.of(c)) for i, c in enumerate(cols) if c.kind in ("input", "number", "list")]
     for r, p in enumerate(pupils):
         row = FIRST_DATA_ROW - 1 + r
+        for i, cell_fmt in inputs:
+            ws.write_blank(row, i, None, cell_fmt)
         write_text(ws, row, 0, p.citizen_id, fmt.fixed)
         if student_nos.get(p.citizen_id):
             write_text(ws, row, 1, student_nos[p.citizen_id], fmt.input)
@@ -386,7 +393,7 @@ def build_results(
             "กรอกเฉพาะช่องสีเหลือง  •  คะแนนรวมและผลการเรียนคำนวณให้อัตโนมัติ",
             n,
         )
-        _write_pupils(ws, fmt, pupils, student_nos or {})
+        _write_pupils(ws, fmt, RESULT_COLUMNS, pupils, student_nos or {})
         _number_check(ws, 4, n, Decimal(100), "เวลาเรียน (%)")
         _number_check(ws, 5, n, s.max_term, "คะแนนระหว่างภาค")
         _number_check(ws, 6, n, s.max_final, "คะแนนปลายภาค")
@@ -555,7 +562,7 @@ def build_assessments(
     ws, letters = _sheet(
         wb, fmt, SHEET_TITLES[role], ASSESSMENT_COLUMNS, title, f"รหัสหน่วย {unit_code}  •  กรอกเฉพาะช่องสีเหลือง", n
     )
-    _write_pupils(ws, fmt, pupils, student_nos or {})
+    _write_pupils(ws, fmt, ASSESSMENT_COLUMNS, pupils, student_nos or {})
     keys = [*RATING_KEYS, *ACTIVITY_KEYS]
     first, last = letters[keys[0]], letters[keys[-1]]
     for i in range(n):

@@ -28,6 +28,7 @@ from validators.academic import (
 )
 from validators.academic.results import CLASS_ROSTER_TAMPERED
 from validators.findings import Finding
+from workbook_templates import read as roster_read
 from workbook_templates.academic_build import columns_of
 from workbook_templates.academic_meta import (
     ACADEMIC_FORMS,
@@ -52,7 +53,7 @@ from workbook_templates.errors import (
     workbook_error,
 )
 from workbook_templates.meta import META_SHEET, MetaProblem, previous_digest
-from workbook_templates.read import LIMITS, SheetRows, Source, gc_paused, open_workbook, read_rows
+from workbook_templates.read import SheetRows, Source, gc_paused, open_workbook, read_rows
 
 
 @dataclass(slots=True)
@@ -71,11 +72,12 @@ class AcademicWorkbook:
 
 def _data(wb: CalamineWorkbook, name: str) -> list[list[Any]]:
     sheet = wb.get_sheet_by_name(name)
-    if sheet.height > LIMITS.max_rows:
+    limit = roster_read.LIMITS.max_rows  # looked up per call: the limits in force (tests shrink them)
+    if sheet.height > limit:
         raise workbook_error(
             TOO_MANY_ROWS,
-            f"{name}: {sheet.height} rows > {LIMITS.max_rows}",
-            f'ชีต "{name}" มีประมาณ {sheet.height:,} แถว ระบบรับได้ไม่เกิน {LIMITS.max_rows:,} แถวต่อชีต',
+            f"{name}: {sheet.height} rows > {limit}",
+            f'ชีต "{name}" มีประมาณ {sheet.height:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต',
         )
     return sheet.to_python(skip_empty_area=False)
 
