@@ -230,7 +230,7 @@ def is_academic(source: Source) -> bool:
     """Whether the metadata names an academic form (False for rosters and for unreadable files)."""
     try:
         wb = open_workbook(source)
-    except WorkbookError:
+    except (WorkbookError, OSError):  # check_file then reports it the roster way
         return False
     try:
         return form_of(wb) in ACADEMIC_FORMS
