@@ -224,7 +224,12 @@ def test_clean_rows_pass(run, row) -> None:
 
 
 def test_every_rule_has_a_failing_case() -> None:
-    validator_rules = {code for code, r in RULES.items() if r.group not in ("workbook", "server", "units")}
+    # Academic-records rules have their own table of cases in test_academic.py.
+    validator_rules = {
+        code
+        for code, r in RULES.items()
+        if r.group not in ("workbook", "server", "units") and not r.group.startswith("academic_")
+    }
     assert validator_rules - set(FAILING) == set()
 
 
