@@ -144,10 +144,11 @@ _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
 _XML_PART = (".xml", ".rels", ".vml")
 
 
-def _too_many_rows(sheet: str, rows: int) -> Exception:
+def _too_many_rows(sheet: str, rows: int, *, at_least: bool = False) -> Exception:
     limit = LIMITS.max_rows
+    how = "อย่างน้อย" if at_least else "ประมาณ"  # a count that stopped at the cap is a lower bound
     return workbook_error(TOO_MANY_ROWS, f"{sheet}: {rows} rows > {limit}",
-                          f'ชีต "{sheet}" มีประมาณ {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต')
+                          f'ชีต "{sheet}" มี{how} {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต')
 
 
 def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -242,7 +243,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> Non
     with zf.open(info) as part:
         found = extent.measure(part, give_up_rows=rows_cap, give_up_columns=LIMITS.max_columns)
     if found.rows > rows_cap:
-        raise _too_many_rows(sheet, found.rows)
+        raise _too_many_rows(sheet, found.rows, at_least=True)
     if found.columns > LIMITS.max_columns:
         last, cap = xl_col_to_name(found.columns - 1), xl_col_to_name(LIMITS.max_columns - 1)
         raise workbook_error(
