@@ -122,7 +122,7 @@ ID_AS_FLOAT = rule("ID_AS_FLOAT", "error", "identity",
 ID_PLACEHOLDER = rule("ID_PLACEHOLDER", "error", "identity",
     "เลขประจำตัว {value} ไม่ใช่เลขของบุคคลจริง (ตัวเลขเดียวกันทั้งหมดหรือเรียงต่อกัน) กรุณาใส่เลขจากสูติบัตร"
     "หรือทะเบียนบ้าน ถ้าเด็กไม่มีเลขประจำตัวประชาชนให้ขอ G-Code",
-    "A placeholder ID no real person has (one digit repeated, a simple run), check digit or not")  # fmt: skip
+    "A placeholder ID no real person has (one digit repeated, a simple run) with a right check digit")  # fmt: skip
 ID_NATIONALITY = rule("ID_NATIONALITY", "warning", "identity",
     "สัญชาติ “{nationality}” ไม่สอดคล้องกับประเภทเลขประจำตัว {value} ({category})",
     "Nationality does not match the ID's category (first digit 0/6/7 or a G-Code: not Thai)")  # fmt: skip

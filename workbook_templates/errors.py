@@ -111,6 +111,14 @@ TOO_MANY_ROWS = rule(
     "ไฟล์นี้มีจำนวนแถวเกินกำหนด: {detail} กรุณาตรวจว่าไม่ได้วางข้อมูลซ้ำ หรือจัดรูปแบบแถวว่างไว้จนถึงท้ายชีต",
     "A sheet has more rows than the limit: {detail}",
 )
+CENSUS_DATE_DIFFERS = rule(
+    "WORKBOOK_CENSUS_DATE",
+    "warning",
+    "workbook",
+    "แบบฟอร์มนี้สร้างสำหรับข้อมูล ณ วันที่ {value} แต่รอบนี้นับข้อมูล ณ วันที่ {round_date} ระบบตรวจอายุและวันที่"
+    "ตามวันที่ของรอบ ครั้งต่อไปกรุณาดาวน์โหลดแบบฟอร์มใหม่",
+    "The template carries another census date than the round's; the round's date was used",
+)
 
 WORKBOOK_RULES = {
     r.code: r
@@ -129,6 +137,7 @@ WORKBOOK_RULES = {
         TOO_LARGE,
         UNSAFE_XML,
         TOO_MANY_ROWS,
+        CENSUS_DATE_DIFFERS,
     )
 }
 
