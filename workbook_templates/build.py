@@ -159,8 +159,9 @@ def build_template(
     """
     if form not in FORMS:
         raise ValueError(f"unknown form {form!r}")
-    if unit_kind is not None and (unit_kind not in INSTITUTION_KINDS or (unit_kind == "cdc") != (form == "cdc")
-                                  or form == "other"):
+    if unit_kind is not None and (
+        unit_kind not in INSTITUTION_KINDS or (unit_kind == "cdc") != (form == "cdc") or form == "other"
+    ):
         raise ValueError(f"unit kind {unit_kind!r} does not fill the {form!r} form")
     roster_role = "counts" if form == "other" else "roster"
     carried = list(previous_rows or ())

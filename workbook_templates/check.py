@@ -190,5 +190,4 @@ def check_file(
         except Exception as exc:  # a reader bug must still reach the clerk as a Thai message
             detail = f"{type(exc).__name__}: {exc}"
             return error_report(file, workbook_error(UNREADABLE, detail, type(exc).__name__))
-        return validate_workbook(filled, file=file, previous=previous, today=today, as_of=as_of,
-                                 unit_kind=unit_kind)
+        return validate_workbook(filled, file=file, previous=previous, today=today, as_of=as_of, unit_kind=unit_kind)

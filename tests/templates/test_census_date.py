@@ -124,8 +124,11 @@ def test_ages_are_judged_on_the_same_day_in_every_round_kind(
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(as_of=st.one_of(st.none(), st.dates(min_value=date(2024, 5, 16), max_value=date(2025, 5, 15))),
-       round_no=st.integers(min_value=1, max_value=4), kind=st.sampled_from([None, "school", "college"]))
+@given(
+    as_of=st.one_of(st.none(), st.dates(min_value=date(2024, 5, 16), max_value=date(2025, 5, 15))),
+    round_no=st.integers(min_value=1, max_value=4),
+    kind=st.sampled_from([None, "school", "college"]),
+)
 def test_metadata_dates_round_trip(as_of: date | None, round_no: int, kind: str | None) -> None:
     buf = io.BytesIO()
     build_template("school", unit_code="3056200001", year=2567, round_no=round_no, out=buf, capacity=5,
@@ -152,8 +155,7 @@ def test_the_registrys_kind_travels_and_checks_the_grades(tmp_path: Path, kit: A
 
 @pytest.mark.parametrize(("key", "value"), [("age_reference", "2024-05-17"), ("unit_kind", "hospital"),
                                             ("as_of", "10/01/2568")])  # fmt: skip
-def test_edited_dates_or_kind_are_refused_even_when_redigested(tmp_path: Path, kit: Any, key: str,
-                                                               value: str) -> None:
+def test_edited_dates_or_kind_are_refused_even_when_redigested(tmp_path: Path, kit: Any, key: str, value: str) -> None:
     def edit(wb: Any) -> None:
         ws = wb[META_SHEET]
         fields = {r[0].value: r[1] for r in ws.iter_rows() if r[0].value}

@@ -197,8 +197,12 @@ def test_nationality_synonyms_table() -> None:
     assert clean_nationality("ดาวอังคาร") == ("ดาวอังคาร", False)
 
 
-@given(st.one_of(st.sampled_from([s for v in NATIONALITY_SYNONYMS.values() for s in v]),
-                 st.text(alphabet=st.sampled_from(list("ไทยพม่าThai ลาว.()สัญชาติ")), max_size=15)))
+@given(
+    st.one_of(
+        st.sampled_from([s for v in NATIONALITY_SYNONYMS.values() for s in v]),
+        st.text(alphabet=st.sampled_from(list("ไทยพม่าThai ลาว.()สัญชาติ")), max_size=15),
+    )
+)
 def test_clean_nationality_is_idempotent(text: str) -> None:
     once, aliased = clean_nationality(text)
     assert clean_nationality(once) == (once, False)
