@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Importing the rule modules declares every rule.
-from validators import counts, records, roster, units  # noqa: F401
+from validators import academic, counts, records, roster, units  # noqa: F401
 from validators.findings import RULES, SEVERITY_TH
 
 GROUP_TITLES = {
@@ -15,6 +15,11 @@ GROUP_TITLES = {
     "roster": "ทั้งบัญชีรายชื่อ (Roster)",
     "counts": "จำนวนนักเรียนสังกัดอื่น (Other-affiliation counts)",
     "units": "รหัสหน่วยงาน (Unit codes)",
+    "academic_common": "งานทะเบียนวัดผล: ทั่วไป (Academic records: common)",
+    "academic_subjects": "รายวิชา (Subjects and subject codes)",
+    "academic_results": "ผลการเรียนรายวิชา (Subject results and grades)",
+    "academic_pupils": "รายชื่อนักเรียนในแบบบันทึกผล (Pupils of a results sheet)",
+    "academic_assessments": "ผลการประเมินรายปี (Yearly assessments)",
 }
 
 

@@ -9,9 +9,16 @@ BE_OFFSET = 543
 
 
 def census_date(year_be: int, round_no: int) -> date:
-    """Round 1 counts as of 10 June, round 2 as of 10 November (the same dates as OBEC's DMC)."""
+    """The fallback census date when the round's own is not known: round 1 counts as of 10 June, later
+    rounds as of 10 November (OBEC's DMC dates). A correction window has its own date, which only the
+    server's round (and the templates it builds) knows; it reaches the validators as `as_of`."""
     ce = year_be - BE_OFFSET
     return date(ce, 6, 10) if round_no == 1 else date(ce, 11, 10)
+
+
+def age_reference(year_be: int) -> date:
+    """16 May of the academic year's first calendar year: the day ages are counted to."""
+    return date(year_be - BE_OFFSET, 5, 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +39,7 @@ class RoundContext:
     def __post_init__(self) -> None:
         if self.year < 2400:
             raise ValueError("year is the Buddhist Era academic year, e.g. 2567")
-        object.__setattr__(self, "age_reference", date(self.year - BE_OFFSET, 5, 16))
+        object.__setattr__(self, "age_reference", age_reference(self.year))
         if self.as_of is None:
             object.__setattr__(self, "as_of", census_date(self.year, self.round))
 

@@ -71,6 +71,21 @@ SEX_ALIASES = {
 
 NATIONALITIES = ("ไทย", "เมียนมา", "ลาว", "กัมพูชา", "เวียดนาม", "จีน", "มาเลเซีย", "ไม่มีสัญชาติ", "อื่น ๆ")
 THAI_NATIONALITY = "ไทย"
+NATIONALITY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ไทย": ("thai", "thailand", "ไทยแลนด์", "ประเทศไทย"),
+    "เมียนมา": ("พม่า", "เมียนมาร์", "เมียนม่า", "เมียนมาร์พม่า", "เมียนมาพม่า", "ประเทศพม่า",
+                "myanmar", "burmese", "burma", "myanmese"),
+    "ลาว": ("สปปลาว", "ประเทศลาว", "lao", "laos", "laotian"),
+    "กัมพูชา": ("เขมร", "ประเทศกัมพูชา", "cambodian", "cambodia", "khmer"),
+    "เวียดนาม": ("เวียตนาม", "ญวน", "ประเทศเวียดนาม", "vietnamese", "vietnam"),
+    "จีน": ("ประเทศจีน", "chinese", "china"),
+    "มาเลเซีย": ("มาเลย์", "ประเทศมาเลเซีย", "malaysian", "malaysia"),
+    "ไม่มีสัญชาติ": ("ไร้สัญชาติ", "บุคคลไร้สัญชาติ", "บุคคลไม่มีสัญชาติ", "stateless"),
+    "อื่น ๆ": ("อื่น", "other", "others"),
+}  # fmt: skip
+"""Other spellings of each listed nationality, as clerks type them (old country names, English, the
+word สัญชาติ in front). Compared after `nationality_key` folds case, spaces and dots away, so `Thai`,
+` thai ` and `สัญชาติไทย` all read as ไทย. Data, not code: add a spelling here and nowhere else."""
 
 # Grades in school order. Each has the age (full years on 16 May) at which a pupil normally studies it:
 # อ.1 at 3, ป.1 "in the 7th year of life" = 6, and so on; vocational after ม.3.
@@ -103,6 +118,19 @@ LEVELS = {
     "มัธยมศึกษาตอนปลาย": ("ม.4", "ม.5", "ม.6"),
     "ปวช.": ("ปวช.1", "ปวช.2", "ปวช.3"),
     "ปวส.": ("ปวส.1", "ปวส.2"),
+}
+
+GRADES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "school": GRADES[:15],
+    "college": GRADES[15:],
+    "cdc": (),
+}
+"""The grades each kind of institution teaches: a school อ.1–ม.6, a college vocational grades only, a
+child centre none (its children are grouped by age)."""
+GRADE_SPAN_TH = {
+    "school": "โรงเรียนมีชั้น อ.1–ม.6",
+    "college": "วิทยาลัยมีเฉพาะชั้น ปวช.1–3 และ ปวส.1–2",
+    "cdc": "ศูนย์พัฒนาเด็กเล็กไม่แบ่งชั้น นับตามช่วงอายุ",
 }
 
 CDC_MIN_AGE = 2

@@ -42,6 +42,30 @@ def with_check_digit(first12: str) -> str:
     return first12 + str(thai_id_check_digit(first12))
 
 
+def _runs() -> frozenset[str]:
+    """Twelve digits no registry office gives out: one digit repeated (000000000000, 111111111111...)
+    and a simple run up or down, wrapping 9→0 (123456789012, 012345678901, 987654321098...)."""
+    out = set()
+    for start in range(10):
+        out.add(str(start) * 12)
+        out.add("".join(str((start + i) % 10) for i in range(12)))
+        out.add("".join(str((start - i) % 10) for i in range(12)))
+    return frozenset(out)
+
+
+PLACEHOLDER_DIGITS = _runs()
+"""The first 12 digits of an ID (or the 12 digits of a G-Code) that a clerk types when the real number is
+unknown. With its check digit such an ID passes the checksum (0000000000001, 1111111111119), so it is
+refused by pattern. A leading 0 alone is no sign of this: 0-category IDs are real border-province
+children's."""
+
+
+def is_placeholder_id(text: str) -> bool:
+    """A 13-digit ID or a G-Code whose 12 digits are one repeated digit or a simple run."""
+    digits = text[1:] if text[:1] == "G" else text[:12]
+    return len(text) == 13 and digits in PLACEHOLDER_DIGITS
+
+
 def id_category(text: str) -> str | None:
     """'thai', 'non_thai' or None (unknown) from an ID's first character."""
     if not text:

@@ -12,7 +12,16 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from validators.fields import GRADE_ALIASES, GRADES, PREFIX_ABBREVIATIONS, PREFIXES, SEX_ALIASES, SEXES
+from validators.fields import (
+    GRADE_ALIASES,
+    GRADES,
+    NATIONALITIES,
+    NATIONALITY_SYNONYMS,
+    PREFIX_ABBREVIATIONS,
+    PREFIXES,
+    SEX_ALIASES,
+    SEXES,
+)
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _THAI_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
@@ -23,6 +32,8 @@ _INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\ufeff")
 _PREFIX_SET = frozenset(PREFIXES)
 _SEX_SET = frozenset(SEXES)
 _GRADE_SET = frozenset(GRADES)
+_NATIONALITY_SET = frozenset(NATIONALITIES)
+_NATIONALITY_FOLD = str.maketrans("", "", " .-()[]\u00a0")
 
 BE_OFFSET = 543
 BE_THRESHOLD = 2400
@@ -130,6 +141,31 @@ def clean_sex(value: object) -> tuple[str, bool]:
         return text, False
     alias = SEX_ALIASES.get(text.lower())
     return (alias, True) if alias else (text, False)
+
+
+def nationality_key(text: str) -> str:
+    """What two spellings of one nationality share: no case, spaces, dots, dashes or brackets, and no
+    leading word สัญชาติ ("สัญชาติ ไทย" and "Thai" both give the key of ไทย)."""
+    return text.translate(_NATIONALITY_FOLD).casefold().removeprefix("สัญชาติ")
+
+
+_NATIONALITY_BY_KEY = {
+    nationality_key(spelling): canonical
+    for canonical, synonyms in NATIONALITY_SYNONYMS.items()
+    for spelling in (canonical, *synonyms)
+}
+
+
+def clean_nationality(value: object) -> tuple[str, bool]:
+    """Read a synonym (พม่า, Thai, สัญชาติลาว) as the list's spelling. Returns (nationality, aliased);
+    a value that is no known spelling comes back trimmed and unchanged for the rule to report."""
+    if value in _NATIONALITY_SET:
+        return value, False  # type: ignore[return-value]
+    text, _ = clean_text(value)
+    if text in _NATIONALITY_SET or not text:
+        return text, False
+    canonical = _NATIONALITY_BY_KEY.get(nationality_key(text))
+    return (canonical, True) if canonical else (text, False)
 
 
 def clean_grade(value: object) -> tuple[str, bool]:

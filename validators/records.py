@@ -22,8 +22,10 @@ from validators.fields import (
     CDC_USUAL_MAX_AGE,
     CHILD_PREFIXES,
     GRADE_MIN_AGE,
+    GRADE_SPAN_TH,
     GRADE_TYPICAL_AGE,
     GRADES,
+    GRADES_BY_KIND,
     NATIONALITIES,
     PREFIX_SEX,
     PREFIXES,
@@ -33,11 +35,19 @@ from validators.fields import (
     THAI_NATIONALITY,
 )
 from validators.findings import Finding, Rule, rule
-from validators.identity import id_category, is_gcode, is_thai_id, thai_id_check_digit
+from validators.identity import (
+    PLACEHOLDER_DIGITS,
+    id_category,
+    is_gcode,
+    is_placeholder_id,
+    is_thai_id,
+    thai_id_check_digit,
+)
 from validators.normalize import (
     DateProblem,
     clean_grade,
     clean_id,
+    clean_nationality,
     clean_prefix,
     clean_sex,
     clean_text,
@@ -67,6 +77,9 @@ N_SEX_ALIAS = rule("N_SEX_ALIAS", "info", "normalisation",
 N_GRADE_ALIAS = rule("N_GRADE_ALIAS", "info", "normalisation",
     "อ่านชั้น “{value}” เป็น “{clean}”",
     "Grade written another way read as the canonical value")  # fmt: skip
+N_NATIONALITY_ALIAS = rule("N_NATIONALITY_ALIAS", "info", "normalisation",
+    "อ่านสัญชาติ “{value}” เป็น “{clean}” ตามรายการ",
+    "Nationality spelled another way (พม่า, Thai, สัญชาติลาว...) read as the list's spelling")  # fmt: skip
 N_DATE_CE = rule("N_DATE_CE", "info", "normalisation",
     "อ่าน {header} “{value}” เป็นปีคริสต์ศักราช ({clean})",
     "Date typed as text with a Common Era year")  # fmt: skip
@@ -106,6 +119,10 @@ ID_AS_FLOAT = rule("ID_AS_FLOAT", "error", "identity",
     "เลขประจำตัว “{value}” ถูก Excel แปลงเป็นตัวเลขแบบย่อ (เช่น 1.10E+12) ตัวเลขท้ายสูญหายแล้ว "
     "กรุณาจัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์เลข 13 หลักใหม่",
     "ID became a number in exponent form and lost digits; retype it as text")  # fmt: skip
+ID_PLACEHOLDER = rule("ID_PLACEHOLDER", "error", "identity",
+    "เลขประจำตัว {value} ไม่ใช่เลขของบุคคลจริง (ตัวเลขเดียวกันทั้งหมดหรือเรียงต่อกัน) กรุณาใส่เลขจากสูติบัตร"
+    "หรือทะเบียนบ้าน ถ้าเด็กไม่มีเลขประจำตัวประชาชนให้ขอ G-Code",
+    "A placeholder ID no real person has (one digit repeated, a simple run) with a right check digit")  # fmt: skip
 ID_NATIONALITY = rule("ID_NATIONALITY", "warning", "identity",
     "สัญชาติ “{nationality}” ไม่สอดคล้องกับประเภทเลขประจำตัว {value} ({category})",
     "Nationality does not match the ID's category (first digit 0/6/7 or a G-Code: not Thai)")  # fmt: skip
@@ -141,6 +158,10 @@ PREFIX_CHILD_AGE = rule("PREFIX_CHILD_AGE", "warning", "person",
 GRADE_UNKNOWN = rule("GRADE_UNKNOWN", "error", "person",
     "ชั้น “{value}” ไม่อยู่ในรายการ (อ.1–อ.3, ป.1–ป.6, ม.1–ม.6, ปวช.1–3, ปวส.1–2)",
     "Grade not in the list")  # fmt: skip
+GRADE_KIND = rule("GRADE_KIND", "error", "person",
+    "ชั้น “{value}” ไม่ตรงกับประเภทสถานศึกษา ({span}) กรุณาตรวจสอบชั้น "
+    "หรือแจ้ง อปท. ถ้าประเภทสถานศึกษาในทะเบียนไม่ถูกต้อง",
+    "A grade the institution's kind does not have (school อ.1–ม.6, college vocational, centre none)")  # fmt: skip
 NATIONALITY_UNKNOWN = rule("NATIONALITY_UNKNOWN", "warning", "person",
     "สัญชาติ “{value}” ไม่อยู่ในรายการ",
     "Nationality not in the list")  # fmt: skip
@@ -196,6 +217,7 @@ _NAME_PROBLEM = re.compile(r"\d|" + _NAME_SYMBOL_CLASS)
 _NAME_SUSPECT = re.compile(r"\d|^\s|\s$|\s\s|[\t\n\r\u00a0\ufeff]|" + _NAME_SYMBOL_CLASS)
 """Anything that would make `_name` clean or refuse a name: whitespace to tidy, digits, symbols."""
 _NATIONALITY_SET = frozenset(NATIONALITIES)
+_KIND_GRADES = {kind: frozenset(grades) for kind, grades in GRADES_BY_KIND.items()}
 _SEX_SET = frozenset(SEXES)
 
 
@@ -204,6 +226,8 @@ def check_id(raw: object, row: int | None, out: list[Finding]) -> str:
     if type(raw) is str and len(raw) == 13 and raw.isascii() and raw.isdigit():  # the common case, fast
         if not is_thai_id(raw):
             out.append(ID_CHECK_DIGIT.finding("citizen_id", row, raw, expected=thai_id_check_digit(raw[:12])))
+        elif raw[:12] in PLACEHOLDER_DIGITS:
+            out.append(ID_PLACEHOLDER.finding("citizen_id", row, raw))
         return raw
     text, how = clean_id(raw)
     if how == "number" and text and not text.isdigit():  # a float with a fraction part: digits are gone
@@ -222,7 +246,12 @@ def check_id(raw: object, row: int | None, out: list[Finding]) -> str:
     elif len(text) == 13 and text.isascii() and text.isdigit():
         if not is_thai_id(text):
             out.append(ID_CHECK_DIGIT.finding("citizen_id", row, text, expected=thai_id_check_digit(text[:12])))
-    elif not is_gcode(text):
+        elif is_placeholder_id(text):
+            out.append(ID_PLACEHOLDER.finding("citizen_id", row, text))
+    elif is_gcode(text):
+        if is_placeholder_id(text):
+            out.append(ID_PLACEHOLDER.finding("citizen_id", row, text))
+    else:
         if "E+" in text.upper() and text.replace(".", "").upper().replace("E+", "").isdigit():
             out.append(ID_AS_FLOAT.finding("citizen_id", row, raw))
         else:
@@ -301,12 +330,19 @@ def _name_like_text(raw: Mapping[str, object], key: str, row: int | None, out: l
 
 
 def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row rosters: no call per field)
-    raw: Mapping[str, object], ctx: RoundContext, row: int | None, out: list[Finding], *, cdc: bool
+    raw: Mapping[str, object],
+    ctx: RoundContext,
+    row: int | None,
+    out: list[Finding],
+    *,
+    cdc: bool,
+    kind: str | None = None,
 ) -> dict[str, object]:
     """Judge one pupil (school) or child (child centre); return the cleaned record.
 
     Ages are full years on 16 May of the academic year. Impossible ages are errors (usually a year
-    typed in the wrong era); unusual ones (repeaters, late entry) are warnings.
+    typed in the wrong era); unusual ones (repeaters, late entry) are warnings. `kind` ("school",
+    "college", "cdc"; None when unknown) limits the grades to those that kind of institution has.
     """
     citizen_id = check_id(raw.get("citizen_id"), row, out)
 
@@ -343,10 +379,16 @@ def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row roste
             out.append(REQUIRED.finding("grade", row))
         elif grade not in GRADE_TYPICAL_AGE:
             out.append(GRADE_UNKNOWN.finding("grade", row, grade))
+        elif kind is not None and grade not in _KIND_GRADES[kind]:
+            out.append(GRADE_KIND.finding("grade", row, grade, span=GRADE_SPAN_TH[kind]))
 
     nationality = raw.get("nationality")
     if nationality not in _NATIONALITY_SET:
         nationality = _text(raw, "nationality", row, out)
+        canonical, aliased = clean_nationality(nationality)
+        if aliased:
+            out.append(N_NATIONALITY_ALIAS.finding("nationality", row, nationality, clean=canonical))
+            nationality = canonical
     assert isinstance(nationality, str)
     if not nationality:
         out.append(REQUIRED.finding("nationality", row))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from validators.context import RoundContext
+from validators.fields import GRADES_BY_KIND
 from validators.findings import Finding, FindingsView, rule
 from validators.records import check_person, check_removal
 
@@ -65,10 +66,17 @@ def validate_roster(
     *,
     removals: Rows = (),
     previous: Iterable[PreviousChild] | None = None,
+    kind: str | None = None,
 ) -> RosterResult:
-    """Judge a school ("school") or child-centre ("cdc") roster and its removed-children register."""
+    """Judge a school ("school") or child-centre ("cdc") roster and its removed-children register.
+
+    `kind` is the institution's kind as the registry knows it ("school", "college" or "cdc"; see
+    `units.institution_kind`): each grade must be one that kind has. None (unknown) checks no span.
+    """
     if form not in ("school", "cdc"):
         raise ValueError(f"not a roster form: {form}")
+    if kind is not None and kind not in GRADES_BY_KIND:
+        raise ValueError(f"not an institution kind: {kind}")
     cdc = form == "cdc"
     result = RosterResult()
     out = result.findings
@@ -76,7 +84,7 @@ def validate_roster(
     seen: dict[str, tuple[int, str]] = {}
     for row, raw in rows:
         start = len(out)
-        record = check_person(raw, ctx, row, out, cdc=cdc)
+        record = check_person(raw, ctx, row, out, cdc=cdc, kind=kind)
         record["row"] = row
         result.records.append(record)
         citizen_id = record["citizen_id"]

@@ -106,3 +106,14 @@ def validate_unit_code(
     elif kind == "other_school" and not (digits and len(code) in (8, 10)):
         out.append(OTHER_SCHOOL_CODE.finding(None, value=code))
     return out
+
+
+def institution_kind(code: str, registered: str | None = None) -> str | None:
+    """The kind whose grades an institution's roster may hold: the registry's kind when known, else
+    what the code's type digit says. Digits 4–6 are child centres; 1–3 are schools *or* colleges (the
+    code does not tell them apart), so without the registry the answer is None: no span is checked."""
+    if registered in INSTITUTION_KINDS:
+        return registered
+    if len(code) == 10 and code.isascii() and code.isdigit() and code.startswith("30"):
+        return "cdc" if code[4] in "456" else None
+    return None

@@ -22,6 +22,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from validators.context import age_reference
 from validators.fields import (
     COLUMNS_BY_ROLE,
     DROPDOWN_LISTS,
@@ -32,6 +33,8 @@ from validators.fields import (
     SHEETS,
     Column,
 )
+from validators.normalize import format_thai_date
+from validators.units import INSTITUTION_KINDS
 from workbook_templates import excel_formulas as xf
 from workbook_templates.meta import (
     DEFAULT_CAPACITY,
@@ -137,6 +140,8 @@ def build_template(
     removals: Rows | None = None,
     capacity: int | None = None,
     generated_at: str | None = None,
+    as_of: date | None = None,
+    unit_kind: str | None = None,
     finish: Callable[[xlsxwriter.Workbook], None] | None = None,
 ) -> TemplateMeta:
     """Write the template of `form` for one unit and round to `out` (a path or a binary file).
@@ -146,11 +151,20 @@ def build_template(
     sheet so removals can be checked offline. `previous_removals` pre-fills the removed-children
     register (an institution keeps it across rounds). `rows` / `removals` write filled rows instead
     (tests and the benchmark). Values go in as given: text as text, numbers as numbers, dates as BE text.
-    `finish` is called with the workbook just before it is closed: the add-in's macro-enabled copy adds
-    its settings sheet and VBA project there (`addin/xlsm.py`).
+
+    `as_of` is the round's census date (the server passes its round's): it travels in the metadata so that
+    `lec validate`, the add-in and the server judge ages and entry dates against the same day. Without it
+    the validators use the default for the round number (`validators.context.census_date`). `unit_kind`
+    ("school", "college", "cdc", the registry's kind) travels too, so the grades are checked against
+    what the institution teaches offline as well. `finish` is called with the workbook just before it is
+    closed: the add-in's macro-enabled copy adds its settings sheet and VBA project there (`addin/xlsm.py`).
     """
     if form not in FORMS:
         raise ValueError(f"unknown form {form!r}")
+    if unit_kind is not None and (
+        unit_kind not in INSTITUTION_KINDS or (unit_kind == "cdc") != (form == "cdc") or form == "other"
+    ):
+        raise ValueError(f"unit kind {unit_kind!r} does not fill the {form!r} form")
     roster_role = "counts" if form == "other" else "roster"
     carried = list(previous_rows or ())
     data_rows = list(rows) if rows is not None else carried
@@ -172,6 +186,9 @@ def build_template(
         capacity=capacity,
         previous_count=len(prev_table),
         previous_digest=previous_digest(prev_table) if prev_table else "",
+        as_of=as_of,
+        age_reference=age_reference(year),
+        unit_kind=unit_kind,
     )
 
     wb = xlsxwriter.Workbook(
@@ -544,6 +561,11 @@ def _write_instructions(ws: Worksheet, fmt: _Formats, form: str, meta: TemplateM
     ws.write_string(0, 0, f"{FORM_TITLES[form]}  ปีการศึกษา {meta.year} ครั้งที่ {meta.round_no}", fmt.title)
     unit = f"รหัสหน่วย {meta.unit_code}" + (f"  {meta.unit_name}" if meta.unit_name else "")
     ws.write_string(1, 0, unit, fmt.bold)
+    dates = [f"ข้อมูล ณ วันที่ {format_thai_date(meta.as_of)}"] if meta.as_of else []
+    if form != "other":
+        dates.append(f"อายุนับถึงวันที่ {format_thai_date(meta.age_reference or age_reference(meta.year))}")
+    if dates:
+        ws.write_string(2, 0, "   •   ".join(dates), fmt.text)
     lines = INSTRUCTIONS["other" if form == "other" else "common"]
     if form == "cdc":  # child centres have age groups, not grades
         lines = tuple(line.replace(" เพศ ชั้น สัญชาติ", " เพศ สัญชาติ") for line in lines)

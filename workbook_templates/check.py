@@ -14,7 +14,9 @@ from typing import Any
 
 import validators
 from validators.findings import Finding
-from workbook_templates.errors import UNREADABLE, WorkbookError, workbook_error
+from validators.normalize import format_thai_date
+from validators.units import institution_kind
+from workbook_templates.errors import CENSUS_DATE_DIFFERS, UNREADABLE, WorkbookError, workbook_error
 from workbook_templates.meta import TemplateMeta
 from workbook_templates.read import FilledWorkbook, Source, gc_paused, read_workbook
 
@@ -107,14 +109,23 @@ def validate_workbook(
     file: str = "",
     previous: Iterable[Any] | None = None,
     today: date | None = None,
+    as_of: date | None = None,
+    unit_kind: str | None = None,
 ) -> FileReport:
     """Run the validators on a read workbook.
 
     `previous` (PreviousChild items) is the last confirmed roster from the server; without it the copy
     carried inside the template (if any, and unedited) is used, so removals are checked offline too.
+
+    Ages and dates are judged against one census date: `as_of` when the caller knows the round's (the
+    server), else the one the template carries, else the default for the round number. A template built
+    for another census date than the caller's gets a warning. `unit_kind` (the registry's kind) likewise
+    wins over the template's; without either, the code's type digit tells a child centre.
     """
     meta = filled.meta
-    ctx = validators.RoundContext(year=meta.year, round=meta.round_no, today=today)
+    census = as_of or meta.as_of
+    ctx = validators.RoundContext(year=meta.year, round=meta.round_no, as_of=census, today=today)
+    kind = unit_kind or meta.unit_kind or institution_kind(meta.unit_code)
     report = FileReport(
         file=file,
         form=meta.form,
@@ -125,6 +136,9 @@ def validate_workbook(
         workbook=filled,
     )
     findings: list[Finding] = list(filled.findings)
+    if as_of is not None and meta.as_of is not None and as_of != meta.as_of:
+        findings.append(CENSUS_DATE_DIFFERS.finding(
+            None, value=format_thai_date(meta.as_of), round_date=format_thai_date(as_of)))  # fmt: skip
     if meta.form == "other":
         counts = validators.validate_other_counts(filled.sheets["counts"].rows, ctx)
         findings += counts.findings
@@ -140,6 +154,7 @@ def validate_workbook(
             ctx,
             removals=removed.rows if removed else (),
             previous=prev,
+            kind=kind,
         )
         findings += result.findings
         report.records = list(result.records)
@@ -165,12 +180,14 @@ def check_file(
     file: str = "",
     previous: Iterable[Any] | None = None,
     today: date | None = None,
+    as_of: date | None = None,
+    unit_kind: str | None = None,
 ) -> FileReport:
     """Read and validate in one call; a file that cannot be read yields a report, never an exception.
 
-    The one pipeline: `lec validate` calls it on a path, the server's upload on the uploaded bytes, the
-    add-in on the Book's grids (an `OpenWorkbook`). Only a failing disk or memory (`OSError`,
-    `MemoryError`) is raised, for the caller to answer as a fault rather than as the clerk's mistake.
+    The one pipeline: `lec validate` calls it on a path, the server's upload (in its isolated worker) on
+    the uploaded file, the add-in on the Book's grids (an `OpenWorkbook`). `as_of` and
+    `unit_kind` are `validate_workbook`'s: the round's census date and the registry's kind, when known.
     """
     with gc_paused():
         try:
@@ -182,4 +199,4 @@ def check_file(
         except Exception as exc:  # a reader bug must still reach the clerk as a Thai message
             detail = f"{type(exc).__name__}: {exc}"
             return error_report(file, workbook_error(UNREADABLE, detail, type(exc).__name__))
-        return validate_workbook(filled, file=file, previous=previous, today=today)
+        return validate_workbook(filled, file=file, previous=previous, today=today, as_of=as_of, unit_kind=unit_kind)

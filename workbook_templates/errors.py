@@ -127,6 +127,14 @@ WORKER_FAILED = rule(
     "หรือดาวน์โหลดแบบฟอร์มใหม่แล้วคัดลอกเฉพาะข้อมูลไปวาง",
     "The isolated reader failed (crash, memory or time limit): {detail}",
 )
+CENSUS_DATE_DIFFERS = rule(
+    "WORKBOOK_CENSUS_DATE",
+    "warning",
+    "workbook",
+    "แบบฟอร์มนี้สร้างสำหรับข้อมูล ณ วันที่ {value} แต่รอบนี้นับข้อมูล ณ วันที่ {round_date} ระบบตรวจอายุและวันที่"
+    "ตามวันที่ของรอบ ครั้งต่อไปกรุณาดาวน์โหลดแบบฟอร์มใหม่",
+    "The template carries another census date than the round's; the round's date was used",
+)
 
 WORKBOOK_RULES = {
     r.code: r
@@ -147,6 +155,7 @@ WORKBOOK_RULES = {
         TOO_MANY_ROWS,
         TOO_WIDE,
         WORKER_FAILED,
+        CENSUS_DATE_DIFFERS,
     )
 }
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from validators.context import age_reference
 from validators.fields import FORMS, SHEETS
+from validators.units import INSTITUTION_KINDS
 
 META_SHEET = "lec_meta"
 LISTS_SHEET = "lec_lists"
@@ -56,6 +59,14 @@ class TemplateMeta:
     capacity: int = DEFAULT_CAPACITY
     previous_count: int = 0
     previous_digest: str = ""
+    as_of: date | None = None
+    """The round's census date. Absent from templates built before it travelled here, and from those
+    built without a server round: the validators then fall back to `validators.context.census_date`."""
+    age_reference: date | None = None
+    """16 May of the academic year, to which ages are counted (written for readers of the sheet; the
+    parser refuses a value that is not the year's 16 May)."""
+    unit_kind: str | None = None
+    """The institution's kind as the registry knows it ("school", "college", "cdc"), when known."""
 
     @property
     def round_label(self) -> str:
@@ -78,6 +89,13 @@ class TemplateMeta:
             "previous_count": str(self.previous_count),
             "previous_digest": self.previous_digest,
         }
+        # Optional fields are written only when set, so a template read back re-digests to what it held.
+        if self.as_of is not None:
+            out["as_of"] = self.as_of.isoformat()
+        if self.age_reference is not None:
+            out["age_reference"] = self.age_reference.isoformat()
+        if self.unit_kind is not None:
+            out["unit_kind"] = self.unit_kind
         for role, name in sorted(self.sheets.items()):
             out[f"sheet.{role}"] = name
         return out
@@ -145,11 +163,19 @@ def parse_meta(rows: Iterable[Sequence[Any]]) -> TemplateMeta:
         sheets = {k.removeprefix("sheet."): v for k, v in fields.items() if k.startswith("sheet.")}
         if set(sheets) != set(SHEETS[form]):
             raise ValueError("sheet roles")
+        year = int(fields["year"])
+        as_of = date.fromisoformat(fields["as_of"]) if "as_of" in fields else None
+        reference = date.fromisoformat(fields["age_reference"]) if "age_reference" in fields else None
+        if reference is not None and reference != age_reference(year):
+            raise ValueError("age_reference is not 16 May of the year")
+        unit_kind = fields.get("unit_kind")
+        if unit_kind is not None and unit_kind not in INSTITUTION_KINDS:
+            raise ValueError(f"unit_kind {unit_kind}")
         return TemplateMeta(
             form=form,
             unit_code=fields["unit_code"],
             unit_name=fields["unit_name"],
-            year=int(fields["year"]),
+            year=year,
             round_no=int(fields["round"]),
             generated_at=fields["generated_at"],
             version=version,
@@ -158,6 +184,9 @@ def parse_meta(rows: Iterable[Sequence[Any]]) -> TemplateMeta:
             capacity=int(fields["capacity"]),
             previous_count=int(fields["previous_count"]),
             previous_digest=fields["previous_digest"],
+            as_of=as_of,
+            age_reference=reference,
+            unit_kind=unit_kind,
         )
     except (KeyError, ValueError) as exc:
         raise MetaProblem("tampered", f"metadata field unreadable: {exc}", "ข้อมูลกำกับไม่ครบ") from None

@@ -25,6 +25,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -159,12 +160,13 @@ _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
 _XML_PART = (".xml", ".rels", ".vml")
 
 
-def _too_many_rows(sheet: str, rows: int) -> Exception:
+def _too_many_rows(sheet: str, rows: int, *, at_least: bool = False) -> Exception:
     limit = LIMITS.max_rows
+    how = "อย่างน้อย" if at_least else "ประมาณ"  # a count that stopped at the cap is a lower bound
     return workbook_error(
         TOO_MANY_ROWS,
         f"{sheet}: {rows} rows > {limit}",
-        f'ชีต "{sheet}" มีประมาณ {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต',
+        f'ชีต "{sheet}" มี{how} {rows:,} แถว ระบบรับได้ไม่เกิน {limit:,} แถวต่อชีต',
     )
 
 
@@ -268,7 +270,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> Non
     with zf.open(info) as part:
         found = extent.measure(part, give_up_rows=rows_cap, give_up_columns=LIMITS.max_columns)
     if found.rows > rows_cap:
-        raise _too_many_rows(sheet, found.rows)
+        raise _too_many_rows(sheet, found.rows, at_least=True)
     if found.columns > LIMITS.max_columns:
         last, cap = xl_col_to_name(found.columns - 1), xl_col_to_name(LIMITS.max_columns - 1)
         raise workbook_error(
@@ -334,7 +336,16 @@ def check_container(source: Source) -> None:
             names = _visible_names(zf)
             for info in infos:  # every part: a relationship may name any part as a worksheet
                 _check_extent(zf, info, names.get(info.filename, info.filename.rsplit("/", 1)[-1]))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        ValueError,
+        zlib.error,
+        OSError,
+        RuntimeError,
+    ) as exc:  # RuntimeError: an encrypted zip entry; OSError: a corrupt stream
         raise workbook_error(NOT_A_WORKBOOK, f"{type(exc).__name__}: {exc}") from None
     finally:
         if not isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):

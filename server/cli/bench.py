@@ -50,7 +50,7 @@ def _national_book(workdir: Path, quick: bool) -> list[dict[str, object]]:
 def _upload(workdir: Path, quick: bool) -> list[dict[str, object]]:
     from server.tools.loadrun import bench_upload
 
-    return [bench_upload(rows=5_000, workdir=workdir, repeat=3 if quick else 7)]
+    return bench_upload(rows=5_000, workdir=workdir, repeat=3 if quick else 7)
 
 
 def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:

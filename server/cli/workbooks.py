@@ -9,6 +9,7 @@ when no file has errors, 1 when any has: a file that cannot be read is an error 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -190,7 +191,7 @@ def _check_path(path: str) -> Any:
     """The report of one file, whatever state the file is in."""
     from workbook_templates.check import error_report
     from workbook_templates.errors import FILE_NOT_FOUND, workbook_error
-    from workbook_templates.sandbox import check_file_isolated
+    from workbook_templates.sandbox import Isolation, check_file_isolated
 
     p = Path(path)
     try:
@@ -199,7 +200,8 @@ def _check_path(path: str) -> Any:
     except OSError as exc:
         return error_report(path, workbook_error(FILE_NOT_FOUND, f"{type(exc).__name__}: {exc}", path))
     # the same worker the server uses: a file that crashes the reader is an error here, not an abort
-    return check_file_isolated(p, file=path, keep_records=False)
+    limits = Isolation(memory_mb=int(os.environ.get("LEC_WORKER_MEMORY_MB") or Isolation.memory_mb))
+    return check_file_isolated(p, file=path, keep_records=False, limits=limits)
 
 
 @click.command("validate")

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.live
 
 SCHOOL = "3056200001"
 CDC = "3056500001"
+PAO_SCHOOL = "3056100001"
 LAO = "05560101"
 
 
@@ -88,9 +89,15 @@ def test_classic_add_in_chain(live: Live, make_workbook: Callable[..., bytes]) -
 
 
 def test_upload_refused_by_server_shows_its_verdict(live: Live, make_workbook: Callable[..., bytes]) -> None:
-    """A school-roster form for a child centre passes the local rules; the server refuses it (422)."""
-    client = live.ready(CDC)
-    excel = FakeExcel(payload_from_xlsx(make_workbook("school", unit=CDC, n=5)))
+    """A child-centre form for a school passes the local rules (its rows have no grade to hold against the
+    unit's kind, and the code's type digit cannot tell a school from a college); the server, which knows
+    the unit is a school, refuses it (422)."""
+    # The other way round is refused locally, before sending: a child centre (type digit 5) has no grades.
+    wrong_way = FakeExcel(payload_from_xlsx(make_workbook("school", unit=CDC, n=5))).book()
+    local = actions.upload(wrong_way, live.ready(CDC))
+    assert not local.ok and local.data["sent"] is False
+    client = live.ready(PAO_SCHOOL)
+    excel = FakeExcel(payload_from_xlsx(make_workbook("cdc", unit=PAO_SCHOOL, n=5)))
     book = excel.book()
     outcome = actions.upload(book, client)
     excel.apply(book.json()["actions"])

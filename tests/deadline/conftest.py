@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))  # serverkit (importlib import mode)
+sys.path.insert(0, str(Path(__file__).parent))  # hostile (the corpus)
 
 from serverkit import FAST_HASH, OPEN_TIME, World, make_world
 

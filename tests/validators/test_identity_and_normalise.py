@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validators.identity import id_category, is_gcode, is_thai_id, thai_id_check_digit, with_check_digit
+from validators.fields import NATIONALITIES, NATIONALITY_SYNONYMS
+from validators.identity import (
+    id_category,
+    is_gcode,
+    is_placeholder_id,
+    is_thai_id,
+    thai_id_check_digit,
+    with_check_digit,
+)
 from validators.normalize import (
     DateProblem,
     clean_grade,
     clean_id,
+    clean_nationality,
     clean_prefix,
     clean_sex,
     clean_text,
     format_thai_date,
+    nationality_key,
     parse_count,
     parse_date,
     thai_digits_to_arabic,
@@ -139,3 +150,60 @@ def test_thai_digit_conversion_is_idempotent(text: str) -> None:
     once = thai_digits_to_arabic(text)
     assert thai_digits_to_arabic(once) == once
     assert not any(ch in once for ch in "๐๑๒๓๔๕๖๗๘๙")
+
+
+def reference_placeholder(digits: str) -> bool:
+    """The placeholder rule written out plainly: one digit throughout, or every step +1 or every step -1
+    (mod 10)."""
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}
+    return steps in ({0}, {1}, {9})
+
+
+@given(TWELVE_DIGITS)
+def test_placeholder_ids_are_exactly_the_runs(first12: str) -> None:
+    full = with_check_digit(first12)
+    assert is_placeholder_id(full) == reference_placeholder(first12)
+    assert is_placeholder_id("G" + first12) == reference_placeholder(first12)
+
+
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11))
+def test_a_leading_zero_alone_never_makes_a_placeholder(rest: str) -> None:
+    full = with_check_digit("0" + rest)
+    assert is_thai_id(full)
+    assert is_placeholder_id(full) == reference_placeholder("0" + rest)
+
+
+def test_known_placeholders() -> None:
+    assert is_placeholder_id("0000000000001") and is_placeholder_id("1111111111119")
+    assert all(is_placeholder_id(with_check_digit(str(d) * 12)) for d in range(10))
+    assert is_placeholder_id(with_check_digit("012345678901")) and is_placeholder_id(with_check_digit("890123456789"))
+    assert not is_placeholder_id(with_check_digit("056420012345"))
+    assert not is_placeholder_id("G644200000001")
+    assert not is_placeholder_id("111111111111")  # 12 characters: not an ID at all, another rule's business
+
+
+def test_nationality_synonyms_table() -> None:
+    assert set(NATIONALITY_SYNONYMS) == set(NATIONALITIES)
+    owner: dict[str, str] = {}
+    for canonical, spellings in NATIONALITY_SYNONYMS.items():
+        for spelling in (canonical, *spellings):
+            key = nationality_key(spelling)
+            assert owner.setdefault(key, canonical) == canonical, f"{spelling} is under two nationalities"
+            assert clean_nationality(spelling) == (canonical, spelling != canonical)
+    assert clean_nationality("พม่า") == ("เมียนมา", True)
+    assert clean_nationality(" THAI ") == ("ไทย", True)
+    assert clean_nationality("เมียนมาร์ (พม่า)") == ("เมียนมา", True)
+    assert clean_nationality("อื่นๆ") == ("อื่น ๆ", True)
+    assert clean_nationality("ดาวอังคาร") == ("ดาวอังคาร", False)
+
+
+@given(
+    st.one_of(
+        st.sampled_from([s for v in NATIONALITY_SYNONYMS.values() for s in v]),
+        st.text(alphabet=st.sampled_from(list("ไทยพม่าThai ลาว.()สัญชาติ")), max_size=15),
+    )
+)
+def test_clean_nationality_is_idempotent(text: str) -> None:
+    once, aliased = clean_nationality(text)
+    assert clean_nationality(once) == (once, False)
+    assert not aliased or once in NATIONALITIES

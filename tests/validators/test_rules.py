@@ -16,7 +16,7 @@ from validators.identity import with_check_digit
 
 CTX = RoundContext(2567, 2)  # academic year 2567 (May 2024), round 2: census 10 Nov 2024
 GOOD_ID = with_check_digit("110060044563")
-ZERO_ID = with_check_digit("012345678901")
+ZERO_ID = with_check_digit("056420012345")  # a 0-category ID (no registration status): valid, and real-looking
 
 
 def pupil(**changes: object) -> dict[str, object]:
@@ -81,6 +81,18 @@ def run_removal(row: dict[str, object]) -> set[str]:
     return codes_of(validate_roster("school", [(5, pupil())], CTX, removals=[(5, row)]).findings)
 
 
+def run_college(row: dict[str, object]) -> set[str]:
+    return codes_of(validate_roster("school", [(5, row)], CTX, kind="college").findings)
+
+
+def run_school_kind(row: dict[str, object]) -> set[str]:
+    return codes_of(validate_roster("school", [(5, row)], CTX, kind="school").findings)
+
+
+def run_cdc_kind(row: dict[str, object]) -> set[str]:
+    return codes_of(validate_roster("school", [(5, row)], CTX, kind="cdc").findings)
+
+
 def run_counts(row: dict[str, object]) -> set[str]:
     return codes_of(validate_other_counts([(5, row)], CTX).findings)
 
@@ -99,6 +111,12 @@ FAILING: dict[str, list] = {
     "N_PREFIX_EXPANDED": [(run_pupil, pupil(prefix="ด.ช.")), (run_pupil, pupil(prefix="ดช"))],
     "N_SEX_ALIAS": [(run_pupil, pupil(sex="ช")), (run_pupil, pupil(sex="M"))],
     "N_GRADE_ALIAS": [(run_pupil, pupil(grade="ป1")), (run_pupil, pupil(grade="ประถมศึกษาปีที่ ๑"))],
+    "N_NATIONALITY_ALIAS": [
+        (run_pupil, pupil(nationality="Thai")),
+        (run_pupil, pupil(nationality="thai")),
+        (run_pupil, pupil(nationality="สัญชาติไทย")),
+        (run_pupil, pupil(citizen_id=ZERO_ID, nationality="พม่า")),
+    ],
     "N_DATE_CE": [(run_pupil, pupil(birth_date="05/03/2018")), (run_pupil, pupil(birth_date="2018-03-05"))],
     "N_DATE_THAI_DIGITS": [(run_pupil, pupil(birth_date="๐๕/๐๓/๒๕๖๑"))],
     "N_DATE_SERIAL": [(run_pupil, pupil(birth_date=43164)), (run_pupil, pupil(birth_date=43164.0))],
@@ -115,6 +133,15 @@ FAILING: dict[str, list] = {
     "ID_CHECK_DIGIT": [(run_pupil, pupil(citizen_id=GOOD_ID[:12] + str((int(GOOD_ID[12]) + 1) % 10)))],
     "ID_LEADING_ZERO_LOST": [(run_pupil, pupil(citizen_id=float(ZERO_ID), nationality="เมียนมา"))],
     "ID_AS_FLOAT": [(run_pupil, pupil(citizen_id="1.10060044563E+12")), (run_pupil, pupil(citizen_id=1.5))],
+    "ID_PLACEHOLDER": [
+        (run_pupil, pupil(citizen_id="0000000000001", nationality="ไม่มีสัญชาติ")),
+        (run_pupil, pupil(citizen_id="1111111111119")),
+        (run_pupil, pupil(citizen_id=with_check_digit("123456789012"))),
+        (run_pupil, pupil(citizen_id=with_check_digit("987654321098"))),
+        (run_pupil, pupil(citizen_id=f"{'1' * 6} {'1' * 6}9")),  # typed with a space: same verdict
+        (run_pupil, pupil(citizen_id="G000000000000", nationality="ไม่มีสัญชาติ")),
+        (run_removal, removal(citizen_id="1111111111119")),
+    ],
     "ID_NATIONALITY": [
         (run_pupil, pupil(citizen_id=ZERO_ID)),
         (run_pupil, pupil(citizen_id="G644200000001")),
@@ -155,6 +182,12 @@ FAILING: dict[str, list] = {
     "PREFIX_SEX": [(run_pupil, pupil(prefix="เด็กหญิง")), (run_pupil, pupil(sex="หญิง"))],
     "PREFIX_ADULT_AGE": [(run_pupil, pupil(grade="ม.4", birth_date="01/01/2552"))],
     "PREFIX_CHILD_AGE": [(run_pupil, pupil(prefix="นาย"))],
+    "GRADE_KIND": [
+        (run_college, pupil(grade="อ.1", birth_date="01/01/2564")),
+        (run_college, pupil(grade="ม.4", prefix="นาย", birth_date="01/01/2552")),
+        (run_school_kind, pupil(grade="ปวช.1", prefix="นาย", birth_date="01/01/2552")),
+        (run_cdc_kind, pupil()),
+    ],
     "GRADE_UNKNOWN": [(run_pupil, pupil(grade="ป.7")), (run_pupil, pupil(grade="ชั้นเด็กเล็ก"))],
     "NATIONALITY_UNKNOWN": [(run_pupil, pupil(nationality="ดาวอังคาร"))],
     "DATE_UNREADABLE": [
@@ -247,6 +280,12 @@ def test_rule_fires(code: str, run, row) -> None:
         (run_pupil, pupil(grade="ม.4", prefix="นาย", birth_date="01/01/2552")),
         (run_pupil, pupil(grade="อ.1", birth_date="01/01/2564")),  # 3 in อ.1
         (run_pupil, pupil(entry_date="01/06/2567")),
+        (run_pupil, pupil(citizen_id=with_check_digit("012345678912"), nationality="เมียนมา")),  # 0 + no run
+        (run_pupil, pupil(citizen_id=with_check_digit("111111111112"))),  # almost all ones: a real shape
+        (run_college, pupil(grade="ปวช.1", prefix="นาย", birth_date="01/01/2552")),
+        (run_college, pupil(grade="ปวส.2", prefix="นาย", birth_date="01/01/2548")),
+        (run_school_kind, pupil(grade="ม.6", prefix="นาย", birth_date="01/01/2550")),
+        (run_school_kind, pupil(grade="อ.1", birth_date="01/01/2564")),
         (run_child, child()),
         (run_removal, removal()),
         (run_removal, removal(reason="อื่น ๆ (ระบุ)", note="ย้ายตามผู้ปกครอง")),
@@ -260,7 +299,12 @@ def test_clean_rows_pass(run, row) -> None:
 
 
 def test_every_rule_has_a_failing_case() -> None:
-    validator_rules = {code for code, r in RULES.items() if r.group not in ("workbook", "server", "units")}
+    # Academic-records rules have their own table of cases in test_academic.py.
+    validator_rules = {
+        code
+        for code, r in RULES.items()
+        if r.group not in ("workbook", "server", "units") and not r.group.startswith("academic_")
+    }
     assert validator_rules - set(FAILING) == set()
 
 
@@ -314,3 +358,36 @@ def test_counts_are_read_as_integers() -> None:
     result = validate_other_counts([(5, counts(k1_m="๑๒", k1_f="7", k2_m=3.0))], CTX)
     record = result.records[0]
     assert (record["k1_m"], record["k1_f"], record["k2_m"], record["closed"]) == (12, 7, 3, False)
+
+
+def test_nationality_synonyms_are_stored_in_the_lists_spelling() -> None:
+    result = validate_roster("school", [(5, pupil(citizen_id=ZERO_ID, nationality="พม่า")),
+                                        (6, pupil(nationality="Thai")),
+                                        (7, pupil(citizen_id=with_check_digit("110060044571"), nationality="ไทย "))],
+                             CTX)  # fmt: skip
+    assert [r["nationality"] for r in result.records] == ["เมียนมา", "ไทย", "ไทย"]
+    alias = [f for f in result.findings if f.code == "N_NATIONALITY_ALIAS"]
+    assert [(f.row, f.column, f.severity, f.value) for f in alias] == [
+        (5, "nationality", "info", "พม่า"), (6, "nationality", "info", "Thai")]  # fmt: skip
+    assert "พม่า" in alias[0].message and "เมียนมา" in alias[0].message
+    assert result.ok and not result.warnings  # พม่า with a 0-ID is no nationality mismatch once read as เมียนมา
+    assert {f.code for f in result.findings if f.row == 7} == {"N_WHITESPACE"}
+
+
+def test_a_placeholder_id_is_refused_with_a_thai_message_but_a_leading_zero_is_not() -> None:
+    result = validate_roster("school", [(5, pupil(citizen_id="1111111111119"))], CTX)
+    (finding,) = result.errors
+    assert (finding.code, finding.row, finding.column) == ("ID_PLACEHOLDER", 5, "citizen_id")
+    assert "1111111111119" in finding.message and "G-Code" in finding.message
+    # A wrong check digit on a run stays a check-digit error (what the clerk must fix first).
+    assert run_pupil(pupil(citizen_id="1234567890123")) == {"ID_CHECK_DIGIT"}
+    assert run_pupil(pupil(citizen_id=ZERO_ID, nationality="เมียนมา")) == set()
+
+
+def test_grade_kind_message_names_the_span() -> None:
+    result = validate_roster("school", [(8, pupil(grade="อ.1", birth_date="01/01/2564"))], CTX, kind="college")
+    (finding,) = result.errors
+    assert (finding.code, finding.row, finding.column, finding.value) == ("GRADE_KIND", 8, "grade", "อ.1")
+    assert "ปวช." in finding.message and "วิทยาลัย" in finding.message
+    with pytest.raises(ValueError, match="institution kind"):
+        validate_roster("school", [(5, pupil())], CTX, kind="hospital")

@@ -11,6 +11,7 @@ from validators import RoundContext, validate_other_counts, validate_roster, val
 from validators.identity import is_gcode, is_thai_id
 from validators.models import OtherSchoolCounts, to_model
 from validators.synthetic import make_other_counts, make_removals, make_roster, school_size
+from validators.units import institution_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +43,21 @@ ROOT = Path(__file__).resolve().parents[2]
 )
 def test_unit_codes(code: str, kind: str, parent: str | None, expected: set[str]) -> None:
     assert {f.code for f in validate_unit_code(code, kind, parent)} == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "registered", "expected"),
+    [
+        ("3056400001", None, "cdc"),  # type digit 4-6: a child centre, whatever else is known
+        ("3056600001", None, "cdc"),
+        ("3056100003", None, None),  # 1-3: a school or a college; the code cannot tell
+        ("3056100003", "college", "college"),
+        ("3056300001", "school", "school"),
+        ("not-a-code", None, None),
+    ],
+)
+def test_institution_kind(code: str, registered: str | None, expected: str | None) -> None:
+    assert institution_kind(code, registered) == expected
 
 
 def test_type_digit_message_is_thai_and_names_the_code() -> None:

@@ -1,0 +1,120 @@
+"""Grade-point averages: per term, per learning area, and over the whole programme (GPAX).
+
+GPA = Σ(grade × weight) / Σ weight, cut (not rounded) to two decimals: 2.996 is 2.99, never 3.00,
+because a rounded-up GPAX can cross a threshold (graduation at 2.00, an admission cut) the pupil did not
+reach. The weight is a subject's credits (secondary, vocational) or its hours (primary). The division
+is done on exact fractions, so no binary or 28-digit rounding can push a value over a cut line.
+
+Marks (ร, มส, ...) are not grades: they are left out of every average, and the pending ones are listed
+until cleared, since a GPA that counted them as 0 would be wrong the day they are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from validators.academic.data import scales
+
+CUT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class GradedSubject:
+    """One subject result of a pupil, as a transcript lists it."""
+
+    subject_code: str
+    grade: str  # "4" ... "0", or a mark (ร, มส, ...)
+    weight: Decimal  # credits (secondary, vocational) or hours (primary)
+    area: str | None = None
+    year: int | None = None
+    term: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGPA:
+    """A learning area's GPA and the weight (credits or hours) it was averaged over (TCAS wants both)."""
+
+    gpa: Decimal | None
+    weight: Decimal
+
+
+@dataclass(slots=True)
+class RecordSummary:
+    """What a pupil's record shows: GPA per term and per area, GPAX, credits, and the pending marks."""
+
+    by_term: dict[tuple[int | None, int | None], Decimal | None] = field(default_factory=dict)
+    by_area: dict[str | None, AreaGPA] = field(default_factory=dict)
+    gpax: Decimal | None = None
+    weight_attempted: Decimal = Decimal(0)
+    weight_earned: Decimal = Decimal(0)
+    pending: list[GradedSubject] = field(default_factory=list)
+
+
+_GRADES = frozenset(g for s in scales().values() for g in s.grades)
+_PENDING = frozenset(code for s in scales().values() for code, m in s.marks.items() if m.pending)
+
+
+def grade_value(grade: str) -> Decimal | None:
+    """The number of a grade ("3.5" -> 3.5); None for a mark, which no average counts."""
+    return Decimal(grade) if grade in _GRADES else None
+
+
+def cut2(value: Fraction | Decimal) -> Decimal:
+    """Cut (truncate toward zero) to two decimals: 2.996 -> 2.99. Exact for any fraction."""
+    hundredths = math.floor(Fraction(value) * 100) if value >= 0 else -math.floor(-Fraction(value) * 100)
+    return Decimal(hundredths) / 100
+
+
+def gpa(results: Iterable[GradedSubject]) -> Decimal | None:
+    """Σ grade × weight / Σ weight over the graded results, cut to two decimals; None when none is graded."""
+    num = Fraction(0)
+    den = Fraction(0)
+    for r in results:
+        value = grade_value(r.grade)
+        if value is None or r.weight <= 0:
+            continue
+        num += Fraction(value) * Fraction(r.weight)
+        den += Fraction(r.weight)
+    return cut2(num / den).quantize(CUT) if den else None
+
+
+def gpa_by_term(results: Iterable[GradedSubject]) -> dict[tuple[int | None, int | None], Decimal | None]:
+    """GPA of each (year, term), in order."""
+    groups: dict[tuple[int | None, int | None], list[GradedSubject]] = {}
+    for r in results:
+        groups.setdefault((r.year, r.term), []).append(r)
+    return {k: gpa(v) for k, v in sorted(groups.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or 0))}
+
+
+def gpa_by_area(results: Iterable[GradedSubject]) -> dict[str | None, AreaGPA]:
+    """GPA of each learning area with the weight it stands on (graded results only)."""
+    groups: dict[str | None, list[GradedSubject]] = {}
+    for r in results:
+        groups.setdefault(r.area, []).append(r)
+    return {
+        area: AreaGPA(gpa(rs), sum((r.weight for r in rs if grade_value(r.grade) is not None), Decimal(0)))
+        for area, rs in groups.items()
+    }
+
+
+def gpax(results: Iterable[GradedSubject]) -> Decimal | None:
+    """The cumulative GPA over every graded result given (the caller passes one programme's results)."""
+    return gpa(results)
+
+
+def summarise(results: Iterable[GradedSubject]) -> RecordSummary:
+    """Everything a record page, a transcript and the GPAX export need, in one pass over the results."""
+    items = list(results)
+    graded = [r for r in items if grade_value(r.grade) is not None]
+    return RecordSummary(
+        by_term=gpa_by_term(items),
+        by_area=gpa_by_area(items),
+        gpax=gpax(items),
+        weight_attempted=sum((r.weight for r in graded), Decimal(0)),
+        weight_earned=sum((r.weight for r in graded if (grade_value(r.grade) or 0) > 0), Decimal(0)),
+        pending=[r for r in items if r.grade in _PENDING],
+    )
