@@ -140,7 +140,7 @@ def unit_workbook(round_id: str, code: str) -> Any:
     file = request.files.get("file")
     if file is None:
         raise bad_request("file_required", "กรุณาแนบไฟล์ในช่อง file (multipart/form-data)")
-    result = uploads.upload_workbook(get_db(), actor, round_id, code, file.read(), filename=file.filename,
+    result = uploads.upload_workbook(get_db(), actor, round_id, code, file.stream, filename=file.filename,
                                      files_dir=current_app.config["FILES_DIR"], now=now(),
                                      **uploads.limits(current_app.config))
     return jsonify(result)

@@ -227,7 +227,7 @@ def upload(round_id: str, code: str) -> Any:
         flash("กรุณาเลือกไฟล์แบบฟอร์มที่กรอกแล้วก่อนกดส่ง", "error")
         return redirect(url_for("pages.unit_page", round_id=round_id, code=code))
     try:
-        result = uploads.upload_workbook(db, actor, round_id, code, file.read(), filename=file.filename,
+        result = uploads.upload_workbook(db, actor, round_id, code, file.stream, filename=file.filename,
                                          files_dir=current_app.config["FILES_DIR"], now=now(),
                                          **uploads.limits(current_app.config))
         status = 200
