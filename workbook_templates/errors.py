@@ -17,6 +17,13 @@ NOT_A_WORKBOOK = rule(
     "ไฟล์นี้ไม่ใช่สมุดงาน Excel (.xlsx) หรือไฟล์เสียหาย กรุณาตรวจว่าเลือกไฟล์ถูก หรือดาวน์โหลดแบบฟอร์มใหม่แล้วกรอกอีกครั้ง",
     "The file is not an Excel workbook (or is damaged): {detail}",
 )
+OTHER_FORMAT = rule(
+    "WORKBOOK_OTHER_FORMAT",
+    "error",
+    "workbook",
+    'ไฟล์นี้เป็น{detail} ระบบรับเฉพาะไฟล์ .xlsx กรุณาเปิดไฟล์แล้วเลือก "บันทึกเป็น" (Save As) ชนิด Excel Workbook (.xlsx) แล้วส่งใหม่',
+    "Another spreadsheet format (.xls, .ods), which the reader does not open: {detail}",
+)
 ENCRYPTED = rule(
     "WORKBOOK_ENCRYPTED",
     "error",
@@ -140,6 +147,7 @@ WORKBOOK_RULES = {
     r.code: r
     for r in (
         NOT_A_WORKBOOK,
+        OTHER_FORMAT,
         ENCRYPTED,
         NOT_A_TEMPLATE,
         META_MISSING,

@@ -47,6 +47,7 @@ from workbook_templates.errors import (
     META_TAMPERED,
     NOT_A_TEMPLATE,
     NOT_A_WORKBOOK,
+    OTHER_FORMAT,
     PREVIOUS_TAMPERED,
     SHEET_MISSING,
     TOO_LARGE,
@@ -220,6 +221,8 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
         raise workbook_error(NOT_A_WORKBOOK, "duplicate part names")
+    if "mimetype" in names and zf.read("mimetype")[:100].startswith(b"application/vnd.oasis.opendocument"):
+        raise workbook_error(OTHER_FORMAT, "OpenDocument (.ods)", "ไฟล์ OpenDocument (.ods)")
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise workbook_error(NOT_A_WORKBOOK, "not an .xlsx package (no xl/workbook.xml or content types)")
     types = zf.read("[Content_Types].xml")[: LIMITS.max_prolog * 16]
@@ -367,7 +370,7 @@ def _refuse_not_zip(handle: Any, head: bytes) -> None:
             handle.seek(0)
         if _ENCRYPTION_STREAM in body:
             raise workbook_error(ENCRYPTED, "password protected")
-        raise workbook_error(NOT_A_WORKBOOK, "an OLE file (.xls?)", "ไฟล์ .xls รุ่นเก่า ต้องบันทึกเป็น .xlsx")
+        raise workbook_error(OTHER_FORMAT, "an OLE file (.xls)", "ไฟล์ Excel รุ่นเก่า (.xls)")
     raise workbook_error(NOT_A_WORKBOOK, "not a zip")
 
 

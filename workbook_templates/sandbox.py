@@ -1,23 +1,26 @@
-"""Read and check an untrusted workbook in a child process with a memory cap and a time limit.
+"""Read and check an untrusted workbook in a worker process with a memory cap and a time limit.
 
 Why a second wall: `check_container` refuses every hostile file we know of before python-calamine
 parses anything, but calamine is a native parser. A file that finds a way past the checks must cost
 one request, not the server: a native crash, an out-of-memory abort (Rust aborts, it does not raise) or
-a parse that never ends happens in the child; the caller gets a `FileReport` with one Thai error.
+a parse that never ends happens in a worker; the caller gets a `FileReport` with one Thai error, and
+the worker is replaced.
 
-Children come from a fork server that has already imported the readers and the rules, so a check costs
-a fork, not a Python start. At most `Isolation.workers` checks run at once (each may use up to
-`memory_mb`); a caller that waits longer than `queue_seconds` for a turn gets `WorkerBusy` (the server
-answers 503), so a burst of uploads queues instead of exhausting memory.
+Workers are long-lived processes, started from a fork server that has already imported the readers and
+the rules, each with its address space capped (RLIMIT_AS) for its whole life: a check costs sending a
+path and receiving the report, not a process start (measured: 0.3 s a start on a busy machine). At most
+`Isolation.workers` checks run at once; a caller that waits longer than `queue_seconds` for a free
+worker gets `WorkerBusy` (the server answers 503), so a burst of uploads queues instead of exhausting
+memory. A worker is retired after `MAX_JOBS` checks, or once its peak memory passes half its cap.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import resource
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -28,10 +31,12 @@ from workbook_templates import read
 from workbook_templates.check import FileReport, check_file, error_report
 from workbook_templates.errors import WORKER_FAILED, workbook_error
 
+MAX_JOBS = 500
+
 
 @dataclass(frozen=True, slots=True)
 class Isolation:
-    """Limits of one isolated check. The memory cap is the child's address space (RLIMIT_AS)."""
+    """Limits of one isolated check. The memory cap is the worker's address space (RLIMIT_AS)."""
 
     memory_mb: int = 3072  # a 200,000-row roster (the row cap) peaks near 1.2 GB
     seconds: float = 180.0  # a 200,000-row roster takes about 15 s on a busy 2-core machine
@@ -45,24 +50,31 @@ class WorkerBusy(Exception):
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["workbook_templates.sandbox", "validators"])
-_lock = threading.Lock()
-_slots: dict[int, threading.BoundedSemaphore] = {}
 
 
-def _slot(workers: int) -> threading.BoundedSemaphore:
-    with _lock:
-        return _slots.setdefault(workers, threading.BoundedSemaphore(workers))
-
-
-def _child(conn: Connection, path: str, file: str, previous: list[Any] | None, today: date | None,
-           memory_mb: int, keep_records: bool, reader_limits: read.Limits) -> None:  # fmt: skip
-    """Runs in the child: cap the address space, check, send the report back (records only if asked)."""
-    read.LIMITS = reader_limits  # the limits in force in the caller (a test or a setting may lower them)
+def _serve(conn: Connection, memory_mb: int) -> None:
+    """A worker's life: cap the address space, then check one file per message until told to stop."""
     cap = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file of citizen IDs
+    for jobs in range(1, MAX_JOBS + 1):
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        report = _check(*job)
+        # a heap grown past half the cap stays grown: a fresh worker takes the next file
+        retiring = jobs == MAX_JOBS or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > cap // 2
+        conn.send((report, retiring))
+        if retiring:
+            return
+
+
+def _check(path: str, options: dict[str, Any], keep_records: bool, reader_limits: read.Limits) -> FileReport:
+    read.LIMITS = reader_limits  # the limits in force in the caller (a test or a setting may lower them)
+    file = options.get("file", "")
     try:
-        report = check_file(path, file=file, previous=previous, today=today)
+        report = check_file(path, **options)
     except MemoryError:
         report = error_report(file, workbook_error(WORKER_FAILED, "MemoryError", "ไฟล์ใช้หน่วยความจำเกินกำหนด"))
     except OSError as exc:
@@ -70,8 +82,59 @@ def _child(conn: Connection, path: str, file: str, previous: list[Any] | None, t
     if not keep_records:
         report.records, report.removals = [], []
     report.workbook = None  # the workbook as read stays here: only the add-in's cell marks need it
-    conn.send(report)
-    conn.close()
+    return report
+
+
+class _Worker:
+    def __init__(self, memory_mb: int) -> None:
+        self.conn, child = _context.Pipe(duplex=True)
+        self.process = _context.Process(target=_serve, args=(child, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+class _Pool:
+    """`size` workers with one memory cap; idle ones wait in a queue, started when first needed."""
+
+    def __init__(self, size: int, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self.idle: queue.Queue[_Worker | None] = queue.Queue()
+        for _ in range(size):
+            self.idle.put(None)  # a free slot whose worker is not started yet
+
+    def take(self, timeout: float) -> _Worker:
+        try:
+            worker = self.idle.get(timeout=timeout)
+        except queue.Empty:
+            raise WorkerBusy(f"no worker free within {timeout:.0f} s") from None
+        if worker is None or not worker.process.is_alive():
+            try:
+                return _Worker(self.memory_mb)
+            except BaseException:
+                self.idle.put(None)
+                raise
+        return worker
+
+    def give_back(self, worker: _Worker | None) -> None:
+        self.idle.put(worker)
+
+
+_pools: dict[tuple[int, int], _Pool] = {}
+_lock = threading.Lock()
+
+
+def _pool(limits: Isolation) -> _Pool:
+    with _lock:
+        key = (limits.workers, limits.memory_mb)
+        if key not in _pools:
+            _pools[key] = _Pool(limits.workers, limits.memory_mb)
+        return _pools[key]
 
 
 def check_file_isolated(
@@ -80,50 +143,39 @@ def check_file_isolated(
     file: str = "",
     previous: Iterable[Any] | None = None,
     today: date | None = None,
+    as_of: date | None = None,
+    unit_kind: str | None = None,
     limits: Isolation | None = None,
     keep_records: bool = True,
 ) -> FileReport:
-    """`check_file` on a file on disk, in a capped child. Never raises for what the file contains.
+    """`check_file` on a file on disk, in a capped worker. Never raises for what the file contains.
+
+    `file`, `previous`, `today`, `as_of` and `unit_kind` are `check_file`'s.
 
     Raises `WorkerBusy` when no worker became free in time (the server's 503). A crash, a memory
-    overrun or a timeout of the child becomes a report with the error `WORKBOOK_WORKER_FAILED`.
+    overrun or a timeout of the worker becomes a report with the error `WORKBOOK_WORKER_FAILED`.
     """
     limits = limits or Isolation()
-    slot = _slot(limits.workers)
-    if not slot.acquire(timeout=limits.queue_seconds):
-        raise WorkerBusy(f"no worker free within {limits.queue_seconds:.0f} s")
+    pool = _pool(limits)
+    worker = pool.take(limits.queue_seconds)
+    options = {"file": file, "previous": list(previous) if previous is not None else None, "today": today,
+               "as_of": as_of, "unit_kind": unit_kind}  # fmt: skip
+    job = (os.fspath(path), options, keep_records, read.LIMITS)
     try:
-        return _run(os.fspath(path), file, list(previous) if previous is not None else None, today, limits,
-                    keep_records)  # fmt: skip
-    finally:
-        slot.release()
-
-
-def _run(path: str, file: str, previous: list[Any] | None, today: date | None, limits: Isolation,
-         keep_records: bool) -> FileReport:  # fmt: skip
-    receive, send = _context.Pipe(duplex=False)
-    args = (send, path, file, previous, today, limits.memory_mb, keep_records, read.LIMITS)
-    child = _context.Process(target=_child, args=args, daemon=True)
-    started = time.monotonic()
-    child.start()
-    send.close()
-    try:
-        if receive.poll(limits.seconds):
-            try:
-                return receive.recv()
-            except (EOFError, OSError):  # the child died before it could answer
-                pass
-        else:
-            child.kill()
-            detail, detail_th = f"timeout after {limits.seconds:.0f} s", "ใช้เวลาอ่านนานเกินกำหนด"
-            return error_report(file, workbook_error(WORKER_FAILED, detail, detail_th))
-    finally:
-        receive.close()
-        child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    elapsed = time.monotonic() - started
-    code = child.exitcode
-    detail = f"reader process ended with {code} after {elapsed:.1f} s"
-    return error_report(file, workbook_error(WORKER_FAILED, detail, "ตัวอ่านไฟล์หยุดทำงานกลางคัน"))
+        worker.conn.send(job)
+        if worker.conn.poll(limits.seconds):
+            report, retiring = worker.conn.recv()
+            if retiring:
+                worker.stop()
+            pool.give_back(None if retiring else worker)
+            return report
+        failure = f"timeout after {limits.seconds:.0f} s", "ใช้เวลาอ่านนานเกินกำหนด"
+    except (EOFError, OSError, BrokenPipeError):  # the worker died on this file
+        failure = "reader process ended", "ตัวอ่านไฟล์หยุดทำงานกลางคัน"
+    except BaseException:
+        worker.stop()
+        pool.give_back(None)
+        raise
+    worker.stop()
+    pool.give_back(None)  # a fresh worker takes this slot on the next check
+    return error_report(file, workbook_error(WORKER_FAILED, *failure))

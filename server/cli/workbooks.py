@@ -200,7 +200,7 @@ def _check_path(path: str) -> Any:
     except OSError as exc:
         return error_report(path, workbook_error(FILE_NOT_FOUND, f"{type(exc).__name__}: {exc}", path))
     # the same worker the server uses: a file that crashes the reader is an error here, not an abort
-    limits = Isolation(memory_mb=int(os.environ.get("LEC_WORKER_MEMORY_MB") or Isolation.memory_mb))
+    limits = Isolation(memory_mb=int(os.environ.get("LEC_WORKER_MEMORY_MB") or Isolation().memory_mb))
     return check_file_isolated(p, file=path, keep_records=False, limits=limits)
 
 

@@ -22,11 +22,11 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import sqlite_utils
 
@@ -36,7 +36,6 @@ from server.domain.errors import ServiceError, conflict
 from server.storage import clock
 from server.storage.db import transaction
 from validators.fields import FORM_TITLES
-from workbook_templates.check import FileReport
 from workbook_templates.sandbox import Isolation, WorkerBusy, check_file_isolated
 
 
@@ -177,7 +176,7 @@ def upload_workbook(
     actor: Actor,
     round_id: str,
     code: str,
-    data: bytes,
+    data: bytes | IO[bytes],
     *,
     filename: str | None = None,
     files_dir: str | Path,
@@ -187,22 +186,26 @@ def upload_workbook(
 ) -> dict[str, Any]:
     """Scope, round and chain first; then read and validate in an isolated worker; keep and store if accepted.
 
-    Nothing refused before its content was read is written anywhere (a 403, 409 or 423 keeps only the
-    audit record with the file's hash). A 422 from a caller in scope keeps the file for the audit trail
-    while the unit's kept rejected files stay under `quota.rejected_mb`.
+    `data` is the file's bytes or a stream of them (a web upload is copied to disk in chunks, never held
+    whole in memory while it waits for a worker). Nothing refused before its content was read is written
+    anywhere (a 403, 409 or 423 keeps only the audit record with the file's hash). A 422 from a caller in
+    scope keeps the file for the audit trail while the unit's kept rejected files stay under
+    `quota.rejected_mb`.
     """
     now = now or clock.now()
     quota = quota or Quota()
-    sha = hashlib.sha256(data).hexdigest()
+    incoming: Path | None = None
+    sha: str | None = None
     kept = False
     try:
         unit, rnd = _precheck(db, actor, round_id, code, now)
+        incoming, sha, size = _receive(data, files_dir)
         current = chain.roster(db, round_id, code)
         if current and current["sha256"] == sha:
             return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
-        report = _read_and_validate(db, rnd, unit, data, filename, now, files_dir, isolation)
-        _check_quota(db, code, len(data), sha, quota)
-        keep_file(db, files_dir, data)
+        report = _read_and_validate(db, rnd, unit, incoming, filename, now, isolation)
+        _check_quota(db, code, size, sha, quota)
+        _keep(db, files_dir, incoming, sha, size)
         kept = True
         warnings = report.warnings + registry_warnings(db, unit, report.form, report.records)
         return _store(
@@ -220,10 +223,61 @@ def upload_workbook(
             now=now,
         )
     except ServiceError as err:
-        if err.status == 422 and not kept:
-            kept = _keep_rejected(db, files_dir, code, data, sha, quota)
+        if sha is None:  # refused before reading: the hash goes to the audit, the bytes nowhere
+            sha = _hash_only(data)
+        if err.status == 422 and not kept and incoming is not None:
+            kept = _keep_rejected(db, files_dir, code, incoming, sha, quota)
         _audit_refusal(db, actor, round_id, code, err, sha, filename, now, kept=kept)
         raise
+    finally:
+        if incoming is not None:
+            incoming.unlink(missing_ok=True)
+
+
+def _chunks(data: bytes | IO[bytes]) -> Iterator[bytes]:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        yield bytes(data)
+        return
+    while chunk := data.read(1 << 20):
+        yield chunk
+
+
+def _hash_only(data: bytes | IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in _chunks(data):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _receive(data: bytes | IO[bytes], files_dir: str | Path) -> tuple[Path, str, int]:
+    """Copy the upload to a private file in the incoming dir (0600, fsynced), hashing it on the way."""
+    incoming = incoming_dir(files_dir)
+    incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")  # mode 0600
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in _chunks(data):
+                digest.update(chunk)
+                size += len(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:  # a full disk: leave no partial file behind (the app answers 503)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp), digest.hexdigest(), size
+
+
+def _keep(db: sqlite_utils.Database, files_dir: str | Path, incoming: Path, sha: str, size: int) -> None:
+    """Move the received file into the content-addressed store (atomic rename; one copy per content)."""
+    path = file_path(files_dir, sha)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.replace(incoming, path)
+    db.execute(
+        "INSERT OR IGNORE INTO files (sha256, size, first_seen_at) VALUES (?,?,?)", [sha, size, clock.iso(clock.now())]
+    )
 
 
 def limits(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -271,24 +325,23 @@ def _check_quota(db: sqlite_utils.Database, code: str, size: int, sha: str, quot
         )
 
 
-def _keep_rejected(
-    db: sqlite_utils.Database, files_dir: str | Path, code: str, data: bytes, sha: str, quota: Quota
-) -> bool:
+def _keep_rejected(db: sqlite_utils.Database, files_dir: str | Path, code: str, incoming: Path, sha: str,
+                   quota: Quota) -> bool:  # fmt: skip
     """Keep a rejected file for the audit trail, unless the unit's rejected files already fill their share."""
     if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
         return True
-    if _unit_bytes(db, code, rejected=True) + len(data) > quota.rejected_mb * 2**20:
+    size = incoming.stat().st_size
+    if _unit_bytes(db, code, rejected=True) + size > quota.rejected_mb * 2**20:
         return False
     if db.conn.in_transaction:
         db.execute("ROLLBACK")
     with transaction(db):
-        keep_file(db, files_dir, data)
+        _keep(db, files_dir, incoming, sha, size)
     return True
 
 
-def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], data: bytes,
-                       filename: str | None, now: datetime, files_dir: str | Path,
-                       isolation: Isolation | None) -> Any:  # fmt: skip
+def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], path: Path,
+                       filename: str | None, now: datetime, isolation: Isolation | None) -> Any:  # fmt: skip
     """`check_file` (what `lec validate` runs) in an isolated worker; then the server's own checks."""
     from server.domain import upload_rules
 
@@ -298,7 +351,15 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
     previous = previous_children(db, rnd, unit["code"]) if expected != "other" else None
     if db.conn.in_transaction:
         db.execute("ROLLBACK")  # hold no lock on the database while a worker reads
-    report = _isolated_check(data, filename or "", previous or [], now.date(), files_dir, isolation)
+    try:
+        kind = unit["kind"] if unit["kind"] in ("school", "college", "cdc") else None
+        report = check_file_isolated(path, file=filename or "", previous=previous or [], today=now.date(),
+                                     as_of=date.fromisoformat(rnd["as_of"]), unit_kind=kind,
+                                     limits=isolation)  # fmt: skip
+    except WorkerBusy as exc:
+        raise ServiceError(
+            503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่", str(exc)
+        ) from None
     meta = report.meta
     if meta is None:  # not readable as a template at all
         raise UploadRejected(report.errors, [])
@@ -341,25 +402,6 @@ def sweep_incoming(files_dir: str | Path, older_than_s: float = 3600) -> int:
         except OSError:
             continue
     return gone
-
-
-def _isolated_check(data: bytes, filename: str, previous: list[Any], today: date, files_dir: str | Path,
-                    isolation: Isolation | None) -> FileReport:  # fmt: skip
-    """Write the upload to a private temp file and check it in a capped worker process (see sandbox)."""
-    incoming = incoming_dir(files_dir)
-    incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            return check_file_isolated(tmp, file=filename, previous=previous, today=today, limits=isolation)
-        except WorkerBusy as exc:
-            raise ServiceError(
-                503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่", str(exc)
-            ) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _duplicate(

@@ -178,7 +178,7 @@ def unit_workbook(round_id: str, code: str) -> Any:
         actor,
         round_id,
         code,
-        file.read(),
+        file.stream,
         filename=file.filename,
         files_dir=current_app.config["FILES_DIR"],
         now=now(),

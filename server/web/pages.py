@@ -250,7 +250,7 @@ def upload(round_id: str, code: str) -> Any:
             actor,
             round_id,
             code,
-            file.read(),
+            file.stream,
             filename=file.filename,
             files_dir=current_app.config["FILES_DIR"],
             now=now(),

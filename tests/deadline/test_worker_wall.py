@@ -51,8 +51,8 @@ def test_a_worker_past_its_time_is_killed(world: World, tmp_path: Path) -> None:
 def test_when_every_worker_is_busy_the_caller_is_told_to_retry(world: World, tmp_path: Path) -> None:
     path = tmp_path / "roster.xlsx"
     path.write_bytes(world.workbook(SCHOOL, n=5))
-    slot = sandbox._slot(1)  # one worker, held by "someone else" for the length of this test
-    slot.acquire()
+    pool = sandbox._pool(Isolation(workers=1))  # one worker, held by "someone else" for this test
+    held = pool.take(1)
     try:
         try:
             check_file_isolated(path, limits=Isolation(workers=1, queue_seconds=0.05))
@@ -65,7 +65,7 @@ def test_when_every_worker_is_busy_the_caller_is_told_to_retry(world: World, tmp
         assert resp.status_code == 503 and resp.get_json()["error"] == "busy", resp.get_json()
         assert THAI.search(resp.get_json()["message"]) and _pupils(world) == before
     finally:
-        slot.release()
+        pool.give_back(held)
     assert world.send(SCHOOL, SCHOOL, world.workbook(SCHOOL, n=5)).status_code == 200
 
 
