@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, send_file
 
-from server import accounts, audit, auth, chain, conflicts, openapi, rounds, scope, uploads
+from server import accounts, audit, auth, chain, conflicts, login_guard, openapi, rounds, scope, uploads
 from server.app import get_db, now
 from server.errors import bad_request
 
@@ -46,8 +46,7 @@ def token() -> Any:
     tok, actor = accounts.authenticate(
         get_db(), str(data.get("login", "")), str(data.get("password", "")),
         addr=request.remote_addr, now=now(), ttl_hours=cfg["TOKEN_TTL_HOURS"],
-        max_failures=cfg["LOGIN_MAX_FAILURES"], max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
-        window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+        limits=login_guard.limits(cfg),
     )
     return jsonify({"token": tok, "must_complete_profile": actor.must_complete_profile,
                     "login": actor.login, "unit": actor.unit_code, "level": actor.level})
@@ -82,7 +81,9 @@ def me_profile() -> Any:
     updated = accounts.complete_profile(
         get_db(), actor, first_name=str(data.get("first_name", "")), last_name=str(data.get("last_name", "")),
         position=str(data.get("position", "")), phone=str(data.get("phone", "")),
-        new_password=str(data.get("new_password", "")), now=now(),
+        new_password=str(data.get("new_password", "")), current_password=str(data.get("current_password", "")),
+        keep_token_hash=auth.current_token_hash(), addr=request.remote_addr,
+        limits=login_guard.limits(current_app.config), now=now(),
     )
     return jsonify(_me(updated))
 

@@ -22,8 +22,9 @@ import sqlite_utils
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from server import accounts, auth, clock, config, db, uploads
+from server import accounts, auth, clock, config, db, uploads, web_security
 from server.errors import ServiceError
+from server.web_session import SqliteSessionInterface
 
 HTTP_TH = {
     400: ("bad_request", "คำขอไม่ถูกต้อง"),
@@ -92,6 +93,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["TOKEN_TTL_HOURS"])
+    app.session_interface = SqliteSessionInterface()  # the cookie holds a random id, nothing readable
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # auth.check_csrf decides which requests
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as its session
+    auth.csrf.init_app(app)
+    web_security.install(app)
     app.json.ensure_ascii = False  # Thai stays readable in responses
     accounts.set_hash_params(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
     db.open_db(cfg["DB_PATH"]).close()

@@ -60,11 +60,12 @@ def document() -> dict[str, Any]:
             "/me": {"get": {"summary": "The caller, current profile and profile history", "responses": _resp(401)}},
             "/me/profile": {"post": {
                 "summary": "Create the responsible person's profile and set a new password (first login, "
-                           "or a handover: the old profile is kept in the history)",
+                           "or a handover: the old profile is kept in the history). Outside the first login "
+                           "current_password is required, and every other token and web session ends",
                 "requestBody": _body({"first_name": S, "last_name": S, "position": S, "phone": S,
-                                      "new_password": S},
+                                      "new_password": S, "current_password": S},
                                      ["first_name", "last_name", "position", "phone", "new_password"]),
-                "responses": _resp(400, 401)}},
+                "responses": _resp(400, 401, 403, 429)}},
             "/users/{login}/reset": {"post": {
                 "summary": "Change of responsible person: new first password (admin or the level above)",
                 "parameters": [{"name": "login", "in": "path", "required": True, "schema": S}],

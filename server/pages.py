@@ -4,9 +4,8 @@ Why pages at all when Excel and the add-in do the work: LAO and province officer
 many units at once, and a clerk without the add-in still needs to upload and confirm. The routes are
 thin: they parse the form, call the core's services (accounts, chain, uploads, templates_service,
 scope) and render. Every route that names a unit goes through `scope.check` inside the service it
-calls (or directly, for downloads); every POST form carries the session's CSRF token, checked by the
-core (`auth.check_csrf`) and again here so the login form, which has no session token yet, is covered
-too.
+calls (or directly, for downloads); every POST form carries the session's CSRF token, checked once by
+the core (`auth.check_csrf`, Flask-WTF), the login form included.
 
     register(app)      called by server.app.register_pages
 Routes: /  /login  /logout  /profile  /rounds/<r>  /rounds/<r>/units/<code>
@@ -15,7 +14,6 @@ Routes: /  /login  /logout  /profile  /rounds/<r>  /rounds/<r>/units/<code>
 
 from __future__ import annotations
 
-import hmac
 import io
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,10 +34,10 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from server import accounts, auth, chain, page_data, registry, rounds, scope, thai_format, uploads
+from server import accounts, auth, chain, login_guard, page_data, registry, rounds, scope, thai_format, uploads
 from server.accounts import Actor
 from server.app import get_db, now
-from server.errors import ServiceError, forbidden
+from server.errors import ServiceError
 
 bp = Blueprint("pages", __name__)
 PAGE_ERRORS_SHOWN = 500
@@ -66,20 +64,10 @@ def _home() -> str:
     return url_for("pages.home")
 
 
-@bp.before_request
-def _check_form_token() -> None:
-    """Every POST form of the pages must carry the session's CSRF token, logged in or not."""
-    if request.method != "POST":
-        return
-    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
-    if not hmac.compare_digest(sent, session.get("csrf", "")):
-        raise forbidden("csrf", "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง")
-
-
 @bp.app_context_processor
 def _layout_context() -> dict[str, Any]:
     """What the layout needs on every page: who is logged in (`csrf_token()` is a Jinja global)."""
-    actor = auth.current_actor() if session.get("token") else None
+    actor = auth.current_actor() if session.get("token_hash") else None
     person = None
     if actor is not None:
         profile = accounts.current_profile(get_db(), actor.user_id)
@@ -129,8 +117,7 @@ def login() -> Any:
     try:
         token, actor = accounts.authenticate(
             get_db(), login_value, request.form.get("password", ""), addr=request.remote_addr, now=now(),
-            ttl_hours=cfg["TOKEN_TTL_HOURS"], max_failures=cfg["LOGIN_MAX_FAILURES"],
-            max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"], window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            ttl_hours=cfg["TOKEN_TTL_HOURS"], limits=login_guard.limits(cfg),
         )
     except ServiceError as err:
         return render_template("login.html", next_url=next_url, login_value=login_value,
@@ -162,18 +149,20 @@ def profile() -> Any:
     if request.method == "GET":
         return render_template("profile.html", values=current or {}, current=current, next_url=next_url,
                                first=actor.must_complete_profile)
-    error = None
+    error, status = None, 400
     if request.form.get("new_password", "") != request.form.get("new_password2", ""):
         error = "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน"
     else:
-        try:
+        try:  # outside the first login: the current password, and every other session of the account ends
             accounts.complete_profile(db, actor, **fields, new_password=request.form.get("new_password", ""),
-                                      now=now())
+                                      current_password=request.form.get("current_password", ""),
+                                      keep_token_hash=auth.current_token_hash(), addr=request.remote_addr,
+                                      limits=login_guard.limits(current_app.config), now=now())
         except ServiceError as err:
-            error = err.message
+            error, status = err.message, (err.status if err.status in (403, 429) else 400)
     if error:
         return render_template("profile.html", values=fields, current=current, next_url=next_url,
-                               first=actor.must_complete_profile, error=error), 400
+                               first=actor.must_complete_profile, error=error), status
     flash("บันทึกข้อมูลผู้รับผิดชอบและรหัสผ่านใหม่แล้ว", "ok")
     return redirect(next_url)
 

@@ -31,7 +31,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from addin import actions, book_io, sheets
 from addin.client import ApiError
 from addin.remote import ensure_remote_engine, remote_book
-from server import accounts, auth, chain, rounds, uploads
+from server import accounts, auth, chain, login_guard, rounds, uploads
 from server.app import get_db, now
 from server.errors import ServiceError, bad_request
 
@@ -127,8 +127,7 @@ def _login(book: Any) -> Any:
     try:
         token, actor = accounts.authenticate(
             get_db(), login, password, addr=request.remote_addr, now=now(), ttl_hours=cfg["TOKEN_TTL_HOURS"],
-            max_failures=cfg["LOGIN_MAX_FAILURES"], max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
-            window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            limits=login_guard.limits(cfg),
         )  # fmt: skip
     except ServiceError as err:
         return _answer(book, actions.Outcome(False, "เข้าสู่ระบบ", err.message))
