@@ -90,8 +90,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cfg = config.load(overrides)
     app = Flask(__name__)
     app.config.update(cfg)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = cfg.get("SESSION_COOKIE_SAMESITE") or "Lax"  # Flask's default: none
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["TOKEN_TTL_HOURS"])
     app.session_interface = SqliteSessionInterface()  # the cookie holds a random id, nothing readable
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # auth.check_csrf decides which requests

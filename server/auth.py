@@ -85,6 +85,9 @@ def logout_session() -> None:
 
         accounts.logout_hash(get_db(), hashed)
     session.clear()
+    if hasattr(session, "rotate"):
+        session.rotate = True  # the old id is deleted even if a flash message keeps a session going
+    g.pop("actor", None)
 
 
 def csrf_token() -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request
@@ -107,10 +107,11 @@ class SqliteSessionInterface(SessionInterface):
                 " ON CONFLICT(sid_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
                 [_hash(session.sid), _serializer.dumps(dict(session)), _iso(expires)],
             )
+        # the browser's expiry follows the wall clock even when the server's clock is set (LEC_NOW)
         response.set_cookie(
             name,
             session.sid,
-            expires=expires,
+            expires=datetime.now(UTC) + lifetime,
             httponly=httponly,
             domain=domain,
             path=path,
