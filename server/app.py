@@ -82,7 +82,7 @@ def now() -> datetime:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return request.path.startswith(("/api/", "/xlwings/")) or request.accept_mimetypes.best == "application/json"
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -161,8 +161,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         status = err.code or 500
         code, message = HTTP_TH.get(status, (err.name.lower().replace(" ", "_"), err.name))
         if isinstance(err, RequestEntityTooLarge):
-            limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"ไฟล์มีขนาดใหญ่เกิน {limit} MB"
+            limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]  # per route
+            size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+            message = f"ไฟล์มีขนาดใหญ่เกิน {size}"
         resp = jsonify({"error": code, "message": message, "detail": err.description})
         resp.status_code = status
         return resp

@@ -13,6 +13,7 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # 413 beyond this: a 100k-row roster is ~10 MB
+    "XLWINGS_MAX_BYTES": 48 * 1024 * 1024,  # the add-in's JSON (/xlwings/*): a 100k-row roster is ~30 MB
     "TOKEN_TTL_HOURS": 12,
     # Login guard (server/login_guard.py): failures per account *and address* before that address waits
     # 1 s, 2 s, 4 s ... (at most LOGIN_MAX_DELAY_SECONDS) between tries; never a lock against the right

@@ -89,11 +89,11 @@ def _service_error(err: ServiceError) -> Any:
 
 
 def _page_http_error(err: HTTPException) -> Any:
-    """Thai pages for 404/405/413 outside the API; the API keeps the core's JSON answer.
+    """Thai pages for 404/405/413 outside the API; the API and the add-in keep the core's JSON answer.
 
     The core's handler is looked up per call: it is registered after the pages in create_app.
     """
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/xlwings/")):  # the add-in reads JSON errors too
         core_handler = current_app.error_handler_spec.get(None, {}).get(None, {}).get(HTTPException)
         return core_handler(err) if core_handler else err
     code, message = {
