@@ -125,7 +125,7 @@ def _insert_user(db: sqlite_utils.Database, login: str, role: str, unit_code: st
 
 
 def issue_accounts(
-    db: sqlite_utils.Database, *, progress: Callable[[int], None] | None = None
+    db: sqlite_utils.Database, *, progress: Callable[[int], None] | None = None, by: str | None = None
 ) -> list[tuple[str, str]]:
     """An account (login = unit code, random first password) for every unit that has none.
 
@@ -149,7 +149,8 @@ def issue_accounts(
             " VALUES (?, 'unit', ?, ?, 1, ?)",
             [(code, code, h, now) for code, h in hashed],
         )
-        audit.record(db, "users_issue", login="cli", detail={"count": len(issued)})
+        audit.record(db, "users_issue", login=audit.CLI_LOGIN,
+                     detail={"count": len(issued), "by": by or audit.cli_by()})
     return issued
 
 

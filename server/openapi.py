@@ -113,8 +113,10 @@ def document() -> dict[str, Any]:
                 "responses": _resp(401, 403, 404, ok_type=(
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))}},
             "/audit": {"get": {
-                "summary": "Audit records in the caller's scope (filters: round, unit, action, limit)",
-                "parameters": [{"name": n, "in": "query", "schema": S} for n in ("round", "unit", "action", "limit")],
-                "responses": _resp(400, 401, 403)}},
+                "summary": "Audit records in the caller's scope, exactly as the audit page shows them (logins "
+                           "too; the person by name and position); limit 1-5000 (default 500)",
+                "parameters": [{"name": n, "in": "query", "schema": S} for n in (
+                    "round", "unit", "action", "who", "date_from", "date_to", "limit")],
+                "responses": _resp(400, 401, 403, 404)}},
         },
     }
