@@ -81,9 +81,9 @@ class SqliteSessionInterface(SessionInterface):
         samesite, httponly = self.get_cookie_samesite(app), self.get_cookie_httponly(app)
         if session.accessed:
             response.vary.add("Cookie")
-        db = get_db()
         if not session:  # emptied (logout) or never used: nothing kept, no cookie
             if session.sid:
+                db = get_db()
                 with transaction(db):
                     db.execute("DELETE FROM web_sessions WHERE sid_hash = ?", [_hash(session.sid)])
                 response.delete_cookie(
@@ -92,6 +92,7 @@ class SqliteSessionInterface(SessionInterface):
             return
         if not (session.modified or session.rotate or session.sid is None):
             return
+        db = get_db()  # only now: a bearer-token API call never touches the sessions table
         at = now()
         lifetime = app.permanent_session_lifetime if session.get("token_hash") else ANONYMOUS_LIFETIME
         expires = at + lifetime
