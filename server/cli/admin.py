@@ -1,6 +1,6 @@
 """Admin sub-commands of `lec`: registry, accounts, rounds and serving (design.md "CLI").
 
-    lec registry import FILE.csv
+    lec registry import FILE.csv          (these four take --by NAME for the audit trail; default: OS user@host)
     lec users issue --out FILE.csv        lec users admin LOGIN        lec users reset LOGIN
     lec round create ROUND --as-of ... --opens ... --institution-deadline ... --lao-deadline ...
                            --province-deadline ... [--closes ...] [--mode confirm|correction]
@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
+from server.domain import audit
 from server.domain.errors import ServiceError
 
 
@@ -43,12 +44,19 @@ def registry() -> None:
 
 @registry.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def registry_import(file: Path) -> None:
+@click.option(
+    "--by",
+    "by",
+    default=None,
+    metavar="NAME",
+    help="Who is running this, for the audit trail (default: the OS user and host).",
+)
+def registry_import(file: Path, by: str | None) -> None:
     """Import FILE.csv with columns code,name,parent,kind (insert or update; all or nothing)."""
     from server.domain import registry as reg
 
     try:
-        result = reg.import_csv(_db(), file)
+        result = reg.import_csv(_db(), file, by=audit.cli_by(by))
     except ServiceError as err:
         _fail(err)
         return
@@ -73,7 +81,14 @@ def users() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV to write login,password to (keep it safe: these are first passwords).",
 )
-def users_issue(out: Path) -> None:
+@click.option(
+    "--by",
+    "by",
+    default=None,
+    metavar="NAME",
+    help="Who is running this, for the audit trail (default: the OS user and host).",
+)
+def users_issue(out: Path, by: str | None) -> None:
     """Issue an account for every unit without one; write login,password to --out."""
     from tqdm import tqdm
 
@@ -85,7 +100,7 @@ def users_issue(out: Path) -> None:
         " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL)"
     ).fetchone()[0]
     with tqdm(total=todo, unit="บัญชี", disable=todo < 50, file=sys.stderr) as bar:
-        issued = accounts.issue_accounts(db, progress=bar.update)
+        issued = accounts.issue_accounts(db, progress=bar.update, by=audit.cli_by(by))
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -139,6 +154,13 @@ def round_() -> None:
 @click.option("--province-deadline", required=True)
 @click.option("--closes", default=None, help="Read-only after this (default: the province deadline).")
 @click.option("--mode", type=click.Choice(["confirm", "correction"]), default="confirm", show_default=True)
+@click.option(
+    "--by",
+    "by",
+    default=None,
+    metavar="NAME",
+    help="Who is running this, for the audit trail (default: the OS user and host).",
+)
 def round_create(
     round_id: str,
     as_of: str,
@@ -148,6 +170,7 @@ def round_create(
     province_deadline: str,
     closes: str | None,
     mode: str,
+    by: str | None,
 ) -> None:
     """Create ROUND (YEAR-N in Buddhist Era, e.g. 2567-2)."""
     from server.domain import rounds
@@ -164,6 +187,7 @@ def round_create(
             province_deadline=province_deadline,
             closes=closes,
             mode=mode,
+            by=audit.cli_by(by),
         )
     except ServiceError as err:
         _fail(err)
@@ -191,12 +215,19 @@ def round_list() -> None:
 @click.argument("unit")
 @click.option("--until", required=True, help="ISO datetime the exception lasts to.")
 @click.option("--reason", required=True)
-def round_exception(round_id: str, unit: str, until: str, reason: str) -> None:
+@click.option(
+    "--by",
+    "by",
+    default=None,
+    metavar="NAME",
+    help="Who is running this, for the audit trail (default: the OS user and host).",
+)
+def round_exception(round_id: str, unit: str, until: str, reason: str, by: str | None) -> None:
     """Let UNIT act after its deadline / after closing until --until (recorded in the audit trail)."""
     from server.domain import rounds
 
     try:
-        row = rounds.grant_exception(_db(), None, round_id, unit, until=until, reason=reason)
+        row = rounds.grant_exception(_db(), None, round_id, unit, until=until, reason=reason, by=audit.cli_by(by))
     except ServiceError as err:
         _fail(err)
         return

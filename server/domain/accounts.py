@@ -8,11 +8,12 @@ the old one is kept, ended, in the history, so every audit record names the pers
     Actor                                      who is acting: user, unit, level, current profile
     issue_accounts(db) -> [(login, password)]  an account for every unit without one (`lec users issue`)
     make_admin(db, login) -> password          a national admin (`lec users admin`)
-    authenticate(db, login, password, addr=...) -> (token, Actor)   rate-limited; 401 / 429
-    actor_for_token(db, token) -> Actor | None ; actor_for_user(db, user_id) -> Actor
-    complete_profile(db, actor, first_name=..., last_name=..., position=..., phone=..., new_password=...)
+    authenticate(db, login, password, addr=...) -> (token, Actor)   guarded (login_guard); 401 / 429
+    actor_for_token(db, token) / actor_for_token_hash(db, hash) -> Actor | None ; actor_for_user(db, user_id)
+    complete_profile(db, actor, first_name=..., ..., new_password=..., current_password=...)
+    revoke_tokens(db, user_id, keep=hash)      a password change ends every other token and web session
     reset_account(db, actor, login) -> password  change of responsible person, by admin or level above
-    profile_history(db, login) -> [profile]    ; logout(db, token)
+    profile_history(db, login) -> [profile]    ; logout(db, token) ; logout_hash(db, hash)
     set_hash_params(time_cost, memory_cost, parallelism)   tests lower the (slow) argon2 defaults
 """
 
@@ -29,7 +30,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.domain import audit, registry
+from server.domain import audit, login_guard, registry
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, forbidden, not_found
 from server.storage import clock
@@ -109,7 +110,7 @@ def _insert_user(db: sqlite_utils.Database, login: str, role: str, unit_code: st
 
 
 def issue_accounts(
-    db: sqlite_utils.Database, *, progress: Callable[[int], None] | None = None
+    db: sqlite_utils.Database, *, progress: Callable[[int], None] | None = None, by: str | None = None
 ) -> list[tuple[str, str]]:
     """An account (login = unit code, random first password) for every unit that has none.
 
@@ -136,7 +137,9 @@ def issue_accounts(
             " VALUES (?, 'unit', ?, ?, 1, ?)",
             [(code, code, h, now) for code, h in hashed],
         )
-        audit.record(db, "users_issue", login="cli", detail={"count": len(issued)})
+        audit.record(
+            db, "users_issue", login=audit.CLI_LOGIN, detail={"count": len(issued), "by": by or audit.cli_by()}
+        )
     return issued
 
 
@@ -158,37 +161,50 @@ def make_admin(db: sqlite_utils.Database, login: str, password: str | None = Non
     return password
 
 
-def _check_rate_limit(
+def _guarded_check(
     db: sqlite_utils.Database,
     login: str,
+    password: str,
+    stored_hash: str | None,
+    *,
     addr: str | None,
     now: datetime,
-    max_failures: int,
-    max_per_addr: int,
-    window_minutes: int,
-) -> None:
-    since = clock.iso(now - timedelta(minutes=window_minutes))
-    by_login = db.execute(
-        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE login = ? AND ok = 0 AND at > ?"
-        " AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE login = ? AND ok = 1), '')",
-        [login, since, login],
-    ).fetchone()
-    by_addr = (
-        db.execute(
-            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE addr = ? AND ok = 0 AND at > ?", [addr, since]
-        ).fetchone()
-        if addr
-        else (0, None)
-    )
-    for (count, first), limit in ((by_login, max_failures), (by_addr, max_per_addr)):
-        if count >= limit:
-            retry = clock.parse_datetime(first) + timedelta(minutes=window_minutes)
-            raise ServiceError(
-                429,
-                "rate_limited",
-                f"เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณาลองใหม่หลัง {clock.thai_datetime(retry)}",
-                {"retry_after": max(1, int((retry - now).total_seconds()))},
+    limits: login_guard.Limits,
+    unit_code: str | None,
+) -> bool:
+    """One password check under the login guard: admitted and recorded atomically, refused (429) when the
+    address must still wait on this account. Refusals and wrong passwords are audited."""
+    try:
+        with transaction(db):
+            attempt = login_guard.admit(db, login, addr, now, limits)
+    except ServiceError as err:
+        with transaction(db):
+            audit.record(
+                db, "login", "refused", login=login, code=err.code, unit_code=unit_code, detail={"addr": addr}, now=now
             )
+        raise
+    global _DUMMY_HASH
+    if stored_hash is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not-a-password")
+        verify_password(_DUMMY_HASH, password)  # same cost as a real check: no user-enumeration by timing
+        ok = False
+    else:
+        ok = verify_password(stored_hash, password)
+    with transaction(db):
+        if ok:
+            login_guard.succeeded(db, attempt)
+        else:
+            audit.record(
+                db,
+                "login",
+                "refused",
+                login=login,
+                code="bad_credentials",
+                unit_code=unit_code,
+                detail={"addr": addr},
+                now=now,
+            )
+    return ok
 
 
 def authenticate(
@@ -199,33 +215,23 @@ def authenticate(
     addr: str | None = None,
     now: datetime | None = None,
     ttl_hours: int = 12,
-    max_failures: int = 5,
-    max_per_addr: int = 100,
-    window_minutes: int = 15,
+    limits: login_guard.Limits | None = None,
 ) -> tuple[str, Actor]:
-    """Check a password and issue a bearer token. Every attempt is audited; repeated failures give 429."""
+    """Check a password and issue a bearer token. Every attempt is audited (with the account's unit, so
+    the unit sees who tried its login); repeated failures from one address are slowed (server/login_guard.py)."""
     now = now or clock.now()
     login = (login or "").strip()
-    try:
-        _check_rate_limit(db, login, addr, now, max_failures, max_per_addr, window_minutes)
-    except ServiceError as err:
-        with transaction(db):
-            audit.record(db, "login", "refused", login=login, code=err.code, detail={"addr": addr}, now=now)
-        raise
     user = _user_by_login(db, login)
-    global _DUMMY_HASH
-    if user is None:
-        _DUMMY_HASH = _DUMMY_HASH or hash_password("not-a-password")
-        verify_password(_DUMMY_HASH, password)  # same cost as a real check: no user-enumeration by timing
-        ok = False
-    else:
-        ok = verify_password(user["password_hash"], password)
-    with transaction(db):
-        db.execute(
-            "INSERT INTO login_attempts (login, addr, at, ok) VALUES (?,?,?,?)", [login, addr, clock.iso(now), int(ok)]
-        )
-        if not ok:
-            audit.record(db, "login", "refused", login=login, code="bad_credentials", detail={"addr": addr}, now=now)
+    ok = _guarded_check(
+        db,
+        login,
+        password,
+        user["password_hash"] if user else None,
+        addr=addr,
+        now=now,
+        limits=limits or login_guard.Limits(),
+        unit_code=user["unit_code"] if user else None,
+    )
     if not ok:
         raise ServiceError(401, "bad_credentials", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
     assert user is not None
@@ -243,10 +249,14 @@ def authenticate(
 
 
 def actor_for_token(db: sqlite_utils.Database, token: str, now: datetime | None = None) -> Actor | None:
+    return actor_for_token_hash(db, token_hash(token), now)
+
+
+def actor_for_token_hash(db: sqlite_utils.Database, hashed: str, now: datetime | None = None) -> Actor | None:
+    """The actor of a live token, by its stored hash (a web session keeps only the hash, server-side)."""
     now = now or clock.now()
     row = db.execute(
-        "SELECT user_id, expires_at FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
-        [token_hash(token)],
+        "SELECT user_id, expires_at FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", [hashed]
     ).fetchone()
     if row is None or clock.parse_datetime(row[1]) <= now:
         return None
@@ -254,14 +264,30 @@ def actor_for_token(db: sqlite_utils.Database, token: str, now: datetime | None 
 
 
 def logout(db: sqlite_utils.Database, token: str) -> None:
-    actor = actor_for_token(db, token)
+    logout_hash(db, token_hash(token))
+
+
+def logout_hash(db: sqlite_utils.Database, hashed: str) -> None:
+    actor = actor_for_token_hash(db, hashed)
     with transaction(db):
         db.execute(
             "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-            [clock.iso(clock.now()), token_hash(token)],
+            [clock.iso(clock.now()), hashed],
         )
         if actor:
             audit.record(db, "logout", actor=actor)
+
+
+def revoke_tokens(
+    db: sqlite_utils.Database, user_id: int, *, keep: str | None = None, now: datetime | None = None
+) -> int:
+    """End every live token of an account (and so every web session riding on one) but `keep` (a hash).
+    Call inside the transaction that changes the password."""
+    cur = db.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?",
+        [clock.iso(now or clock.now()), user_id, keep],
+    )
+    return cur.rowcount
 
 
 def _check_new_password(actor: Actor, password: str, stored_hash: str) -> None:
@@ -285,11 +311,19 @@ def complete_profile(
     position: str,
     phone: str,
     new_password: str,
+    current_password: str | None = None,
+    keep_token_hash: str | None = None,
+    addr: str | None = None,
+    limits: login_guard.Limits | None = None,
     now: datetime | None = None,
 ) -> Actor:
     """Start the responsible person's profile and set their own password (letter 003 §5.1).
 
     Called again by a logged-in user it records a handover: the old profile is ended, not overwritten.
+    Outside the first login the current password is required (a stolen token or an unattended browser
+    cannot take the account over), checked under the same guard as a login; and every other token and
+    web session of the account ends, so a stolen token does not outlive the change. `keep_token_hash` is
+    the caller's own token, which goes on working.
     """
     now = now or clock.now()
     values = {"first_name": first_name, "last_name": last_name, "position": position, "phone": phone}
@@ -303,6 +337,20 @@ def complete_profile(
         raise bad_request("bad_phone", "หมายเลขโทรศัพท์ต้องมี 9–10 หลัก", {"phone": values["phone"]})
     user = _user_by_login(db, actor.login)
     assert user is not None
+    if not user["must_complete_profile"]:
+        if not current_password:
+            raise bad_request("current_password_required", "กรุณากรอกรหัสผ่านปัจจุบันเพื่อยืนยันการเปลี่ยนแปลง")
+        if not _guarded_check(
+            db,
+            actor.login,
+            current_password,
+            user["password_hash"],
+            addr=addr,
+            now=now,
+            limits=limits or login_guard.Limits(),
+            unit_code=actor.unit_code,
+        ):
+            raise forbidden("bad_current_password", "รหัสผ่านปัจจุบันไม่ถูกต้อง")
     _check_new_password(actor, new_password, user["password_hash"])
     password_hash = hash_password(new_password)
     with transaction(db):
@@ -319,6 +367,7 @@ def complete_profile(
         db.execute(
             "UPDATE users SET password_hash = ?, must_complete_profile = 0 WHERE id = ?", [password_hash, actor.user_id]
         )
+        ended = revoke_tokens(db, actor.user_id, keep=keep_token_hash, now=now)
         updated = actor_for_user(db, actor.user_id)
         audit.record(
             db,
@@ -326,7 +375,7 @@ def complete_profile(
             actor=updated,
             unit_code=actor.unit_code,
             now=now,
-            detail={**values, "profile_id": cur.lastrowid, "replaces": [r[0] for r in previous]},
+            detail={**values, "profile_id": cur.lastrowid, "replaces": [r[0] for r in previous], "tokens_ended": ended},
         )
     return updated
 
@@ -350,10 +399,7 @@ def reset_account(db: sqlite_utils.Database, actor: Actor, login: str, *, reason
             "UPDATE users SET password_hash = ?, must_complete_profile = 1 WHERE id = ?",
             [hash_password(password), user["id"]],
         )
-        db.execute(
-            "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-            [clock.iso(clock.now()), user["id"]],
-        )
+        revoke_tokens(db, user["id"])
         audit.record(
             db, "account_reset", actor=actor, unit_code=user["unit_code"], detail={"login": login, "reason": reason}
         )

@@ -6,12 +6,15 @@ person (profile) who entered or confirmed it. Refused attempts are recorded too 
 triggers (server/storage/db.py) refuse UPDATE and DELETE on this table, so not even a bug here can rewrite it.
 
     record(db, action, outcome, actor=..., round_id=..., unit_code=..., code=..., detail=...)
+    cli_by(name=None) -> str      who ran a CLI command: `--by NAME`, else the OS user and host
     entries(db, round_id=None, unit_code=None, units=None, action=None, limit=500) -> list[dict]
 """
 
 from __future__ import annotations
 
+import getpass
 import json
+import socket
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,22 @@ ACTIONS = (
     "login", "logout", "profile", "account_reset", "upload", "confirm", "revoke", "exception",
     "round_create", "registry_import", "users_issue", "admin_create",
 )  # fmt: skip
+
+
+CLI_LOGIN = "cli"
+"""The `login` of records made at the console; the person is in `detail.by` (see `cli_by`)."""
+
+
+def cli_by(name: str | None = None) -> str:
+    """Who ran a CLI command, for its audit record: the `--by` name with the OS account it ran under,
+    else that account alone (`user@host`). Why both: `--by` is typed, the OS account is not."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (a container's arbitrary uid)
+        user = "unknown"
+    who = f"{user}@{socket.gethostname()}"
+    name = (name or "").strip()
+    return f"{name} ({who})" if name else who
 
 
 def record(

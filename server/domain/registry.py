@@ -122,7 +122,9 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-def import_rows(db: sqlite_utils.Database, rows: list[dict[str, str]], *, actor: Any = None) -> ImportResult:
+def import_rows(
+    db: sqlite_utils.Database, rows: list[dict[str, str]], *, actor: Any = None, by: str | None = None
+) -> ImportResult:
     """Insert or update units. Any invalid row refuses the whole file (a half registry misleads)."""
     from validators import validate_unit_code  # the shared rule; imported late to keep startup light
 
@@ -173,11 +175,17 @@ def import_rows(db: sqlite_utils.Database, rows: list[dict[str, str]], *, actor:
             db,
             "registry_import",
             actor=actor,
-            login=None if actor else "cli",
-            detail={"inserted": result.inserted, "updated": result.updated},
+            login=None if actor else audit.CLI_LOGIN,
+            detail={
+                "inserted": result.inserted,
+                "updated": result.updated,
+                **({} if actor else {"by": by or audit.cli_by()}),
+            },
         )
     return result
 
 
-def import_csv(db: sqlite_utils.Database, path: str | Path, *, actor: Any = None) -> ImportResult:
-    return import_rows(db, read_csv(Path(path).read_text(encoding="utf-8-sig")), actor=actor)
+def import_csv(
+    db: sqlite_utils.Database, path: str | Path, *, actor: Any = None, by: str | None = None
+) -> ImportResult:
+    return import_rows(db, read_csv(Path(path).read_text(encoding="utf-8-sig")), actor=actor, by=by)

@@ -57,6 +57,7 @@ def create_round(
     closes: str | datetime | None = None,
     mode: str = "confirm",
     actor: Actor | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
     """Create a round; the times must be in order opens < institution ≤ LAO ≤ province ≤ closes."""
     year, round_no = parse_round_id(round_id)
@@ -90,7 +91,14 @@ def create_round(
     }
     with transaction(db):
         db.execute(f"INSERT INTO rounds ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-        audit.record(db, "round_create", actor=actor, login=None if actor else "cli", round_id=round_id, detail=row)
+        audit.record(
+            db,
+            "round_create",
+            actor=actor,
+            login=None if actor else audit.CLI_LOGIN,
+            round_id=round_id,
+            detail=row if actor else {**row, "by": by or audit.cli_by()},
+        )
     return row
 
 
@@ -195,6 +203,7 @@ def grant_exception(
     until: str | datetime,
     reason: str,
     now: datetime | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
     """Let one unit act after its deadline or after closing, until `until`; recorded. Admin only
     (the API checks scope; the CLI is the admin at the console)."""
@@ -229,10 +238,10 @@ def grant_exception(
             db,
             "exception",
             actor=actor,
-            login=None if actor else "cli",
+            login=None if actor else audit.CLI_LOGIN,
             round_id=rnd["id"],
             unit_code=unit["code"],
-            detail=row,
+            detail=row if actor else {**row, "by": by or audit.cli_by()},
             now=now,
         )
     return row

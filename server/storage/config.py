@@ -13,14 +13,23 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # 413 beyond this: a 100k-row roster is ~10 MB
+    "XLWINGS_MAX_BYTES": 48 * 1024 * 1024,  # the add-in's JSON (/xlwings/*): a 100k-row roster is ~30 MB
     "TOKEN_TTL_HOURS": 12,
-    "LOGIN_MAX_FAILURES": 5,  # per login within the window, then 429
-    "LOGIN_MAX_FAILURES_PER_ADDR": 100,  # per address: a district office puts many schools behind one IP
+    # Login guard (server/login_guard.py): failures per account *and address* before that address waits
+    # 1 s, 2 s, 4 s ... (at most LOGIN_MAX_DELAY_SECONDS) between tries; never a lock against the right
+    # password from another address.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDR": 100,  # over all logins: a district office puts many schools behind one IP
     "LOGIN_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_DELAY_SECONDS": 900,
     # argon2id; the defaults are argon2-cffi's RFC 9106 "low memory" profile. Tests lower them.
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "ARGON2_PARALLELISM": 4,
+    # HTTPS=1: served over HTTPS (Secure cookies, HSTS). PROXY_HOPS=N: behind N reverse proxies, whose
+    # X-Forwarded-* headers werkzeug's ProxyFix then trusts (server/web_security.py; README "HTTPS").
+    "HTTPS": 0,
+    "PROXY_HOPS": 0,
     "NOW": None,  # a fixed clock (ISO text); LEC_NOW does the same from the environment
     # How long a request waits for another writer before answering 503 (deadline day queues writers).
     "DB_BUSY_TIMEOUT_MS": 30_000,

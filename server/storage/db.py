@@ -5,12 +5,13 @@ deadline day queue instead of failing; foreign keys keep a roster from pointing 
 the registry. Write transactions start with `BEGIN IMMEDIATE` (see `transaction`) so two writers never
 deadlock on a read-to-write upgrade.
 
-Tables (schema version 2):
+Tables (schema version 3):
   units           the registry: code, name, kind, level (province/lao/institution/other_school), parent
   users           one login per unit code (role 'unit') or a national admin (role 'admin'); argon2 hash
   profiles        the responsible person behind a login; a new person = a new row, the old one is ended
   tokens          bearer tokens, stored as SHA-256 of the token (the token itself is never stored)
-  login_attempts  for the login rate limit
+  login_attempts  for the login guard (server/login_guard.py): per account-and-address backoff
+  web_sessions    server-side web sessions: SHA-256 of the cookie's random id -> the session's contents
   rounds          YEAR-N, mode confirm|correction, census date, opens, the three deadlines, closes
   exceptions      a unit's recorded permission to act after a deadline / after closing
   files           every uploaded file, content-addressed (sha256) under <data>/uploads/ab/cdef...
@@ -255,7 +256,17 @@ ALTER TABLE confirmations ADD COLUMN snapshot_id INTEGER REFERENCES snapshots(id
 """
 """v2: a province confirmation points at the snapshot it froze (is that snapshot still in force?)."""
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+SCHEMA_V3 = """
+CREATE TABLE web_sessions (
+  sid_hash TEXT PRIMARY KEY,
+  data TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
+"""
+"""v3: server-side web sessions (server/web_session.py); the cookie carries only a random id."""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

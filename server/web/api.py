@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, send_file
 
-from server.domain import accounts, audit, chain, conflicts, rounds, scope, uploads
+from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, uploads
 from server.domain.errors import bad_request
-from server.web import auth, openapi
+from server.web import auth, openapi, page_data
 from server.web.context import get_db, now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,9 +51,7 @@ def token() -> Any:
         addr=request.remote_addr,
         now=now(),
         ttl_hours=cfg["TOKEN_TTL_HOURS"],
-        max_failures=cfg["LOGIN_MAX_FAILURES"],
-        max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
-        window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+        limits=login_guard.limits(cfg),
     )
     return jsonify(
         {
@@ -106,6 +104,10 @@ def me_profile() -> Any:
         position=str(data.get("position", "")),
         phone=str(data.get("phone", "")),
         new_password=str(data.get("new_password", "")),
+        current_password=str(data.get("current_password", "")),
+        keep_token_hash=auth.current_token_hash(),
+        addr=request.remote_addr,
+        limits=login_guard.limits(current_app.config),
         now=now(),
     )
     return jsonify(_me(updated))
@@ -221,26 +223,37 @@ def round_conflicts(round_id: str) -> Any:
     return jsonify({"conflicts": conflicts.conflicts_for(db, round_id, scope.visible_units(db, actor))})
 
 
+AUDIT_MAX = 5000
+
+
 @bp.get("/audit")
 def audit_log() -> Any:
+    """Exactly what the audit page shows (page_data.audit_rows: logins too, by name and position), with
+    the page's filters (unit, action, who, round, date_from, date_to) and `limit` 1-5000."""
     actor = auth.require_actor()
     db = get_db()
-    unit = request.args.get("unit")
+    args = request.args
+    text = (args.get("limit") or "").strip() or str(page_data.AUDIT_LIMIT)
+    if not text.isdigit() or not 1 <= int(text) <= AUDIT_MAX:
+        raise bad_request("bad_limit", f"limit ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {AUDIT_MAX:,}", {"limit": text})
+    days = {}
+    for key in ("date_from", "date_to"):
+        value = (args.get(key) or "").strip()
+        days[key] = page_data.parse_day(value)
+        if value and days[key] is None:
+            raise bad_request("bad_date", f"{key} ต้องเป็นวันที่ เช่น 2024-11-01 หรือ 01/11/2567", {key: value})
+    unit = (args.get("unit") or "").strip() or None
     if unit:
-        scope.check(db, actor, unit, "view")
-    try:
-        limit = min(int(request.args.get("limit", 500)), 5000)
-    except ValueError as err:
-        raise bad_request("bad_limit", "limit ต้องเป็นตัวเลข") from err
-    return jsonify(
-        {
-            "entries": audit.entries(
-                db,
-                round_id=request.args.get("round"),
-                unit_code=unit,
-                action=request.args.get("action"),
-                units=None if unit else scope.visible_units(db, actor),
-                limit=limit,
-            )
-        }
+        registry.require_unit(db, unit)
+    rows = page_data.audit_rows(
+        db,
+        actor,
+        unit=unit,
+        action=args.get("action") or None,
+        who=args.get("who") or None,
+        day_from=days["date_from"],
+        day_to=days["date_to"],
+        round_id=args.get("round") or None,
+        limit=int(text),
     )
+    return jsonify({"entries": [page_data.audit_entry(r) for r in rows]})

@@ -21,7 +21,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.domain import accounts, uploads
 from server.domain.errors import ServiceError
 from server.storage import config, db
-from server.web import api, auth, consolidated_route, pages, xlwings_route
+from server.web import api, auth, consolidated_route, pages, security, xlwings_route
+from server.web.session import SqliteSessionInterface
 
 HTTP_TH = {
     400: ("bad_request", "คำขอไม่ถูกต้อง"),
@@ -76,7 +77,7 @@ def storage_refusal(exc: BaseException, data_dir: Path | None = None) -> Service
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return request.path.startswith(("/api/", "/xlwings/")) or request.accept_mimetypes.best == "application/json"
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -84,9 +85,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cfg = config.load(overrides)
     app = Flask(__name__)
     app.config.update(cfg)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = cfg.get("SESSION_COOKIE_SAMESITE") or "Lax"  # Flask's default: none
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["TOKEN_TTL_HOURS"])
+    app.session_interface = SqliteSessionInterface()  # the cookie holds a random id, nothing readable
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # auth.check_csrf decides which requests
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as its session
+    auth.csrf.init_app(app)
+    security.install(app)
     app.json.ensure_ascii = False  # Thai stays readable in responses
     accounts.set_hash_params(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
     db.open_db(cfg["DB_PATH"]).close()
@@ -153,8 +159,9 @@ def register_error_handlers(app: Flask) -> None:
         status = err.code or 500
         code, message = HTTP_TH.get(status, (err.name.lower().replace(" ", "_"), err.name))
         if isinstance(err, RequestEntityTooLarge):
-            limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"ไฟล์มีขนาดใหญ่เกิน {limit} MB"
+            limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]  # per route
+            size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+            message = f"ไฟล์มีขนาดใหญ่เกิน {size}"
         resp = jsonify({"error": code, "message": message, "detail": err.description})
         resp.status_code = status
         return resp

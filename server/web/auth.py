@@ -1,28 +1,36 @@
 """Who is calling: a bearer token (API, add-in) or the page session (web), plus CSRF for sessions.
 
-The page session stores the same kind of bearer token the API issues (never the user id), so a page
-session expires, and is cut by an account reset, exactly like an API token.
+The page session (server/web_session.py, kept server-side) holds only the SHA-256 of a token the login
+issued, never the token and never the user id, so a page session expires, and is cut by a logout, a
+password change or an account reset, exactly like an API token.
+
+CSRF is Flask-WTF's CSRFProtect, called once here for every unsafe request that could ride on the
+session cookie: every POST of the pages (the login form too, so no one can log a victim into another
+account) and any API call made with the session instead of a bearer token. A request carrying an
+`Authorization` header (bearer token, the add-in's password) sends no cookie-borne credential, so it
+needs none.
 
     current_actor() -> Actor | None      from `Authorization: Bearer` or the session's token
     require_actor(profile=True) -> Actor 401 without credentials; 403 profile_required before profile
-    login_session(token)                 after accounts.authenticate on the login page
+    current_token_hash() -> str | None   the caller's own token (kept alive by a password change)
+    login_session(token)                 after accounts.authenticate on the login page (new session id)
     logout_session()
     csrf_token() -> str                  put in every page form as `csrf_token` (or X-CSRF-Token header)
-    check_csrf()                         called by the app for unsafe methods on session requests
+    check_csrf()                         called by the app before every request
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
-
 from flask import g, request, session
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from server.domain import accounts, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, forbidden
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+csrf = CSRFProtect()
+"""Installed by server.app.create_app with WTF_CSRF_CHECK_DEFAULT off: `check_csrf` decides when."""
 
 
 def bearer_token() -> str | None:
@@ -32,16 +40,21 @@ def bearer_token() -> str | None:
     return None
 
 
+def current_token_hash() -> str | None:
+    token = bearer_token()
+    if token:
+        return accounts.token_hash(token)
+    return session.get("token_hash")
+
+
 def current_actor() -> Actor | None:
     if "actor" in g:
         return g.actor
     from server.web.context import get_db, now
 
-    token = bearer_token()
-    g.via_session = False
-    if token is None and session.get("token"):
-        token, g.via_session = session["token"], True
-    actor = accounts.actor_for_token(get_db(), token, now()) if token else None
+    hashed = current_token_hash()
+    g.via_session = hashed is not None and bearer_token() is None
+    actor = accounts.actor_for_token_hash(get_db(), hashed, now()) if hashed else None
     g.actor = actor
     return actor
 
@@ -56,31 +69,40 @@ def require_actor(profile: bool = True) -> Actor:
 
 
 def login_session(token: str) -> None:
+    """Start the session of a fresh login under a new session id (no fixation), holding the token's hash."""
     session.clear()
-    session["token"] = token
-    session["csrf"] = secrets.token_urlsafe(24)
+    session["token_hash"] = accounts.token_hash(token)
     session.permanent = True
+    if hasattr(session, "rotate"):
+        session.rotate = True
+    g.pop("actor", None)
 
 
 def logout_session() -> None:
-    token = session.get("token")
-    if token:
+    hashed = session.get("token_hash")
+    if hashed:
         from server.web.context import get_db
 
-        accounts.logout(get_db(), token)
+        accounts.logout_hash(get_db(), hashed)
     session.clear()
+    if hasattr(session, "rotate"):
+        session.rotate = True  # the old id is deleted even if a flash message keeps a session going
+    g.pop("actor", None)
 
 
 def csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(24)
-    return session["csrf"]
+    return generate_csrf()
 
 
 def check_csrf() -> None:
     """Refuse an unsafe request riding on the session cookie without the session's CSRF token."""
-    if request.method not in UNSAFE or bearer_token() or not session.get("token"):
+    if request.method not in UNSAFE or request.headers.get("Authorization"):
         return
-    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
-    if not hmac.compare_digest(sent, session.get("csrf", "")):
-        raise forbidden("csrf", "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง")
+    if request.blueprint != "pages" and not session.get("token_hash"):
+        return  # no cookie-borne credential to abuse (e.g. POST /api/v1/token, anonymous API calls)
+    try:
+        csrf.protect()
+    except CSRFError as err:
+        raise forbidden(
+            "csrf", "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง", {"reason": err.description}
+        ) from err

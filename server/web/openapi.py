@@ -87,12 +87,20 @@ def document() -> dict[str, Any]:
             "/me/profile": {
                 "post": {
                     "summary": "Create the responsible person's profile and set a new password (first login, "
-                    "or a handover: the old profile is kept in the history)",
+                    "or a handover: the old profile is kept in the history). Outside the first login "
+                    "current_password is required, and every other token and web session ends",
                     "requestBody": _body(
-                        {"first_name": S, "last_name": S, "position": S, "phone": S, "new_password": S},
+                        {
+                            "first_name": S,
+                            "last_name": S,
+                            "position": S,
+                            "phone": S,
+                            "new_password": S,
+                            "current_password": S,
+                        },
                         ["first_name", "last_name", "position", "phone", "new_password"],
                     ),
-                    "responses": _resp(400, 401),
+                    "responses": _resp(400, 401, 403, 429),
                 }
             },
             "/users/{login}/reset": {
@@ -220,11 +228,13 @@ def document() -> dict[str, Any]:
             },
             "/audit": {
                 "get": {
-                    "summary": "Audit records in the caller's scope (filters: round, unit, action, limit)",
+                    "summary": "Audit records in the caller's scope, exactly as the audit page shows them (logins "
+                    "too; the person by name and position); limit 1-5000 (default 500)",
                     "parameters": [
-                        {"name": n, "in": "query", "schema": S} for n in ("round", "unit", "action", "limit")
+                        {"name": n, "in": "query", "schema": S}
+                        for n in ("round", "unit", "action", "who", "date_from", "date_to", "limit")
                     ],
-                    "responses": _resp(400, 401, 403),
+                    "responses": _resp(400, 401, 403, 404),
                 }
             },
         },

@@ -7,7 +7,8 @@ conflicts come from `chain.status`, permissions from `scope.may`.
     default_round(db, now) -> dict | None          the round a login lands on
     tree(db, actor, rnd, now) -> dict              the dashboard's province → LAO → institution tree
     unit_view(db, actor, rnd, code, now) -> dict   one unit's page: status plus what the viewer may do
-    audit_rows(db, actor, filters) -> [dict]       the audit log within the viewer's scope
+    audit_rows(db, actor, filters) -> [dict]       the audit log within the viewer's scope (page and API alike)
+    audit_entry(row) -> dict                       one of those rows as GET /api/v1/audit gives it
 """
 
 from __future__ import annotations
@@ -217,8 +218,35 @@ def audit_rows(
     for row in rows:
         row["detail"] = json.loads(row["detail"] or "{}")
         row["person"] = " ".join(x for x in (row["first_name"], row["last_name"]) if x) or None
+        if row["person"] is None and row["login"] == "cli" and isinstance(row["detail"].get("by"), str):
+            row["person"] = row["detail"]["by"]  # a console command: `--by NAME`, else the OS user and host
         row["summary"] = _audit_summary(row)
     return rows
+
+
+AUDIT_API_FIELDS = (
+    "id",
+    "at",
+    "action",
+    "outcome",
+    "code",
+    "login",
+    "person",
+    "position",
+    "actor_unit",
+    "unit_code",
+    "unit_name",
+    "round_id",
+    "file_sha256",
+    "summary",
+    "detail",
+)
+"""What GET /api/v1/audit gives per record: the person by name and position, as the page shows them
+(no internal user or profile id)."""
+
+
+def audit_entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row.get(key) for key in AUDIT_API_FIELDS}
 
 
 def _audit_summary(row: dict[str, Any]) -> str:

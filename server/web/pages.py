@@ -4,9 +4,8 @@ Why pages at all when Excel and the add-in do the work: LAO and province officer
 many units at once, and a clerk without the add-in still needs to upload and confirm. The routes are
 thin: they parse the form, call the core's services (accounts, chain, uploads, prefill,
 scope) and render. Every route that names a unit goes through `scope.check` inside the service it
-calls (or directly, for downloads); every POST form carries the session's CSRF token, checked by the
-core (`auth.check_csrf`) and again here so the login form, which has no session token yet, is covered
-too.
+calls (or directly, for downloads); every POST form carries the session's CSRF token, checked once by
+the core (`auth.check_csrf`, Flask-WTF), the login form included.
 
     register(app)      called by server.web.app.create_app
 Routes: /  /login  /logout  /profile  /rounds/<r>  /rounds/<r>/units/<code>
@@ -15,7 +14,6 @@ Routes: /  /login  /logout  /profile  /rounds/<r>  /rounds/<r>/units/<code>
 
 from __future__ import annotations
 
-import hmac
 import io
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,9 +34,9 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from server.domain import accounts, chain, registry, rounds, scope, uploads
+from server.domain import accounts, chain, login_guard, registry, rounds, scope, uploads
 from server.domain.actor import Actor
-from server.domain.errors import ServiceError, forbidden
+from server.domain.errors import ServiceError
 from server.web import auth, page_data, thai_format
 from server.web.context import get_db, now
 
@@ -72,20 +70,10 @@ def _home() -> str:
     return url_for("pages.home")
 
 
-@bp.before_request
-def _check_form_token() -> None:
-    """Every POST form of the pages must carry the session's CSRF token, logged in or not."""
-    if request.method != "POST":
-        return
-    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
-    if not hmac.compare_digest(sent, session.get("csrf", "")):
-        raise forbidden("csrf", "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง")
-
-
 @bp.app_context_processor
 def _layout_context() -> dict[str, Any]:
     """What the layout needs on every page: who is logged in (`csrf_token()` is a Jinja global)."""
-    actor = auth.current_actor() if session.get("token") else None
+    actor = auth.current_actor() if session.get("token_hash") else None
     person = None
     if actor is not None:
         profile = accounts.current_profile(get_db(), actor.user_id)
@@ -107,11 +95,11 @@ def _service_error(err: ServiceError) -> Any:
 
 
 def _page_http_error(err: HTTPException) -> Any:
-    """Thai pages for 404/405/413 outside the API; the API keeps the core's JSON answer.
+    """Thai pages for 404/405/413 outside the API; the API and the add-in keep the core's JSON answer.
 
     The core's handler is looked up per call: it is registered after the pages in create_app.
     """
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/xlwings/")):  # the add-in reads JSON errors too
         core_handler = current_app.error_handler_spec.get(None, {}).get(None, {}).get(HTTPException)
         return core_handler(err) if core_handler else err
     code, message = {
@@ -140,9 +128,7 @@ def login() -> Any:
             addr=request.remote_addr,
             now=now(),
             ttl_hours=cfg["TOKEN_TTL_HOURS"],
-            max_failures=cfg["LOGIN_MAX_FAILURES"],
-            max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
-            window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            limits=login_guard.limits(cfg),
         )
     except ServiceError as err:
         return render_template("login.html", next_url=next_url, login_value=login_value, error=err.message), err.status
@@ -174,14 +160,24 @@ def profile() -> Any:
         return render_template(
             "profile.html", values=current or {}, current=current, next_url=next_url, first=actor.must_complete_profile
         )
-    error = None
+    error, status = None, 400
     if request.form.get("new_password", "") != request.form.get("new_password2", ""):
         error = "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน"
     else:
-        try:
-            accounts.complete_profile(db, actor, **fields, new_password=request.form.get("new_password", ""), now=now())
+        try:  # outside the first login: the current password, and every other session of the account ends
+            accounts.complete_profile(
+                db,
+                actor,
+                **fields,
+                new_password=request.form.get("new_password", ""),
+                current_password=request.form.get("current_password", ""),
+                keep_token_hash=auth.current_token_hash(),
+                addr=request.remote_addr,
+                limits=login_guard.limits(current_app.config),
+                now=now(),
+            )
         except ServiceError as err:
-            error = err.message
+            error, status = err.message, (err.status if err.status in (403, 429) else 400)
     if error:
         return render_template(
             "profile.html",
@@ -190,7 +186,7 @@ def profile() -> Any:
             next_url=next_url,
             first=actor.must_complete_profile,
             error=error,
-        ), 400
+        ), status
     flash("บันทึกข้อมูลผู้รับผิดชอบและรหัสผ่านใหม่แล้ว", "ok")
     return redirect(next_url)
 

@@ -14,7 +14,9 @@ most `addin.book_io.CHUNK_ROWS` rows (the client counts rows in a 16-bit Integer
 Authentication is the API's: `Authorization: Bearer <token>` (the VBA passes it as RunServerPython's
 `auth`). `login` takes `Authorization: LecPassword <url-encoded password>` for the login written on the
 "ตั้งค่า" sheet and answers with a `runMacro` action handing the token to the workbook's VBA, which keeps
-it in memory only. `validate` needs no login.
+it in memory only. Every other action, `validate` too, needs a login: the server does work on a posted
+workbook only for an authenticated caller. The payload is shape-checked (server/xlwings_payload.py) and
+capped (XLWINGS_MAX_BYTES); a malformed one is a Thai 400, never a 500.
 
 xlwings' remote engine lives in `xlwings.pro` and loads with `XLWINGS_LICENSE_KEY=noncommercial`
 (PolyForm Noncommercial 1.0.0, which names government institutions as a permitted use); `register`
@@ -31,9 +33,9 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from addin import actions, book_io, sheets
 from addin.client import ApiError
 from addin.remote import ensure_remote_engine, remote_book
-from server.domain import accounts, chain, rounds, uploads
+from server.domain import accounts, chain, login_guard, rounds, uploads
 from server.domain.errors import ServiceError, bad_request
-from server.web import auth
+from server.web import auth, xlwings_payload
 from server.web.context import get_db, now
 
 bp = Blueprint("xlwings", __name__, url_prefix="/xlwings")
@@ -79,17 +81,17 @@ class InProcessBackend:
             raise self._error(err) from err
 
 
-def _book() -> Any:
-    """The posted workbook as a remote-engine Book.
+def _payload() -> dict[str, Any]:
+    """The posted JSON, shape-checked (server/xlwings_payload.py): a malformed post is a Thai 400."""
+    return xlwings_payload.parse(request.get_json(silent=True))
+
+
+def _book(payload: dict[str, Any]) -> Any:
+    """The payload as a remote-engine Book.
 
     xlwings refuses a client of another version; this route reads values and answers with the basic
     actions every client version replays, so the server's version is put in its place.
     """
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("sheets"), list):
-        raise bad_request("bad_xlwings_payload", "ข้อมูลจากแฟ้ม Excel ไม่ครบ (ต้องส่งผ่าน RunServerPython ของ xlwings)")
-    payload.setdefault("names", [])
-    payload.setdefault("book", {"name": "workbook.xlsm", "active_sheet_index": 0, "selection": None})
     ensure_remote_engine()
     import xlwings as xw
 
@@ -114,13 +116,16 @@ def _answer(book: Any, outcome: actions.Outcome | None = None) -> Any:
     return jsonify(checked_actions(book))
 
 
-def _login(book: Any) -> Any:
+def _login() -> Any:
+    """`Authorization: LecPassword ...` for the login on the settings sheet. Before the password is
+    checked only that sheet is read and checked: a stranger cannot make the server build a whole Book."""
     header = request.headers.get("Authorization", "")
     if header[: len(PASSWORD_SCHEME)].lower() != PASSWORD_SCHEME:
         raise bad_request("password_required", "กรุณาใส่รหัสผ่าน")
     password = unquote(header[len(PASSWORD_SCHEME) :].strip())
-    grids = {book_io.SETTINGS_SHEET: book_io.sheet_grid(book_io.find_sheet(book, book_io.SETTINGS_SHEET))} if (
-        book_io.find_sheet(book, book_io.SETTINGS_SHEET) is not None) else {}  # fmt: skip
+    raw = xlwings_payload.settings_only(request.get_json(silent=True), book_io.SETTINGS_SHEET)
+    book = _book(xlwings_payload.parse(raw))
+    grids = {book_io.SETTINGS_SHEET: book_io.sheet_grid(book_io.find_sheet(book, book_io.SETTINGS_SHEET))}
     login = sheets.read_settings(grids).get("login", "")
     if not login:
         return _answer(book, actions.Outcome(False, "เข้าสู่ระบบ", 'กรุณากรอกรหัสผู้ใช้ในชีต "ตั้งค่า" ก่อน'))
@@ -128,8 +133,7 @@ def _login(book: Any) -> Any:
     try:
         token, actor = accounts.authenticate(
             get_db(), login, password, addr=request.remote_addr, now=now(), ttl_hours=cfg["TOKEN_TTL_HOURS"],
-            max_failures=cfg["LOGIN_MAX_FAILURES"], max_per_addr=cfg["LOGIN_MAX_FAILURES_PER_ADDR"],
-            window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            limits=login_guard.limits(cfg),
         )  # fmt: skip
     except ServiceError as err:
         return _answer(book, actions.Outcome(False, "เข้าสู่ระบบ", err.message))
@@ -141,24 +145,38 @@ def _login(book: Any) -> Any:
     return _answer(book, actions.Outcome(True, "เข้าสู่ระบบ", f"เข้าสู่ระบบแล้ว: {login}"))
 
 
+ACTIONS = ("validate", "upload", "status", "confirm", "login")
+
+
 @bp.post("/<action>")
 def run(action: str) -> Any:
-    """Run one add-in action on the posted workbook and answer with the actions for the VBA client."""
-    if action not in ("validate", "upload", "status", "confirm", "login"):
+    """Run one add-in action on the posted workbook and answer with the actions for the VBA client.
+
+    The caller is authenticated (bearer token, or the password for `login`) before the body is read,
+    the body is capped at XLWINGS_MAX_BYTES, and a payload the engine or the actions cannot read is a
+    400: nothing a client posts here is a 500.
+    """
+    if action not in ACTIONS:
         raise ServiceError(404, "unknown_action", f"ไม่รู้จักคำสั่ง {action}")
-    book = _book()
-    if action == "validate":
-        return _answer(book, actions.validate(book, today=now().date(), now=now()))
-    if action == "login":
-        return _login(book)
-    actor = auth.require_actor(profile=action != "confirm")
-    backend = InProcessBackend(actor)
-    if action == "upload":
-        return _answer(book, actions.upload(book, backend, today=now().date(), now=now()))
-    if action == "status":
-        return _answer(book, actions.status(book, backend, now=now()))
-    answer = request.args.get("answer")
-    return _answer(book, actions.confirm(book, backend, answer=answer, now=now()))
+    request.max_content_length = current_app.config["XLWINGS_MAX_BYTES"]
+    try:
+        if action == "login":
+            return _login()
+        actor = auth.require_actor(profile=action not in ("confirm", "validate"))
+        book = _book(_payload())
+        if action == "validate":
+            return _answer(book, actions.validate(book, today=now().date(), now=now()))
+        backend = InProcessBackend(actor)
+        if action == "upload":
+            return _answer(book, actions.upload(book, backend, today=now().date(), now=now()))
+        if action == "status":
+            return _answer(book, actions.status(book, backend, now=now()))
+        answer = request.args.get("answer")
+        return _answer(book, actions.confirm(book, backend, answer=answer, now=now()))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+        # the shape was checked; what is left is content the engine or the actions cannot read
+        current_app.logger.warning("xlwings %s: unreadable payload", action, exc_info=err)
+        raise bad_request("bad_xlwings_payload", xlwings_payload.BAD_PAYLOAD, {"error": type(err).__name__}) from err
 
 
 def register(app: Flask) -> None:

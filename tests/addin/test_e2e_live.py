@@ -152,8 +152,8 @@ def test_server_protocol_chain(live: Live, make_workbook: Callable[..., bytes]) 
         ["ตั้งค่า", None, None], [None, None, None], ["ที่อยู่เซิร์ฟเวอร์", live.url, "server_url"],
         ["รหัสผู้ใช้", CDC, "login"]]})  # fmt: skip
 
-    acts = _post(live, "validate", excel)
-    assert acts[-1]["func"] == "alert" and "ถูกต้องทั้งหมด" in acts[-1]["args"][0]
+    resp = requests.post(f"{live.url}/xlwings/validate", json=excel.payload(), timeout=60)
+    assert resp.status_code == 401  # the server works on a workbook only for a logged-in caller
 
     acts = _post(live, "login", excel, auth="LecPassword " + quote("ผิด"))
     assert acts[-1]["func"] == "alert" and acts[-1]["args"][3] == "critical"
@@ -163,6 +163,8 @@ def test_server_protocol_chain(live: Live, make_workbook: Callable[..., bytes]) 
     token_call = next(a for a in acts if a["func"] == "runMacro")
     assert token_call["args"][0].endswith("!LecSetToken")
     bearer = "Bearer " + token_call["args"][1]
+    acts = _post(live, "validate", excel, auth=bearer)
+    assert acts[-1]["func"] == "alert" and "ถูกต้องทั้งหมด" in acts[-1]["args"][0]
 
     resp = requests.post(f"{live.url}/xlwings/upload", json=excel.payload(), timeout=60)
     assert resp.status_code == 401 and resp.json()["error"] == "unauthenticated"

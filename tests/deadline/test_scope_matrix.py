@@ -121,20 +121,15 @@ class Caller:
         self.csrf = ""
         if self.login:
             self.headers = world.headers(self.login)
-            self.client.get("/login")
-            with self.client.session_transaction() as s:
-                csrf = s["csrf"]
             from serverkit import PASSWORD
 
+            csrf = form_token(self.client.get("/login").get_data(as_text=True))
             resp = self.client.post("/login", data={"login": self.login, "password": PASSWORD, "csrf_token": csrf})
             assert resp.status_code == 302, resp.get_data()[:300]
-            with self.client.session_transaction() as s:
-                self.csrf = s["csrf"]
+            self.csrf = form_token(self.client.get("/profile").get_data(as_text=True))  # the new session's
         else:  # a stranger still has a session and its form token (the login page's own POST needs it)
             self.headers = {}
-            self.client.get("/login")
-            with self.client.session_transaction() as s:
-                self.csrf = s["csrf"]
+            self.csrf = form_token(self.client.get("/login").get_data(as_text=True))
 
     def call(self, method: str, path: str) -> Any:
         api = path.startswith("/api/") or path.startswith("/xlwings/")
@@ -152,6 +147,13 @@ class Caller:
             if form:
                 kw["data"] = form
         return self.client.open(path, method=method, **kw)
+
+
+def form_token(html: str) -> str:
+    """The CSRF token a page's forms carry (Flask-WTF's signed token, not the session's secret)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html[:300]
+    return match.group(1)
 
 
 _PAYLOAD: dict[str, Any] = {}

@@ -60,7 +60,9 @@ def test_first_login_requires_profile_and_new_password(world: World) -> None:
 def test_handover_keeps_the_old_profile(world: World) -> None:
     world.headers("05560101")
     r = world.post(
-        "05560101", "/me/profile", json={**PROFILE, "first_name": "คนใหม่", "new_password": "another-Secret-1"}
+        "05560101",
+        "/me/profile",
+        json={**PROFILE, "first_name": "คนใหม่", "new_password": "another-Secret-1", "current_password": PASSWORD},
     )
     assert r.status_code == 200
     history = r.get_json()["profile_history"]
@@ -86,20 +88,54 @@ def test_reset_by_the_level_above_starts_a_new_profile(world: World) -> None:
     assert world.audit(action="account_reset")[0]["login"] == "05560101"
 
 
-def test_login_is_rate_limited(world: World) -> None:
+def test_failed_logins_back_off_per_account_and_address(world: World) -> None:
+    """Five failures from one address make *that address* wait 1 s, 2 s, 4 s ...; never a lock."""
     c = world.client
+    attacker, office = {"REMOTE_ADDR": "10.9.9.9"}, {"REMOTE_ADDR": "10.1.1.1"}
     for _ in range(5):
-        assert c.post("/api/v1/token", json={"login": "56", "password": "wrong"}).status_code == 401
-    r = c.post("/api/v1/token", json={"login": "56", "password": world.passwords["56"]})
+        assert (
+            c.post("/api/v1/token", json={"login": "56", "password": "wrong"}, environ_base=attacker).status_code == 401
+        )
+    r = c.post("/api/v1/token", json={"login": "56", "password": world.passwords["56"]}, environ_base=attacker)
     assert r.status_code == 429 and r.get_json()["error"] == "rate_limited"
-    assert int(r.headers["Retry-After"]) > 0
-    assert "กรุณาลองใหม่หลัง" in r.get_json()["message"]
-    # another login from the same address is not locked out by this one
-    assert c.post("/api/v1/token", json={"login": "57", "password": world.passwords["57"]}).status_code == 200
-    world.set_now("2024-11-01T10:16")
-    assert c.post("/api/v1/token", json={"login": "56", "password": world.passwords["56"]}).status_code == 200
-    logins = world.audit(action="login")
-    assert [a["code"] for a in logins if a["login"] == "56"] == ["bad_credentials"] * 5 + ["rate_limited", None]
+    assert r.headers["Retry-After"] == "1" and "กรุณารอ 1 วินาที" in r.get_json()["message"]
+    # the rightful person at another address is not locked out (the old hard lock refused this for 15 min)
+    assert (
+        c.post(
+            "/api/v1/token", json={"login": "56", "password": world.passwords["56"]}, environ_base=office
+        ).status_code
+        == 200
+    )
+    # another login from the attacker's address is not slowed by this one
+    assert (
+        c.post(
+            "/api/v1/token", json={"login": "57", "password": world.passwords["57"]}, environ_base=attacker
+        ).status_code
+        == 200
+    )
+    waits = []
+    for second in (1, 3, 7):  # each failure doubles the wait: 1 s, then 2 s, then 4 s
+        world.set_now(f"2024-11-01T10:00:0{second}")
+        assert (
+            c.post("/api/v1/token", json={"login": "56", "password": "wrong"}, environ_base=attacker).status_code == 401
+        )
+        r = c.post("/api/v1/token", json={"login": "56", "password": "wrong"}, environ_base=attacker)
+        waits.append(int(r.headers["Retry-After"]))
+    assert waits == [2, 4, 8]
+    world.set_now("2024-11-01T10:00:15")  # waited long enough: the right password works from there too
+    assert (
+        c.post(
+            "/api/v1/token", json={"login": "56", "password": world.passwords["56"]}, environ_base=attacker
+        ).status_code
+        == 200
+    )
+    logins = [a for a in world.audit(action="login") if a["login"] == "56"]
+    assert [a["code"] for a in logins] == ["bad_credentials"] * 5 + ["rate_limited", None] + [
+        "bad_credentials",
+        "rate_limited",
+    ] * 3 + [None]
+    # refused attempts on a unit's login are shown to that unit (its code is on the record)
+    assert {a["unit_code"] for a in logins if a["outcome"] == "refused"} == {"56"}
 
 
 def test_unknown_login_and_bad_tokens(world: World) -> None:
