@@ -103,6 +103,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(consolidated_bp)  # the consolidated LAO / province / national book
     app.register_blueprint(api_bp)
+    app.register_blueprint(importlib.import_module("server.records_api").bp)  # academic records (LSQ)
     register_pages(app)
     from server.xlwings_route import register as register_xlwings  # the add-in without local Python
 

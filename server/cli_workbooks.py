@@ -162,11 +162,16 @@ def render_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> list[
 
 def render_report(report: Any, *, limit: int, show_notices: bool) -> list[str]:
     """The human-readable verdict on one file: a heading, counts, then a table of findings."""
+    from server.cli_records import ACADEMIC_FORMS, academic_heading
+
     lines = [f"ไฟล์ {report.file}"]
     if report.form:
         name = f" {report.unit_name}" if report.unit_name else ""
         year, _, rnd = (report.round or "").partition("-")
-        lines.append(f"  {FORM_TITLES[report.form]} • หน่วย {report.unit}{name} • ปีการศึกษา {year} ครั้งที่ {rnd}")
+        if report.form in ACADEMIC_FORMS:
+            lines.append(academic_heading(report))
+        else:
+            lines.append(f"  {FORM_TITLES[report.form]} • หน่วย {report.unit}{name} • ปีการศึกษา {year} ครั้งที่ {rnd}")
         lines.append(
             f"  {report.rows:,} แถว • ข้อผิดพลาด {len(report.errors)} • คำเตือน {len(report.warnings)}"
             f" • {SEVERITY_TH['info']} {len(report.notices)}"
@@ -201,7 +206,7 @@ def _check_path(path: str) -> Any:
         return error_report(path, workbook_error(FILE_NOT_FOUND, f"{type(exc).__name__}: {exc}", path))
     # the same worker the server uses: a file that crashes the reader is an error here, not an abort
     limits = Isolation(memory_mb=int(os.environ.get("LEC_WORKER_MEMORY_MB") or Isolation.memory_mb))
-    return check_file_isolated(p, file=path, keep_records=False, limits=limits)
+    return check_file_isolated(p, file=path, keep_records=False, limits=limits, checker="check_any_file")
 
 
 @main.command("validate")

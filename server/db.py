@@ -38,6 +38,7 @@ from pathlib import Path
 import sqlite_utils
 
 from server import clock
+from server.records_schema import SCHEMA_V3
 
 APPEND_ONLY = ("audit", "snapshots", "snapshot_counts")
 
@@ -255,7 +256,7 @@ ALTER TABLE confirmations ADD COLUMN snapshot_id INTEGER REFERENCES snapshots(id
 """
 """v2: a province confirmation points at the snapshot it froze (is that snapshot still in force?)."""
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

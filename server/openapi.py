@@ -115,5 +115,12 @@ def document() -> dict[str, Any]:
                 "summary": "Audit records in the caller's scope (filters: round, unit, action, limit)",
                 "parameters": [{"name": n, "in": "query", "schema": S} for n in ("round", "unit", "action", "limit")],
                 "responses": _resp(400, 401, 403)}},
+            **_records_paths(),
         },
     }
+
+
+def _records_paths() -> dict[str, Any]:
+    from server.records_openapi import paths  # the academic records (LSQ), kept in their own module
+
+    return paths()

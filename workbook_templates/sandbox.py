@@ -44,7 +44,7 @@ class WorkerBusy(Exception):
 
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["workbook_templates.sandbox", "validators"])
+_context.set_forkserver_preload(["workbook_templates.sandbox", "workbook_templates.academic_read", "validators"])
 _lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}
 
@@ -54,15 +54,29 @@ def _slot(workers: int) -> threading.BoundedSemaphore:
         return _slots.setdefault(workers, threading.BoundedSemaphore(workers))
 
 
+CHECKERS = ("check_file", "check_any_file")
+"""What a child may run: the roster check, or the dispatcher that also reads the academic forms."""
+
+
+def _check(checker: str, path: str, file: str, previous: list[Any] | None, today: date | None,
+           roster: list[Any] | None) -> FileReport:  # fmt: skip
+    if checker == "check_any_file":
+        from workbook_templates.academic_read import check_any_file
+
+        return check_any_file(path, file=file, previous=previous, today=today, roster=roster)
+    return check_file(path, file=file, previous=previous, today=today)
+
+
 def _child(conn: Connection, path: str, file: str, previous: list[Any] | None, today: date | None,
-           memory_mb: int, keep_records: bool, reader_limits: read.Limits) -> None:  # fmt: skip
+           memory_mb: int, keep_records: bool, reader_limits: read.Limits, checker: str = "check_file",
+           roster: list[Any] | None = None) -> None:  # fmt: skip
     """Runs in the child: cap the address space, check, send the report back (records only if asked)."""
     read.LIMITS = reader_limits  # the limits in force in the caller (a test or a setting may lower them)
     cap = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file of citizen IDs
     try:
-        report = check_file(path, file=file, previous=previous, today=today)
+        report = _check(checker, path, file, previous, today, roster)
     except MemoryError:
         report = error_report(file, workbook_error(WORKER_FAILED, "MemoryError", "ไฟล์ใช้หน่วยความจำเกินกำหนด"))
     except OSError as exc:
@@ -81,27 +95,33 @@ def check_file_isolated(
     today: date | None = None,
     limits: Isolation | None = None,
     keep_records: bool = True,
+    checker: str = "check_file",
+    roster: Iterable[Any] | None = None,
 ) -> FileReport:
     """`check_file` on a file on disk, in a capped child. Never raises for what the file contains.
+
+    `checker="check_any_file"` reads academic forms too (with `roster`, the class's confirmed pupils).
 
     Raises `WorkerBusy` when no worker became free in time (the server's 503). A crash, a memory
     overrun or a timeout of the child becomes a report with the error `WORKBOOK_WORKER_FAILED`.
     """
+    if checker not in CHECKERS:
+        raise ValueError(f"unknown checker {checker!r}")
     limits = limits or Isolation()
     slot = _slot(limits.workers)
     if not slot.acquire(timeout=limits.queue_seconds):
         raise WorkerBusy(f"no worker free within {limits.queue_seconds:.0f} s")
     try:
         return _run(os.fspath(path), file, list(previous) if previous is not None else None, today, limits,
-                    keep_records)  # fmt: skip
+                    keep_records, checker, list(roster) if roster is not None else None)  # fmt: skip
     finally:
         slot.release()
 
 
 def _run(path: str, file: str, previous: list[Any] | None, today: date | None, limits: Isolation,
-         keep_records: bool) -> FileReport:  # fmt: skip
+         keep_records: bool, checker: str = "check_file", roster: list[Any] | None = None) -> FileReport:  # fmt: skip
     receive, send = _context.Pipe(duplex=False)
-    args = (send, path, file, previous, today, limits.memory_mb, keep_records, read.LIMITS)
+    args = (send, path, file, previous, today, limits.memory_mb, keep_records, read.LIMITS, checker, roster)
     child = _context.Process(target=_child, args=args, daemon=True)
     started = time.monotonic()
     child.start()
