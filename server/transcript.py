@@ -16,10 +16,10 @@ from typing import Any
 import xlsxwriter
 
 from server import thai_format
+from validators.academic.assessments import ASSESSMENT_LABELS
 
 FONT = "TH Sarabun New"
 SHEET = "ปพ.1"
-ACTIVITY_TH = {"reading": "การอ่าน คิดวิเคราะห์ และเขียน", "character": "คุณลักษณะอันพึงประสงค์"}
 
 
 def _load(r: dict[str, Any]) -> str:
@@ -112,7 +112,7 @@ def transcript_bytes(record: dict[str, Any]) -> bytes:
         for key, value in a.items():
             if key in ("year", "class_name"):
                 continue
-            ws.write_string(r, 1, ACTIVITY_TH.get(key, key), text)
+            ws.write_string(r, 1, ASSESSMENT_LABELS.get(key, key), text)
             ws.write_string(r, 3, str(value or "-"), centre)
             r += 1
     r += 3

@@ -109,3 +109,61 @@ def test_reupload_replaces_whole(world: World) -> None:
     assert counts(world) == (15, 3)
     rec = world.get(SCHOOL, f"/years/{YEAR}/units/{SCHOOL}/students/{A}/record").get_json()
     assert rec["terms"][0]["gpa"] == "4.00" and rec["gpax"] == "3.50"  # (18 + 8.25) / 7.5
+
+
+def test_curriculum_then_results_template_from_it(world: World, tmp_path) -> None:
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from server.cli import main
+    from workbook_templates.academic_build import build_curriculum
+
+    buf = io.BytesIO()
+    subjects = [{"grade": "ม.1", "term": 1, "subject_code": "ท21101", "subject_name": "ภาษาไทย 1", "kind": "พื้นฐาน",
+                 "credits": 1.5, "hours": 60},
+                {"grade": "ม.1", "term": 1, "subject_code": "ค21201", "subject_name": "คณิตเพิ่มเติม", "kind": "เพิ่มเติม",
+                 "credits": 1, "hours": 40}]  # fmt: skip
+    build_curriculum(unit_code=SCHOOL, year=YEAR, out=buf, rows=subjects)
+    resp = send(world, SCHOOL, buf.getvalue())
+    assert resp.status_code == 200, resp.get_json()
+    stored = list(world.db.query("SELECT subject_code, credits, area FROM subjects ORDER BY subject_code"))
+    assert stored == [{"subject_code": "ค21201", "credits": "1", "area": "math"},
+                      {"subject_code": "ท21101", "credits": "1.5", "area": "thai"}]  # fmt: skip
+    out = tmp_path / "r.xlsx"
+    res = CliRunner().invoke(main, ["template", "results", "--unit", SCHOOL, "--year", str(YEAR), "--term", "1",
+                                    "--class", CLASS, "--subjects", "ค21201", "--data-dir",
+                                    str(world.app.config["DB_PATH"].parent), "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert [ws.title for ws in load_workbook(out).worksheets if ws.sheet_state == "visible"][1:] == ["ค21201"]
+    res = CliRunner().invoke(main, ["template", "results", "--unit", SCHOOL, "--year", str(YEAR), "--term", "1",
+                                    "--class", CLASS, "--subjects", "ว21101", "--data-dir",
+                                    str(world.app.config["DB_PATH"].parent), "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 2 and "ว21101" in res.output
+
+
+def test_assessments_on_the_record(world: World) -> None:
+    from workbook_templates.academic_build import build_assessments
+
+    upload_both_terms(world)
+    buf = io.BytesIO()
+    build_assessments(unit_code=SCHOOL, year=YEAR, class_name=CLASS, pupils=PUPILS, out=buf)
+    ratings = {"reading": "ดีเยี่ยม", "character": "ดี", "activity_guidance": "ผ", "activity_scout": "ผ",
+               "activity_club": "ผ", "activity_social": "มผ"}  # fmt: skip
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))
+    ws = wb["ผลการประเมิน"]
+    cols = {c.value: c.column for c in ws[3] if c.value}
+    for i in range(len(PUPILS)):
+        for key, value in ratings.items():
+            ws.cell(5 + i, cols[key], value)
+    out = io.BytesIO()
+    wb.save(out)
+    resp = send(world, SCHOOL, out.getvalue())
+    assert resp.status_code == 200, resp.get_json()
+    rec = world.get(SCHOOL, f"/years/{YEAR}/units/{SCHOOL}/students/{A}/record").get_json()
+    assert rec["assessments"][0]["reading"] == "ดีเยี่ยม" and rec["assessments"][0]["activity_social"] == "มผ"
+    rows = transcript_cells(world.get(SCHOOL, f"/years/{YEAR}/units/{SCHOOL}/students/{A}/transcript").data)
+    from validators.academic.assessments import ASSESSMENT_LABELS
+
+    assert value_beside(rows, ASSESSMENT_LABELS["activity_social"]) == "มผ"
