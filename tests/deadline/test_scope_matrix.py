@@ -46,13 +46,15 @@ ROUTES: dict[str, str] = {
     "api.unit_exception": "exception", "api.reset_user": "revoke", "consolidated.consolidated": "book",
     "pages.unit_page": "view", "pages.template": "view", "pages.upload": "upload", "pages.confirm": "confirm",
     "pages.revoke": "revoke",
+    "records.records_workbook": "upload", "records.student_record": "view", "records.student_transcript": "view",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public", "api.openapi_document": "public", "api.token": "public", "pages.login": "public",
     "xlwings.run": "xlwings", "api.logout": "login", "api.me": "login", "api.me_profile": "login",
     "api.list_rounds": "login", "api.round_conflicts": "login", "api.audit_log": "login", "pages.logout": "login",
     "pages.profile": "login", "pages.home": "login", "pages.dashboard": "login", "pages.audit_page": "login",
 }
-PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status"}
+PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567",
+          "citizen_id": "1103700000011"}
 
 
 def test_every_route_has_a_case(app: Flask) -> None:
