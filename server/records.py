@@ -147,6 +147,27 @@ def _read_and_validate(db: sqlite_utils.Database, unit: dict[str, Any], year: in
     return report
 
 
+def _check_quota(db: sqlite_utils.Database, code: str, size: int, sha: str, quota: Quota) -> None:
+    """413 when this new content would take the unit past its share of the disk (rosters and records
+    together: one school, one share)."""
+    if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
+        return  # one copy per content: a file already kept costs nothing more
+    used = int(
+        db.execute(
+            "SELECT COALESCE(SUM(size), 0) FROM files WHERE sha256 IN (SELECT sha256 FROM uploads WHERE unit_code = ?"
+            " UNION SELECT sha256 FROM record_uploads WHERE unit_code = ?)",
+            [code, code],
+        ).fetchone()[0]
+    )
+    if used + size > quota.unit_mb * 2**20:
+        raise ServiceError(
+            413,
+            "unit_quota",
+            f"พื้นที่เก็บไฟล์ของหน่วยนี้เต็ม (ใช้ไปแล้ว {used / 2**20:,.0f} MB จาก {quota.unit_mb:,} MB) กรุณาติดต่อผู้ดูแลระบบ",
+            {"used_bytes": used, "quota_bytes": quota.unit_mb * 2**20},
+        )
+
+
 def _rejected_bytes(db: sqlite_utils.Database, code: str) -> int:
     sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f WHERE f.sha256 IN (
                SELECT file_sha256 FROM audit WHERE unit_code = ? AND action = ?
@@ -198,6 +219,7 @@ def upload_records_workbook(
             raise _rejected(f"{registry.label(unit)} ไม่ใช่โรงเรียนหรือวิทยาลัย จึงไม่มีทะเบียนผลการเรียน", "UNIT_KIND")
         report = _read_and_validate(db, unit, year, data, filename or "", files_dir, isolation)
         with transaction(db):
+            _check_quota(db, code, len(data), sha, quota)
             keep_file(db, files_dir, data)
             return _store(db, actor, unit, year, report, sha=sha, filename=filename, now=now)
     except ServiceError as err:

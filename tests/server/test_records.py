@@ -167,3 +167,24 @@ def test_assessments_on_the_record(world: World) -> None:
     from validators.academic.assessments import ASSESSMENT_LABELS
 
     assert value_beside(rows, ASSESSMENT_LABELS["activity_social"]) == "มผ"
+
+
+def test_confirmed_census_roster_wins_over_the_carried_copy(world: World) -> None:
+    roster = world.roster(SCHOOL, n=80, seed=1)
+    assert world.upload_rows(SCHOOL, SCHOOL, roster)["accepted"]
+    assert world.confirm(SCHOOL).status_code == 200
+    klass = [r["citizen_id"] for r in roster if (r["grade"], r["room"]) == ("ม.1", "1")]
+    resp = send(world, SCHOOL, results_workbook(1))  # made offline for three pupils not in the census
+    assert resp.status_code == 422
+    errors = resp.get_json()["errors"]
+    assert {e["value"] for e in errors if e["code"] == "PUPIL_NOT_ON_ROSTER"} >= {A, B, C}
+    missing = {e["value"] for e in errors if e["code"] == "PUPIL_MISSING_FROM_SHEET"}
+    assert set(klass) <= missing
+    assert counts(world) == (0, 0)
+
+
+def test_unit_quota_refuses_new_files(world: World) -> None:
+    world.app.config["UNIT_QUOTA_MB"] = 0
+    resp = send(world, SCHOOL, results_workbook(1))
+    assert resp.status_code == 413 and resp.get_json()["error"] == "unit_quota"
+    assert counts(world) == (0, 0)

@@ -5,6 +5,7 @@ the ปพ.1 whose GPA is the hand-computed one, cut not rounded (11/3 = 3.666..
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -51,6 +52,10 @@ def test_template_validate_upload_transcript_live(tmp_path: Path) -> None:
     res = runner.invoke(main, ["validate", str(filled)])
     assert res.exit_code == 0, res.output
     assert "ชั้น ม.1/1" in res.output and "ภาคเรียนที่ 1/2567" in res.output
+    res = runner.invoke(main, ["validate", "--json", str(filled)])
+    report = json.loads(res.output)["files"][0]
+    assert (res.exit_code, report["form"], report["round"], report["rows"]) == (0, "results", "2567-1", 3 * len(klass))
+    assert [w["code"] for w in report["warnings"]].count("RESULT_PENDING") == sum(i % 3 > 0 for i in range(len(klass)))
     bad = tmp_path / "bad.xlsx"
     typed["ค21101"][0] = {"attendance_pct": 95, "score_term": 90, "score_final": 10}
     bad.write_bytes(fill(template.read_bytes(), typed))
