@@ -25,6 +25,7 @@ Tables (schema version 2):
   snapshot_counts its counts per unit, grade and sex (append-only)
   audit           append-only log of every login, upload, confirm, revoke, exception (triggers refuse
                   UPDATE and DELETE)
+Schema version 3 adds the academic records' tables (server/records_schema.py).
 """
 
 from __future__ import annotations
