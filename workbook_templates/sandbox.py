@@ -49,7 +49,9 @@ class WorkerBusy(Exception):
 
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["workbook_templates.sandbox", "validators"])
+_context.set_forkserver_preload(["workbook_templates.sandbox", "workbook_templates.academic_read", "validators"])
+CHECKERS = ("check_file", "check_any_file")
+"""What a worker may run: the roster check, or the dispatcher that also reads the academic forms."""
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
@@ -70,11 +72,18 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
 
 
-def _check(path: str, options: dict[str, Any], keep_records: bool, reader_limits: read.Limits) -> FileReport:
+def _check(path: str, checker: str, options: dict[str, Any], keep_records: bool,
+           reader_limits: read.Limits) -> FileReport:  # fmt: skip
     read.LIMITS = reader_limits  # the limits in force in the caller (a test or a setting may lower them)
     file = options.get("file", "")
     try:
-        report = check_file(path, **options)
+        if checker == "check_any_file":
+            from workbook_templates.academic_read import check_any_file
+
+            report = check_any_file(path, **options)
+        else:
+            options.pop("roster", None)
+            report = check_file(path, **options)
     except MemoryError:
         report = error_report(file, workbook_error(WORKER_FAILED, "MemoryError", "ไฟล์ใช้หน่วยความจำเกินกำหนด"))
     except OSError as exc:
@@ -147,20 +156,29 @@ def check_file_isolated(
     unit_kind: str | None = None,
     limits: Isolation | None = None,
     keep_records: bool = True,
+    checker: str = "check_file",
+    roster: Iterable[Any] | None = None,
 ) -> FileReport:
     """`check_file` on a file on disk, in a capped worker. Never raises for what the file contains.
 
-    `file`, `previous`, `today`, `as_of` and `unit_kind` are `check_file`'s.
+    `file`, `previous`, `today`, `as_of` and `unit_kind` are `check_file`'s. `checker="check_any_file"` reads
+    the academic forms too (with `roster`, the class's confirmed pupils).
 
     Raises `WorkerBusy` when no worker became free in time (the server's 503). A crash, a memory
     overrun or a timeout of the worker becomes a report with the error `WORKBOOK_WORKER_FAILED`.
     """
+    if checker not in CHECKERS:
+        raise ValueError(f"unknown checker {checker!r}")
     limits = limits or Isolation()
     pool = _pool(limits)
     worker = pool.take(limits.queue_seconds)
-    options = {"file": file, "previous": list(previous) if previous is not None else None, "today": today,
-               "as_of": as_of, "unit_kind": unit_kind}  # fmt: skip
-    job = (os.fspath(path), options, keep_records, read.LIMITS)
+    options: dict[str, Any] = {"file": file, "previous": list(previous) if previous is not None else None,
+                               "today": today}  # fmt: skip
+    if checker == "check_file":
+        options.update(as_of=as_of, unit_kind=unit_kind)
+    else:
+        options["roster"] = list(roster) if roster is not None else None
+    job = (os.fspath(path), checker, options, keep_records, read.LIMITS)
     try:
         worker.conn.send(job)
         if worker.conn.poll(limits.seconds):

@@ -22,7 +22,7 @@ from validators.fields import FORM_TITLES, FORMS
 from validators.findings import SEVERITY_TH
 from validators.normalize import display_width
 
-FORM_CHOICES = click.Choice(list(FORMS))
+FORM_CHOICES = click.Choice([*FORMS, "curriculum", "results", "assessments"])
 
 
 def _unit_problem(form: str, code: str) -> str | None:
@@ -48,7 +48,12 @@ def _unit_problem(form: str, code: str) -> str | None:
 @click.argument("form", type=FORM_CHOICES)
 @click.option("--unit", "unit_code", required=True, help="unit code: 10 digits (institution) or 8 (LAO)")
 @click.option("--year", type=click.IntRange(2500, 2700), required=True, help="academic year, Buddhist Era")
-@click.option("--round", "round_no", type=click.IntRange(1, 9), required=True, help="round number (1 or 2)")
+@click.option("--round", "round_no", type=click.IntRange(1, 9), help="round number (1 or 2) of a census form")
+@click.option("--term", type=click.IntRange(1, 2), help="results: the term (1 or 2)")
+@click.option("--class", "class_name", help='results/assessments: the class, e.g. "ม.3/1"')
+@click.option("--subjects", help="results: subject codes, or CODE:NAME:CREDITS items, comma-separated")
+@click.option("--curriculum", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="results: a filled curriculum workbook the subjects come from")  # fmt: skip
 @click.option("--name", "unit_name", default="", help="the unit's name, shown in the header")
 @click.option(
     "--previous",
@@ -67,14 +72,19 @@ def template_command(
     form: str,
     unit_code: str,
     year: int,
-    round_no: int,
+    round_no: int | None,
+    term: int | None,
+    class_name: str | None,
+    subjects: str | None,
+    curriculum: Path | None,
     unit_name: str,
     previous: Path | None,
     capacity: int | None,
     data_dir: Path | None,
     out: Path,
 ) -> None:
-    """Write a locked template (FORM: school, cdc or other) for one unit and round.
+    """Write a locked template (FORM: school, cdc or other) for one unit and round, or an academic one
+    (curriculum; results with --term and --class; assessments with --class).
 
     With a server data dir the unit's name comes from the registry and, when the round is known there,
     the template carries the unit's last confirmed roster (and this round's upload, if any), exactly as
@@ -82,6 +92,17 @@ def template_command(
     """
     from workbook_templates import build_template, check_file
 
+    if form not in FORMS:  # academic records: server/cli/records.py
+        from server.cli.records import academic_template
+
+        problem = _unit_problem("school", unit_code)
+        if problem:
+            raise click.UsageError(problem)
+        return academic_template(form, unit_code=unit_code, unit_name=unit_name, year=year, term=term,
+                                 class_name=class_name, subjects=subjects, curriculum=curriculum,
+                                 data_dir=data_dir, out=out)  # fmt: skip
+    if round_no is None:
+        raise click.UsageError("ต้องระบุ --round สำหรับแบบฟอร์มทะเบียนนักเรียน")
     problem = _unit_problem(form, unit_code)
     if problem:
         raise click.UsageError(problem)
@@ -162,11 +183,16 @@ def render_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> list[
 
 def render_report(report: Any, *, limit: int, show_notices: bool) -> list[str]:
     """The human-readable verdict on one file: a heading, counts, then a table of findings."""
+    from server.cli.records import ACADEMIC_FORMS, academic_heading
+
     lines = [f"ไฟล์ {report.file}"]
     if report.form:
         name = f" {report.unit_name}" if report.unit_name else ""
         year, _, rnd = (report.round or "").partition("-")
-        lines.append(f"  {FORM_TITLES[report.form]} • หน่วย {report.unit}{name} • ปีการศึกษา {year} ครั้งที่ {rnd}")
+        if report.form in ACADEMIC_FORMS:
+            lines.append(academic_heading(report))
+        else:
+            lines.append(f"  {FORM_TITLES[report.form]} • หน่วย {report.unit}{name} • ปีการศึกษา {year} ครั้งที่ {rnd}")
         lines.append(
             f"  {report.rows:,} แถว • ข้อผิดพลาด {len(report.errors)} • คำเตือน {len(report.warnings)}"
             f" • {SEVERITY_TH['info']} {len(report.notices)}"
@@ -201,7 +227,7 @@ def _check_path(path: str) -> Any:
         return error_report(path, workbook_error(FILE_NOT_FOUND, f"{type(exc).__name__}: {exc}", path))
     # the same worker the server uses: a file that crashes the reader is an error here, not an abort
     limits = Isolation(memory_mb=int(os.environ.get("LEC_WORKER_MEMORY_MB") or Isolation().memory_mb))
-    return check_file_isolated(p, file=path, keep_records=False, limits=limits)
+    return check_file_isolated(p, file=path, keep_records=False, limits=limits, checker="check_any_file")
 
 
 @click.command("validate")

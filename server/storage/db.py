@@ -26,6 +26,7 @@ Tables (schema version 3):
   snapshot_counts its counts per unit, grade and sex (append-only)
   audit           append-only log of every login, upload, confirm, revoke, exception (triggers refuse
                   UPDATE and DELETE)
+Schema version 3 adds server-side web sessions; version 4 the academic records' tables (storage/records_schema.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pathlib import Path
 import sqlite_utils
 
 from server.storage import clock
+from server.storage.records_schema import SCHEMA_V4
 
 APPEND_ONLY = ("audit", "snapshots", "snapshot_counts")
 
@@ -266,7 +268,7 @@ CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
 """
 """v3: server-side web sessions (server/web_session.py); the cookie carries only a random id."""
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.web import records_openapi
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -237,5 +239,6 @@ def document() -> dict[str, Any]:
                     "responses": _resp(400, 401, 403, 404),
                 }
             },
+            **records_openapi.paths(_resp),
         },
     }

@@ -86,6 +86,9 @@ ROUTES: dict[str, str] = {
     "pages.upload": "upload",
     "pages.confirm": "confirm",
     "pages.revoke": "revoke",
+    "records.records_workbook": "upload",
+    "records.student_record": "view",
+    "records.student_transcript": "view",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",
@@ -104,7 +107,7 @@ ROUTES: dict[str, str] = {
     "pages.dashboard": "login",
     "pages.audit_page": "login",
 }
-PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status"}
+PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567", "citizen_id": "1103700000011"}
 
 
 def test_every_route_has_a_case(app: Flask) -> None:
