@@ -5,7 +5,7 @@
     lec round create ROUND --as-of ... --opens ... --institution-deadline ... --lao-deadline ...
                            --province-deadline ... [--closes ...] [--mode confirm|correction]
     lec round list                        lec round exception ROUND UNIT --until DT --reason TEXT
-    lec serve [--host 127.0.0.1] [--port 8000] [--threads 8] [--connections 1000]
+    lec serve [--host 127.0.0.1] [--port 8000] [--threads 64] [--connections 1000]
 All work on the data dir of `LEC_DATA_DIR` (default ./var).
 """
 
@@ -237,7 +237,13 @@ def round_exception(round_id: str, unit: str, until: str, reason: str, by: str |
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--threads",
+    default=64,
+    show_default=True,
+    type=int,
+    help="request threads: an upload waiting for a reader worker holds one, so keep many free",
+)
 @click.option(
     "--connections",
     default=1000,

@@ -54,4 +54,4 @@ def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
 
     app = create_app({"DATA_DIR": info.data_dir})
     click.echo("กด Ctrl+C เพื่อหยุด")
-    serve(app, host=host, port=port, threads=8)
+    serve(app, host=host, port=port, threads=16)

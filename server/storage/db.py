@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -300,15 +301,30 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with db.atomic():
             yield db
         return
-    db.execute("BEGIN IMMEDIATE")
+    # Writers of this process queue on a lock first: SQLite's own busy handler polls with sleeps of up to
+    # 100 ms, so on deadline day a confirmation could wait seconds behind a stream of roster stores.
+    if not _WRITERS.acquire(timeout=_busy_seconds(db)):
+        raise sqlite3.OperationalError("database is locked")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    else:
-        db.execute("COMMIT")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        else:
+            db.execute("COMMIT")
+    finally:
+        _WRITERS.release()
+
+
+_WRITERS = threading.Lock()
+"""One writer at a time in this process (SQLite allows one anyway); other processes still meet BEGIN IMMEDIATE."""
+
+
+def _busy_seconds(db: sqlite_utils.Database) -> float:
+    return float(db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000 or 30.0
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

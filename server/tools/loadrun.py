@@ -208,7 +208,7 @@ class LiveServer:
     """`lec serve` on 127.0.0.1 in a child process, on `data_dir`, with the clock at DEADLINE_NOW."""
 
     def __init__(
-        self, data_dir: Path, *, threads: int = 8, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
+        self, data_dir: Path, *, threads: int = 64, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
     ) -> None:
         self.data_dir = data_dir
         self.threads = threads
@@ -736,7 +736,7 @@ def bench_deadline(
     work = Path(workdir) / "deadline"
     plan = make_plan(clients, rows, progress=progress)
     install(work, plan, background=background)
-    with LiveServer(work, threads=8) as server:
+    with LiveServer(work) as server:
         solo = solo_upload_median(server.base, plan)
         outcome = run_deadline(server.base, plan, time_limit=1800)
     problems = check_invariants(work, plan, outcome)
