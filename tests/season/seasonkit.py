@@ -70,3 +70,22 @@ def open_correction(world: World, basis: str | None = None) -> dict[str, Any]:
     row = rounds.create_round(world.db, CORRECTION, mode="correction", basis=basis, **CORRECTION_TIMES)
     world.set_now(IN_WINDOW)
     return row
+
+
+LUNCH_GRADES = ("อ.1", "อ.2", "อ.3", "ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6")
+
+
+def lunch_by_hand(n: int, days: int) -> float:
+    """rates.json by hand: 36 THB up to 40 pupils, 27 to 100, 24 to 120, 22 above; times the days."""
+    rate = 0 if n <= 0 else 36 if n <= 40 else 27 if n <= 100 else 24 if n <= 120 else 22
+    return float(n * rate * days)
+
+
+def institution_lunch(rows: list[dict[str, Any]], cdc: bool) -> float:
+    n = len(rows) if cdc else sum(1 for r in rows if r.get("grade") in LUNCH_GRADES)
+    return lunch_by_hand(n, 245 if cdc else 200)
+
+
+def other_lunch(rows: list[dict[str, Any]]) -> float:
+    keys = [k for k in OTHER_COUNT_KEYS if k[:2] in ("k1", "k2", "k3", "p1", "p2", "p3", "p4", "p5", "p6")]
+    return sum(lunch_by_hand(sum(int(r[k] or 0) for k in keys), 200) for r in rows)
