@@ -89,3 +89,20 @@ def institution_lunch(rows: list[dict[str, Any]], cdc: bool) -> float:
 def other_lunch(rows: list[dict[str, Any]]) -> float:
     keys = [k for k in OTHER_COUNT_KEYS if k[:2] in ("k1", "k2", "k3", "p1", "p2", "p3", "p4", "p5", "p6")]
     return sum(lunch_by_hand(sum(int(r[k] or 0) for k in keys), 200) for r in rows)
+
+
+NEXT_YEAR = "2568-1"
+NEXT_YEAR_TIMES = {
+    "as_of": "2025-06-10",
+    "opens": "2025-06-01T00:00",
+    "institution_deadline": "2025-06-20T17:00",
+    "lao_deadline": "2025-06-20T17:00",
+    "province_deadline": "2025-06-21T17:00",
+}
+IN_NEXT_YEAR = "2025-06-05T10:00:00+07:00"
+
+
+def open_next_year(world: World) -> dict[str, Any]:
+    row = rounds.create_round(world.db, NEXT_YEAR, **NEXT_YEAR_TIMES)
+    world.set_now(IN_NEXT_YEAR)
+    return row
