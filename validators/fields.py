@@ -236,6 +236,8 @@ STATE_TH = {
     "uploaded": "ส่งข้อมูลแล้ว รอยืนยัน",
     "not_uploaded": "ยังไม่ส่งข้อมูล",
     "unconfirmed": "ยังไม่ยืนยัน",
+    "corrected": "แก้ไขแล้ว (รอบแก้ไขข้อมูล)",
+    "unchanged": "ไม่เปลี่ยนแปลง (ใช้ข้อมูลที่ยืนยันไว้)",
 }
 """A unit's state in the chain; the web pages, the add-in's status sheet and the consolidated books all
 say it with these words, so a clerk never sees two names for one state."""

@@ -19,6 +19,7 @@ from server.books.sheets import (
     changes,
     chart,
     conflicts,
+    correction,
     institutions,
     money,
     other,
@@ -34,7 +35,7 @@ from server.domain import registry
 
 def build(bw: BookWriter) -> Path:
     """Write every sheet, then close the workbook; the summary is the sheet the book opens on."""
-    for sheet in (summary, chart, conflicts, unconfirmed, changes, removals, institutions, other):
+    for sheet in (summary, correction, chart, conflicts, unconfirmed, changes, removals, institutions, other):
         sheet.write(bw)
     if bw.b.scope != "national" and bw.pupils is not None:
         pupils.write(bw)

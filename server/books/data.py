@@ -23,10 +23,10 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import conflicts, registry, rounds
+from server.domain import conflicts, correction, registry, rounds
 from server.domain.registry import NATIONAL
 from server.storage import clock
-from validators.fields import GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
+from validators.fields import GRADE_KEYS, GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
 
 CHILD_CENTRE = "ศพด."
 """The grade label of a child-centre child (child centres have age groups, not grades)."""
@@ -38,7 +38,7 @@ LEVEL_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """Levels of the summary sheet: อนุบาล, ประถมศึกษา, ม.ต้น, ม.ปลาย, ปวช., ปวส., then child centres."""
 
-BOOK_LAYOUT = 1
+BOOK_LAYOUT = 2
 """Bump when the book's layout changes: part of the fingerprint, so cached books of the old layout go."""
 
 BIG_CHANGE_MIN = 10
@@ -75,6 +75,16 @@ class BookData:
     """(source 'roster'|'other', unit code) -> total in the latest earlier snapshot of the province."""
     previous_rounds: dict[str, str] = field(default_factory=dict)
     """province -> the round its compared snapshot was frozen in."""
+    basis: dict[tuple[str, str], Counts] = field(default_factory=dict)
+    """Correction rounds: (source, unit key as in `previous`) -> counts of the allocation basis."""
+    basis_label: str | None = None
+    """Correction rounds: what the basis is and its date, in the words of the pages."""
+    corrected: set[str] = field(default_factory=set)
+    """Correction rounds: units that uploaded in the window itself."""
+
+    @property
+    def correcting(self) -> bool:
+        return self.round["mode"] == "correction"
 
     # --- derived views, computed on demand -----------------------------------------------------------
 
@@ -280,6 +290,30 @@ def _previous(
     return previous, {p: round_of[sid] for p, sid in heads}
 
 
+_GRADE_OF_KEY = {k: g for g, k in GRADE_KEYS.items()} | {"cdc": CHILD_CENTRE}
+_SEX_OF_KEY = {"m": "ชาย", "f": "หญิง"}
+
+
+def _basis(
+    db: sqlite_utils.Database, rnd: dict[str, Any], provinces: list[str] | None, lao: str | None
+) -> tuple[dict[tuple[str, str], Counts], str | None]:
+    """A correction round's allocation basis as book counts, and its label (round, census date, frozen)."""
+    if rnd["mode"] != "correction" or not rnd.get("basis_round"):
+        return {}, None
+    out: dict[tuple[str, str], Counts] = {}
+    for lao_code, unit, source, grade, sex, n in correction.basis_rows(db, rnd, provinces):
+        if lao is not None and lao_code != lao:
+            continue
+        key = (source, unit if source == "roster" else f"{lao_code}/{unit}")
+        c = out.setdefault(key, {})
+        k = (_GRADE_OF_KEY.get(grade, grade), _SEX_OF_KEY.get(sex, sex))
+        c[k] = c.get(k, 0) + int(n)
+    basis_rnd = rounds.require_round(db, rnd["basis_round"])
+    snaps = correction.basis_snapshots(db, rnd, provinces)
+    label = correction.basis_label(basis_rnd, next(iter(snaps.values())) if len(snaps) == 1 else None)
+    return out, label
+
+
 def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | None = None) -> BookData:
     """Read everything the book of `code` (an LAO, a province or TH) shows for the round."""
     now = now or clock.now()
@@ -292,6 +326,12 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
     every = {*inst_codes, *lao_codes, *(p["code"] for p in provinces)}
     previous, previous_rounds = _previous(
         db, rnd, [p["code"] for p in provinces], unit["code"] if scope == "lao" else None
+    )
+    basis, basis_label = _basis(
+        db,
+        rnd,
+        None if scope == "national" else [p["code"] for p in provinces],
+        unit["code"] if scope == "lao" else None,
     )
     return BookData(
         scope=scope,
@@ -310,6 +350,9 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
         previous=previous,
         previous_rounds=previous_rounds,
         previous_round=next(iter(sorted(set(previous_rounds.values()))), None) if previous_rounds else None,
+        basis=basis,
+        basis_label=basis_label,
+        corrected=correction.corrected_units(db, round_id) & every if basis_label else set(),
     )
 
 

@@ -56,8 +56,10 @@ SHEET = {
     "institutions": "รายสถานศึกษา",
     "other": "สังกัดอื่น",
     "pupils": "รายชื่อนักเรียน",
+    "correction": "เทียบฐานจัดสรร",
     "money": "ประมาณการเงิน",
     "signoff": "ใบรับรอง",
+    "report": "รายงานการแก้ไข",
 }
 SCOPE_TH = {"lao": "องค์กรปกครองส่วนท้องถิ่น", "province": "จังหวัด", "national": "ระดับประเทศ"}
 KIND_TH = registry.KIND_TH
@@ -190,11 +192,50 @@ class BookWriter:
         return f"{prefix}{u['name']} ({u['code']})"
 
     def state_of(self, unit: dict[str, Any]) -> str:
+        if self.b.correcting:
+            return self._correction_state(unit)
         if unit["code"] in self.b.confirmations:
             return "confirmed"
         if unit["level"] in ("institution", "lao"):
             return "uploaded" if unit["code"] in self.b.rosters else "not_uploaded"
         return "unconfirmed"
+
+    def _correction_state(self, unit: dict[str, Any]) -> str:
+        """In a correction window: corrected (it, or a unit below it, uploaded in the window), unchanged
+        (keeps its confirmed data) or not uploaded; the same words as `correction.unit_state`."""
+        b, code = self.b, unit["code"]
+        if code in b.corrected:
+            return "corrected"
+        if unit["level"] == "lao" and any(i["code"] in b.corrected for i in self.insts_by_lao.get(code, [])):
+            return "corrected"
+        if unit["level"] == "province" and any(
+            self._correction_state(u) == "corrected" for u in self.laos_by_prov.get(code, [])
+        ):
+            return "corrected"
+        if unit["level"] in ("institution", "lao") and code not in b.rosters:
+            return "not_uploaded"
+        return "unchanged"
+
+    def basis_of(self, unit: dict[str, Any]) -> tuple[d.Counts, int]:
+        """A unit's counts in the allocation basis (its own pupils) and its other-affiliation total."""
+        b = self.b
+        own: d.Counts = {}
+        other = 0
+        insts = (
+            [unit]
+            if unit["level"] == "institution"
+            else self.insts_by_lao.get(unit["code"], [])
+            if unit["level"] == "lao"
+            else [i for u in self.laos_by_prov.get(unit["code"], []) for i in self.insts_by_lao[u["code"]]]
+        )
+        for inst in insts:
+            d.add_counts(own, b.basis.get(("roster", inst["code"]), {}))
+        if unit["level"] != "institution":
+            laos = {unit["code"]} if unit["level"] == "lao" else {u["code"] for u in self.laos_by_prov[unit["code"]]}
+            other = sum(
+                sum(c.values()) for (src, key), c in b.basis.items() if src == "other" and key.split("/")[0] in laos
+            )
+        return own, other
 
     def _prepare(self) -> None:
         """Everything shown above a table is computed here, before any row is written."""
@@ -220,6 +261,13 @@ class BookWriter:
         for c in inst_total.values():
             d.add_counts(self.total, c)
         self.total_other = sum(self.lao_other.values())
+        self.basis_total: d.Counts = {}
+        self.basis_other = 0
+        for (src, _key), c in b.basis.items():
+            if src == "roster":
+                d.add_counts(self.basis_total, c)
+            else:
+                self.basis_other += sum(c.values())
         self.levels = [
             (name, grades)
             for name, grades in d.LEVEL_GROUPS
@@ -240,6 +288,8 @@ class BookWriter:
 
     def _unconfirmed_rows(self) -> list[dict[str, Any]]:
         b, out = self.b, []
+        if b.correcting:  # nobody confirms in a correction window
+            return out
         levels = [("institution", b.institutions), ("lao", b.laos)]
         if b.scope != "lao":
             levels.append(("province", b.provinces))

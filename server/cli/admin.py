@@ -155,6 +155,13 @@ def round_() -> None:
 @click.option("--closes", default=None, help="Read-only after this (default: the province deadline).")
 @click.option("--mode", type=click.Choice(["confirm", "correction"]), default="confirm", show_default=True)
 @click.option(
+    "--basis",
+    default=None,
+    metavar="ROUND",
+    help="Correction rounds: the round whose province snapshots are the allocation basis (default: the last"
+    " confirmed round).",
+)
+@click.option(
     "--by",
     "by",
     default=None,
@@ -170,6 +177,7 @@ def round_create(
     province_deadline: str,
     closes: str | None,
     mode: str,
+    basis: str | None,
     by: str | None,
 ) -> None:
     """Create ROUND (YEAR-N in Buddhist Era, e.g. 2567-2)."""
@@ -187,6 +195,7 @@ def round_create(
             province_deadline=province_deadline,
             closes=closes,
             mode=mode,
+            basis=basis,
             by=audit.cli_by(by),
         )
     except ServiceError as err:
@@ -196,6 +205,12 @@ def round_create(
         f"สร้างรอบ {row['id']} ({row['mode']}) เปิด {clock.thai_datetime(row['opens'])}"
         f" ปิด {clock.thai_datetime(row['closes'])}"
     )
+    if row.get("basis_round"):
+        seeded = row["seeded"]
+        click.echo(
+            f"ฐานการจัดสรร: รอบ {row['basis_round']} · เริ่มจากข้อมูลที่ยืนยันแล้ว นักเรียน {seeded['pupils']:,} คน"
+            f" สถานศึกษาสังกัดอื่น {seeded['other_schools']:,} แห่ง"
+        )
 
 
 @round_.command("list")

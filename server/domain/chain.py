@@ -12,6 +12,9 @@
                                                             (code "TH": national_status, admin only)
     blockers(db, rnd, unit) -> [dict]                       why a confirm would be refused now
     counts_of(db, round_id, code) -> dict                   head counts per grade key and sex
+    In a correction round (server/domain/correction.py) a unit's state is corrected / unchanged /
+    not_uploaded, there is no deadline or blocker, and status carries "correction": the allocation
+    basis (round, census date, when frozen), its counts and the difference of the corrected counts.
     snapshot_of(db, round_id, province) / allocation_basis(db, province) -> dict | None
 Every confirm and revoke, refused or not, is an audit record. The check and the write happen in one
 BEGIN IMMEDIATE transaction, so a revoke racing a confirm cannot leave the chain inconsistent.
@@ -27,7 +30,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, conflicts, registry, rounds, scope
+from server.domain import audit, conflicts, correction, registry, rounds, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, conflict, locked
 from server.domain.registry import NATIONAL
@@ -390,7 +393,9 @@ def allocation_basis(db: sqlite_utils.Database, province: str) -> dict[str, Any]
 # --- status ------------------------------------------------------------------------------------------
 
 
-def _state(db: sqlite_utils.Database, round_id: str, unit: dict[str, Any]) -> str:
+def _state(db: sqlite_utils.Database, round_id: str, unit: dict[str, Any], rnd: dict[str, Any] | None = None) -> str:
+    if rnd is not None and rnd["mode"] == "correction":
+        return correction.unit_state(db, rnd, unit)
     if confirmation(db, round_id, unit["code"]):
         return "confirmed"
     if unit["level"] in ("institution", "lao") and roster(db, round_id, unit["code"]):
@@ -424,19 +429,21 @@ def status(
                 "name": kid["name"],
                 "kind": kid["kind"],
                 "level": kid["level"],
-                "state": _state(db, round_id, kid),
+                "state": _state(db, round_id, kid, rnd),
                 "confirmed_at": kc["confirmed_at"] if kc else None,
                 "rows": kr["rows"] if kr else None,
             }
         )
     subtree = [code] if level == "institution" else [code, *registry.descendants(db, code)]
     exc = rounds.active_exception(db, round_id, code, now)
-    deadline = rounds.deadline_for(rnd, level) if level in rounds.DEADLINE_COLUMN else None
+    fixing = rnd["mode"] == "correction"  # nobody confirms in a correction window: no deadline, no blockers
+    deadline = rounds.deadline_for(rnd, level) if level in rounds.DEADLINE_COLUMN and not fixing else None
     ros = roster(db, round_id, code)
+    counts = counts_of(db, round_id, code)
     return {
         "round": {"id": rnd["id"], "mode": rnd["mode"], "phase": rounds.phase(rnd, now)},
         "unit": {k: unit[k] for k in ("code", "name", "kind", "level", "parent")},
-        "state": _state(db, round_id, unit),
+        "state": _state(db, round_id, unit, rnd),
         "confirmed": None
         if conf is None
         else {
@@ -460,11 +467,12 @@ def status(
             "sha256": ros["sha256"],
             "filename": ros["filename"],
         },
-        "counts": counts_of(db, round_id, code),
+        "counts": counts,
         "children": children,
         "conflicts": conflicts.conflicts_for(db, round_id, subtree),
-        "blockers": [] if conf else blockers(db, rnd, unit),
+        "blockers": [] if conf or fixing else blockers(db, rnd, unit),
         "snapshot": _snapshot_head(db, round_id, code) if level == "province" else None,
+        "correction": correction.status_block(db, rnd, unit, counts) if fixing else None,
     }
 
 
@@ -500,7 +508,9 @@ def national_status(
                 "name": p["name"],
                 "kind": p["kind"],
                 "level": "province",
-                "state": "confirmed" if p["code"] in done else "unconfirmed",
+                "state": correction.unit_state(db, rnd, p)
+                if rnd["mode"] == "correction"
+                else ("confirmed" if p["code"] in done else "unconfirmed"),
                 "confirmed_at": (confirmation(db, round_id, p["code"]) or {}).get("confirmed_at"),
                 "rows": None,
             }

@@ -8,7 +8,7 @@ Mode 'correction' (letter 002): units fix data but nobody confirms; allocation k
 frozen by an earlier round's province confirmations.
 
     create_round(db, round_id, as_of=..., opens=..., institution_deadline=..., lao_deadline=...,
-                 province_deadline=..., closes=None, mode='confirm', actor=None) -> dict
+                 province_deadline=..., closes=None, mode='confirm', basis=None, actor=None) -> dict
     get_round(db, id) / require_round(db, id) -> dict ; list_rounds(db) -> [dict]
     phase(round, now) -> 'upcoming' | 'open' | 'closed'
     deadline_for(round, level) -> datetime
@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, registry
+from server.domain import audit, correction, registry
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, conflict, locked, not_found
 from server.storage import clock
@@ -56,15 +56,23 @@ def create_round(
     province_deadline: str | datetime,
     closes: str | datetime | None = None,
     mode: str = "confirm",
+    basis: str | None = None,
     actor: Actor | None = None,
     by: str | None = None,
 ) -> dict[str, Any]:
-    """Create a round; the times must be in order opens < institution ≤ LAO ≤ province ≤ closes."""
+    """Create a round; the times must be in order opens < institution ≤ LAO ≤ province ≤ closes.
+
+    A correction round names its allocation basis (`basis`, default: the last confirm round with a frozen
+    snapshot) and starts from every unit's data confirmed there (`correction.open_window`)."""
     year, round_no = parse_round_id(round_id)
     if mode not in MODES:
         raise bad_request("bad_mode", f"รูปแบบรอบ '{mode}' ไม่ถูกต้อง (confirm หรือ correction)")
     if get_round(db, round_id):
         raise conflict("round_exists", f"มีรอบ {round_id} อยู่แล้ว")
+    if mode == "correction":
+        basis = correction.check_basis(db, basis or correction.default_basis(db, year, round_no), year, round_no)["id"]
+    elif basis:
+        raise bad_request("basis_needs_correction", "ระบุฐานการจัดสรร (--basis) ได้เฉพาะรอบแก้ไขข้อมูล (--mode correction)")
     as_of_date = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10])
     times = {
         "opens": clock.parse_datetime(opens, default_time=time(0, 0)),
@@ -88,9 +96,12 @@ def create_round(
         "as_of": as_of_date.isoformat(),
         **{k: clock.iso(v) for k, v in times.items()},
         "created_at": clock.iso(clock.now()),
+        "basis_round": basis,
     }
     with transaction(db):
         db.execute(f"INSERT INTO rounds ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        if basis:
+            row["seeded"] = correction.open_window(db, round_id, basis)
         audit.record(
             db,
             "round_create",

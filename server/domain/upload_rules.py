@@ -28,3 +28,7 @@ OTHER_MISSING = rule("SERVER_OTHER_MISSING", "warning", "server",
     "{name} ({value}) อยู่ในทะเบียนสถานศึกษาสังกัดอื่นของ {lao} แต่ไม่มีในแบบฟอร์มนี้ "
     "หากยุบเลิกแล้วให้กรอกจำนวนเป็น 0 ทั้งหมด",
     "An other-affiliation school of the registry is missing from the LAO's counts")  # fmt: skip
+OTHER_UNCHANGED = rule("SERVER_OTHER_UNCHANGED", "warning", "server",
+    "จำนวนนักเรียนของ {name} ({value}) เท่ากับที่ยืนยันไว้ในปีการศึกษา {year} ทุกชั้น "
+    "กรุณาตรวจว่าเป็นจำนวนของปีนี้ ไม่ได้คัดลอกมาจากปีก่อน",
+    "Other-affiliation counts of a school identical, grade by grade, to last year's confirmed ones")  # fmt: skip

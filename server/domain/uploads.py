@@ -208,6 +208,7 @@ def upload_workbook(
         _keep(db, files_dir, incoming, sha, size)
         kept = True
         warnings = report.warnings + registry_warnings(db, unit, report.form, report.records)
+        warnings += carried_warnings(db, rnd, unit, report.form, report.records)
         return _store(
             db,
             actor,
@@ -480,6 +481,49 @@ def registry_warnings(
             f = upload_rules.OTHER_MISSING.finding("other_school_code", None, code, name=name, lao=lao)
             f.sheet = "counts"
             out.append(_finding_dict(f, form))
+    return out
+
+
+def last_year_other(db: sqlite_utils.Database, rnd: dict[str, Any], lao: str) -> tuple[int, dict[str, dict]] | None:
+    """(year, {school code: row}) of the LAO's other-affiliation counts last confirmed (or corrected) in an
+    earlier academic year; None when there are none."""
+    row = db.execute(
+        "SELECT r.id, r.year FROM rounds r WHERE r.year < ? AND EXISTS (SELECT 1 FROM other_counts o"
+        " WHERE o.round_id = r.id AND o.lao_code = ?) AND (r.mode = 'correction' OR EXISTS (SELECT 1 FROM"
+        " confirmations c WHERE c.round_id = r.id AND c.unit_code = ?)) ORDER BY r.year DESC, r.round_no DESC LIMIT 1",
+        [rnd["year"], lao, lao],
+    ).fetchone()
+    if not row:
+        return None
+    rows = db.query("SELECT * FROM other_counts WHERE round_id = ? AND lao_code = ?", [row[0], lao])
+    return int(row[1]), {r["other_school_code"]: r for r in rows}
+
+
+def carried_warnings(
+    db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], form: str, records: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Other-affiliation counts identical to last year's, grade by grade, are questioned school by school:
+    a year later every pupil has moved up, so the same numbers are most likely last year's copied on."""
+    if form != "other":
+        return []
+    last = last_year_other(db, rnd, unit["code"])
+    if last is None:
+        return []
+    from server.domain import upload_rules
+    from validators.fields import OTHER_COUNT_KEYS
+
+    year, before = last
+    out = []
+    for r in records:
+        old = before.get(str(r.get("other_school_code") or ""))
+        now = [int(r.get(k) or 0) for k in OTHER_COUNT_KEYS]
+        if old is None or not any(now) or now != [int(old[k] or 0) for k in OTHER_COUNT_KEYS]:
+            continue
+        name = r.get("other_school_name") or old["other_school_name"] or ""
+        f = upload_rules.OTHER_UNCHANGED.finding("other_school_code", r.get("row"), old["other_school_code"],
+                                                 name=name, year=year)  # fmt: skip
+        f.sheet = "counts"
+        out.append(_finding_dict(f, form))
     return out
 
 

@@ -12,7 +12,8 @@ Tables (schema version 3):
   tokens          bearer tokens, stored as SHA-256 of the token (the token itself is never stored)
   login_attempts  for the login guard (server/login_guard.py): per account-and-address backoff
   web_sessions    server-side web sessions: SHA-256 of the cookie's random id -> the session's contents
-  rounds          YEAR-N, mode confirm|correction, census date, opens, the three deadlines, closes
+  rounds          YEAR-N, mode confirm|correction, census date, opens, the three deadlines, closes,
+                  basis_round (a correction round's allocation basis)
   exceptions      a unit's recorded permission to act after a deadline / after closing
   files           every uploaded file, content-addressed (sha256) under <data>/uploads/ab/cdef...
   uploads         accepted uploads: which file became a unit's roster, by whom, on whose behalf
@@ -269,7 +270,13 @@ CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
 """
 """v3: server-side web sessions (server/web_session.py); the cookie carries only a random id."""
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
+SCHEMA_V5 = """
+ALTER TABLE rounds ADD COLUMN basis_round TEXT REFERENCES rounds(id);
+"""
+"""v5 (season): a correction round names the confirm round whose province snapshots are its allocation
+basis (server/domain/correction.py)."""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

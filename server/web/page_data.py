@@ -139,10 +139,33 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
         "ancestors": list(reversed(registry.ancestors(db, code))),
         "pupil_rows": count_table(status["counts"]["pupils"]),
         "other_rows": count_table(status["counts"]["other"]),
+        "correction": _correction_view(status),
         "form": registry.FORM_BY_KIND.get(unit["kind"]),
         "can_upload": writable and status["state"] != "confirmed" and scope.may(db, actor, unit, "upload"),
         "has_template": registry.FORM_BY_KIND.get(unit["kind"]) is not None,
         "has_consolidated": unit["level"] in ("lao", "province"),
+    }
+
+
+def _correction_view(status: dict[str, Any]) -> dict[str, Any] | None:
+    """A correction round's block: the basis and its date, the corrected total, the difference per grade
+    (the same numbers as the status JSON's "correction")."""
+    corr = status.get("correction")
+    if not corr:
+        return None
+    rows = []
+    for source, title in (("pupils", "สถานศึกษาสังกัด อปท."), ("other", "สังกัดอื่น")):
+        basis = {r["grade"]: r["total"] for r in count_table(corr["basis"][source])}
+        now = {r["grade"]: r["total"] for r in count_table(status["counts"][source])}
+        for grade in dict.fromkeys([*basis, *now]):
+            rows.append({"source": title, "grade": grade, "basis": basis.get(grade, 0), "now": now.get(grade, 0),
+                         "diff": now.get(grade, 0) - basis.get(grade, 0)})  # fmt: skip
+    return {
+        "label": corr["basis_label"],
+        "basis": corr["basis"]["total"],
+        "now": status["counts"]["total"],
+        "diff": corr["difference"]["total"],
+        "rows": rows,
     }
 
 

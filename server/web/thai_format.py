@@ -15,7 +15,14 @@ from server.domain import registry
 from server.storage import clock
 from validators.fields import GRADE_KEYS, PHASE_TH, STATE_TH
 
-STATE_CLASS = {"confirmed": "ok", "uploaded": "wait", "not_uploaded": "todo", "unconfirmed": "todo"}
+STATE_CLASS = {
+    "confirmed": "ok",
+    "uploaded": "wait",
+    "not_uploaded": "todo",
+    "unconfirmed": "todo",
+    "corrected": "wait",
+    "unchanged": "ok",
+}
 LEVEL_TH = registry.LEVEL_SHORT_TH
 KIND_TH = registry.KIND_SHORT_TH
 ACTION_TH = {

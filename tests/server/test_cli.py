@@ -81,10 +81,11 @@ def test_registry_users_and_round(runner: CliRunner, tmp_path: Path) -> None:
     assert r.exit_code == 0 and "12 พ.ย. 2567 17:00 น." in r.output, r.output
     r = runner.invoke(main, args)
     assert r.exit_code == 1 and "round_exists" in r.output
+    # a correction window needs a confirmed round to take its allocation basis from (none is confirmed yet)
     r = runner.invoke(main, [*args[:2], "2567-3", *args[3:], "--mode", "correction"])
-    assert r.exit_code == 0
+    assert r.exit_code == 1 and "no_basis" in r.output
     r = runner.invoke(main, ["round", "list"])
-    assert "2567-3\tcorrection" in r.output
+    assert "2567-3" not in r.output
 
     r = runner.invoke(
         main, ["round", "exception", "2567-2", "3056100001", "--until", "2099-01-01", "--reason", "ทดสอบ"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -50,18 +51,19 @@ def columns(national: bool) -> list[tuple[str, str, float]]:
     return cols
 
 
-def estimates(bw: BookWriter) -> list[Estimate]:
-    """Every institution's and every other-affiliation school's estimate, in the book's order."""
+def estimates(bw: BookWriter, *, basis: bool = False) -> list[Estimate]:
+    """Every institution's and every other-affiliation school's estimate, in the book's order; with
+    `basis`, from the allocation basis of a correction round instead of the data in the window."""
     b, rates = bw.b, bw.rates
     out: list[Estimate] = []
     for inst in b.institutions:
-        c = b.counts.get(inst["code"], {})
+        c = b.basis.get(("roster", inst["code"]), {}) if basis else b.counts.get(inst["code"], {})
         by_grade = {g: c.get((g, "ชาย"), 0) + c.get((g, "หญิง"), 0) for g, _s in c}
         cdc_children = by_grade.pop(d.CHILD_CENTRE, 0)
         est = money.estimate(by_grade, cdc_children, child_centre=inst["kind"] == "cdc", rates=rates)
         out.append((inst["parent"], inst["code"], inst["name"], "อปท.", est))
     for x in b.other:
-        c = b.other_counts(x)
+        c = b.basis.get(("other", f"{x['lao_code']}/{x['other_school_code']}"), {}) if basis else b.other_counts(x)
         by_grade = {g: c.get((g, "ชาย"), 0) + c.get((g, "หญิง"), 0) for g, _s in c}
         est = money.estimate(by_grade, 0, child_centre=False, rates=rates)
         out.append(
@@ -134,8 +136,73 @@ def total_row(
         ws.write_number(r, ncols - 3 + i, totals[1 + i], s.total_money)
 
 
+CORRECTION_COLUMNS: list[tuple[str, str, float]] = [
+    ("รหัส อปท.", "code", 10),
+    ("ชื่อ อปท.", "text", 20),
+    ("รหัสสถานศึกษา", "code", 12),
+    ("ชื่อสถานศึกษา", "text", 26),
+    ("นักเรียน (ฐานการจัดสรร)", "int", 11),
+    ("ค่าอาหารกลางวัน (ฐานการจัดสรร)", "money", 15),
+    ("นมพาสเจอร์ไรส์ (ฐานการจัดสรร)", "money", 15),
+    ("นม UHT (ฐานการจัดสรร)", "money", 15),
+    ("นักเรียน (หลังแก้ไข)", "int", 11),
+    ("ค่าอาหารกลางวัน (หลังแก้ไข)", "money", 15),
+    ("ผลต่างค่าอาหารกลางวัน", "money", 15),
+]
+
+
+def write_correction(bw: BookWriter) -> None:
+    """A correction round: the estimate on the allocation basis, the corrected figure beside it (the
+    national book adds up per LAO)."""
+    b, s, w = bw.b, bw.s, bw.w
+    ws = bw.sheet("money")
+    lines = [b.basis_label or "", "ประมาณการคำนวณจากฐานการจัดสรร ตัวเลขหลังแก้ไขแสดงไว้เทียบ", bw.round_line()]
+    r = bw.title(ws, "ประมาณการค่าอาหารกลางวันและค่าอาหารเสริม (นม) ต่อปี: ฐานการจัดสรรและหลังแก้ไข", lines, 11)
+    r = banner(bw, ws, r)
+    table = Table(CORRECTION_COLUMNS)
+    bw.header_row(ws, r, table)
+    header, r = r, r + 1
+    rows: dict[tuple[str, str], list[Any]] = {}
+    national = b.scope == "national"
+    for which, found in ((0, estimates(bw, basis=True)), (1, estimates(bw))):
+        for lao, code, name, _aff, e in found:
+            key = (lao, "" if national else code)
+            acc = rows.setdefault(key, ["" if national else name, 0, 0.0, 0.0, 0.0, 0, 0.0])
+            if which == 0:
+                acc[1] += e.eligible
+                acc[2] += e.lunch
+                acc[3] += e.milk_pasteurised
+                acc[4] += e.milk_uht
+            else:
+                acc[5] += e.eligible
+                acc[6] += e.lunch
+    totals = [0.0] * 7
+    for (lao, code), acc in rows.items():
+        w.text(ws, r, 0, lao, s.code)
+        w.text(ws, r, 1, bw.unit_names.get(lao, ""), s.text)
+        w.text(ws, r, 2, code, s.code)
+        w.text(ws, r, 3, acc[0], s.text)
+        values = [acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[6] - acc[2]]
+        for i, v in enumerate(values):
+            ws.write_number(r, 4 + i, v, s.int if i in (0, 4) else s.money)
+            totals[i] += v
+        r += 1
+    last = r - 1
+    ws.write_string(r, 0, "รวม (ประมาณการ)", s.total_text)
+    for c in range(1, 4):
+        ws.write_blank(r, c, None, s.total_text)
+    for i, v in enumerate(totals):
+        ws.write_number(r, 4 + i, v, s.total_int if i in (0, 4) else s.total_money)
+    bw.money_totals = [totals[0], totals[1], totals[2], totals[3]]
+    bw.money_corrected = (totals[4], totals[5])
+    bw.finish_table(ws, header, last, len(CORRECTION_COLUMNS), freeze_col=2)
+
+
 def write(bw: BookWriter) -> None:
     b = bw.b
+    if b.correcting:
+        write_correction(bw)
+        return
     ws = bw.sheet("money")
     r = bw.title(ws, "ประมาณการค่าอาหารกลางวันและค่าอาหารเสริม (นม) ต่อปี", [bw.round_line()], 12)
     r = banner(bw, ws, r)

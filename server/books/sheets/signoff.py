@@ -103,9 +103,86 @@ def confirmation_record(bw: BookWriter, ws: Worksheet, r: int) -> None:
         r += 1
 
 
+def report_numbers(bw: BookWriter, ws: Worksheet, r: int) -> int:
+    """A correction report's table: per level, the basis, the corrected figure and the difference."""
+    s = bw.s
+    for c, h in enumerate(("ระดับ", "ฐานการจัดสรร", "หลังแก้ไข", "ผลต่าง")):
+        ws.write_string(r, c, h, s.header)
+    r += 1
+    now_lv, base_lv = d.totals_by_level(bw.total), d.totals_by_level(bw.basis_total)
+    names = [name for name, _g in d.LEVEL_GROUPS if any(k[0] == name for k in (*now_lv, *base_lv))]
+    rows = [(name, sum(base_lv.get((name, x), 0) for x in d.SEXES), sum(now_lv.get((name, x), 0) for x in d.SEXES))
+            for name in names]  # fmt: skip
+    rows.append((f"สถานศึกษาสังกัดอื่น ({len(bw.b.other):,} แห่ง)", bw.basis_other, bw.total_other))
+    for name, base, now in rows:
+        ws.write_string(r, 0, name, s.text)
+        for c, v in enumerate((base, now, now - base)):
+            ws.write_number(r, 1 + c, v, s.int)
+        r += 1
+    base = sum(bw.basis_total.values()) + bw.basis_other
+    now = sum(bw.total.values()) + bw.total_other
+    ws.write_string(r, 0, "รวมทั้งสิ้น", s.total_text)
+    for c, v in enumerate((base, now, now - base)):
+        ws.write_number(r, 1 + c, v, s.total_int)
+    return r + 2
+
+
+def write_report(bw: BookWriter) -> None:
+    """A correction round's sheet is a report of what changed, not a confirmation form: nobody confirms
+    in a correction window, so it names the basis, the differences and the units that corrected."""
+    b, s, w = bw.b, bw.s, bw.w
+    ws = bw.sheet("report", landscape=False)
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 5, 13)
+    w.text(ws, 0, 0, f"รายงานการแก้ไขข้อมูลจำนวนนักเรียนและเด็กเล็ก {bw.unit_label}", s.title)
+    rnd = b.round
+    ws.write_string(
+        1,
+        0,
+        f"ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']} (รอบแก้ไขข้อมูล) ข้อมูล ณ วันที่"
+        f" {clock.thai_date(rnd['as_of'])} · รหัสชุดข้อมูล {bw.version}",
+        s.subtitle,
+    )
+    w.text(ws, 2, 0, b.basis_label or "", s.subtitle)
+    w.text(ws, 3, 0, f"จัดทำจากข้อมูลในระบบเมื่อ {clock.thai_datetime(b.now)}", s.note)
+    r = report_numbers(bw, ws, 5)
+    units = b.institutions if b.scope != "national" else b.provinces
+    states = [bw.state_of(u) for u in units]
+    for line in (
+        f"หน่วยงานที่แก้ไขข้อมูลในรอบนี้ {states.count('corrected'):,} แห่ง"
+        f" · ไม่เปลี่ยนแปลง (ใช้ข้อมูลที่ยืนยันไว้) {states.count('unchanged'):,} แห่ง",
+        "รอบแก้ไขข้อมูลไม่มีการยืนยัน การจัดสรรยังใช้ฐานการจัดสรรข้างต้น ผลต่างแสดงไว้เพื่อการตรวจสอบ",
+    ):
+        w.text(ws, r, 0, line)
+        r += 1
+    r += 1
+    r = signatures(bw, ws, r, [((0, 2), "ผู้จัดทำรายงาน"), ((3, 5), "ผู้ตรวจสอบ")])
+    w.text(ws, r, 0, "แนบท้าย: หน่วยงานที่แก้ไขข้อมูล", s.label)
+    r += 1
+    for c, h in enumerate(("หน่วยงาน", "รหัส", "ฐานการจัดสรร", "หลังแก้ไข", "ผลต่าง")):
+        ws.write_string(r, c, h, s.header)
+    r += 1
+    for u, state in zip(units, states, strict=True):
+        if state != "corrected":
+            continue
+        base = sum(bw.basis_of(u)[0].values())
+        now = sum(b.counts.get(u["code"], {}).values()) if u["level"] == "institution" else sum(
+            bw.prov_counts[u["code"]].values())  # fmt: skip
+        w.text(ws, r, 0, u["name"], s.text)
+        w.text(ws, r, 1, u["code"], s.code)
+        for c, v in enumerate((base, now, now - base)):
+            ws.write_number(r, 2 + c, v, s.int)
+        r += 1
+    ws.fit_to_pages(1, 0)
+
+
 def write(bw: BookWriter) -> None:
     """The printable page people sign: A4 portrait, the numbers, the confirmation record, signatures."""
     b, s, w = bw.b, bw.s, bw.w
+    if b.correcting:
+        write_report(bw)
+        return
     ws = bw.sheet("signoff", landscape=False)
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 26)

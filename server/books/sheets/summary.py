@@ -89,13 +89,32 @@ def columns(bw: BookWriter) -> tuple[list[tuple[str, str, float]], int]:
         ("สังกัดอื่น", "int", 10),
         ("รวมทั้งสิ้น", "int", 11),
     ]
+    if b.correcting:
+        cols += [("ฐานการจัดสรร รวม", "int", 11), ("ผลต่างจากฐาน", "int", 10)]
     return cols, first_level_col
+
+
+def basis_total(bw: BookWriter, row: dict[str, Any]) -> int:
+    """The row's total in the allocation basis (correction rounds)."""
+    u = row["unit"]
+    if u.get("level") == "lao_other":
+        return bw.basis_of(row["state_of"])[1]
+    own, other = bw.basis_of(u)
+    return sum(own.values()) + other
 
 
 def head_lines(bw: BookWriter) -> list[str]:
     """The lines under the title: the round, the book unit's own state, how many units below confirmed."""
     b = bw.b
     conf = b.confirmations.get(b.unit["code"])
+    if b.correcting:
+        states = [bw.state_of(u) for u in (b.institutions if b.scope != "national" else b.provinces)]
+        return [
+            bw.round_line(),
+            b.basis_label or "ฐานการจัดสรร: ไม่พบข้อมูลที่จังหวัดยืนยันไว้",
+            f"รอบแก้ไขข้อมูล: แก้ไขได้โดยไม่ต้องยืนยัน · แก้ไขแล้ว {states.count('corrected'):,}"
+            f" · ไม่เปลี่ยนแปลง {states.count('unchanged'):,} หน่วยงาน",
+        ]
     if b.scope == "national":
         state_line = (
             f"จังหวัดยืนยันแล้ว {sum(1 for p in b.provinces if p['code'] in b.confirmations)} จาก {len(b.provinces)} จังหวัด"
@@ -123,6 +142,9 @@ def issue_links(bw: BookWriter, ws: Worksheet, r: int) -> None:
         ("removals", f"นำออก {sum(n for _u, _r, n in b.removals):,} ราย"),
         ("money", "ประมาณการค่าอาหารกลางวันและนม"),
     ]
+    if b.correcting:
+        diff = sum(bw.total.values()) + bw.total_other - sum(bw.basis_total.values()) - bw.basis_other
+        issues[1] = ("correction", f"ผลต่างจากฐานการจัดสรร {diff:+,} คน")
     w.text(ws, r, 0, "ประเด็นที่ต้องตรวจสอบ:", s.label)
     for i, (key, label) in enumerate(issues):
         ws.write_url(r, 1 + 2 * i, f"internal:'{SHEET[key]}'!A1", s.link, string=label)
@@ -168,7 +190,11 @@ def unit_row(bw: BookWriter, ws: Worksheet, r: int, row: dict[str, Any]) -> tupl
     m = sum(n for (_g, sx), n in row["counts"].items() if sx == "ชาย")
     f = sum(n for (_g, sx), n in row["counts"].items() if sx == "หญิง")
     own = sum(row["counts"].values())
-    for v in (m, f, own, row["other"], own + row["other"]):
+    values = [m, f, own, row["other"], own + row["other"]]
+    if b.correcting:
+        base = basis_total(bw, row)
+        values += [base, own + row["other"] - base]
+    for v in values:
         ws.write_number(r, c, v, s.int)
         c += 1
     return m, f
@@ -197,7 +223,11 @@ def total_row(
         ws.write_number(r, c + 1, lv.get((name, "หญิง"), 0), s.total_int)
         c += 2
     own = sum(bw.total.values())
-    for v in (tot_m, tot_f, own, bw.total_other, own + bw.total_other):
+    values = [tot_m, tot_f, own, bw.total_other, own + bw.total_other]
+    if b.correcting:
+        base = sum(bw.basis_total.values()) + bw.basis_other
+        values += [base, own + bw.total_other - base]
+    for v in values:
         ws.write_number(r, c, v, s.total_int)
         c += 1
 
@@ -229,7 +259,8 @@ def write(bw: BookWriter) -> None:
         tot_m, tot_f = tot_m + m, tot_f + f
         r += 1
     bw.summary_last = r - 1
-    bw.summary_cols = {"name": 1, "own": len(cols) - 3, "other": len(cols) - 2}
+    extra = 2 if bw.b.correcting else 0
+    bw.summary_cols = {"name": 1, "own": len(cols) - 3 - extra, "other": len(cols) - 2 - extra}
     total_row(bw, ws, r, rows, first_level_col, tot_m, tot_f)
     bw.finish_table(ws, header, bw.summary_last, len(cols), freeze_col=2)
     r += 2

@@ -49,6 +49,8 @@ def write(bw: BookWriter) -> None:
         ws.write_number(r, 6, be_datetime_serial(clock.iso(x["deadline"])) or 0, s.datetime)
         ws.write_string(r, 7, "เลยกำหนด" if x["overdue"] else "", s.bad if x["overdue"] else s.text)
         r += 1
-    if not bw.unconfirmed:
+    if bw.b.correcting:
+        bw.empty(ws, r, "รอบแก้ไขข้อมูล: ไม่มีการยืนยัน การจัดสรรใช้ฐานการจัดสรรที่ยืนยันไว้เดิม")
+    elif not bw.unconfirmed:
         bw.empty(ws, r, "ทุกหน่วยงานยืนยันข้อมูลแล้ว")
     bw.finish_table(ws, header, r - 1, len(table.columns), freeze_col=3)
