@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-stamp
 DEBIAN_PACKAGES := python3-venv chromium libreoffice-calc-nogui fonts-thai-tlwg poppler-utils
 
-.PHONY: test demo bench lint docs clean system-deps
+PORT ?= 8000
+DATA ?= var/demo
+HOST ?= 127.0.0.1
+
+.PHONY: test demo demo-data bench bench-docs lint docs clean system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV) || { rm -rf $(VENV); \
@@ -36,10 +40,20 @@ test: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
+# make demo PORT=8010 DATA=/tmp/lec-demo: build the demo data dir afresh and serve it
 demo: $(STAMP)
-	$(VENV)/bin/lec demo
+	$(VENV)/bin/lec demo --data-dir $(DATA) --host $(HOST) --port $(PORT)
 
+# the same data dir, built and not served (prints the logins)
+demo-data: $(STAMP)
+	$(VENV)/bin/lec demo --data-dir $(DATA) --no-serve
+
+# make bench writes build/benchmarks.md (ignored); make bench-docs updates the tracked docs/benchmarks.md
 bench: $(STAMP) $(SYSTEM_STAMP)
+	mkdir -p build
+	$(VENV)/bin/lec bench --report build/benchmarks.md
+
+bench-docs: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/lec bench --report docs/benchmarks.md
 
 lint: $(STAMP)
