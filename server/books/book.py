@@ -15,6 +15,8 @@ from pathlib import Path
 import sqlite_utils
 
 from server.books import data as d
+from server.books import printing
+from server.books.printing import PrintedSheet
 from server.books.sheets import (
     changes,
     chart,
@@ -42,6 +44,9 @@ def build(bw: BookWriter) -> Path:
     money.write(bw)
     signoff.write(bw)
     bw.wb.get_worksheet_by_name(SHEET["summary"]).activate()
+    for ws in bw.wb.worksheets():
+        if isinstance(ws, PrintedSheet):
+            printing.lay_out(ws)
     bw.wb.close()
     return bw.path
 

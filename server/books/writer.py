@@ -28,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from server.books import data as d
 from server.books import money
+from server.books.printing import PrintedSheet
 from server.books.safe import SafeWriter
 from server.domain import registry
 from server.storage import clock
@@ -123,12 +124,18 @@ class Styles:
         return {"confirmed": self.ok, "uploaded": self.warn}.get(state, self.bad)
 
 
+def header_width(header: str) -> float:
+    """A header wraps onto its row's two lines: half its length, but never narrower than its longest word."""
+    longest = max((display_width(word) for word in header.split()), default=0)
+    return max(longest, display_width(header) / 2) * 0.95 + 2
+
+
 class Table:
     """A column spec: header, width and how to write each value; widths follow the data."""
 
     def __init__(self, columns: Sequence[tuple[str, str, float]]) -> None:
         self.columns = list(columns)  # (header, kind, min width); kind: text|code|int|money|pct|date|datetime
-        self.widths = [max(w, display_width(h) * 0.9 + 2) for h, _k, w in self.columns]
+        self.widths = [max(w, header_width(h)) for h, _k, w in self.columns]
 
     def measure(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
@@ -353,12 +360,11 @@ class BookWriter:
 
     # --- page setup shared by all sheets ------------------------------------------------------------
 
-    def sheet(self, key: str, *, landscape: bool = True, suffix: str = "") -> Worksheet:
-        ws = self.wb.add_worksheet(SHEET[key] + suffix)
-        ws.set_paper(9)  # A4
-        if landscape:
-            ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+    def sheet(self, key: str, *, landscape: bool = True, suffix: str = "") -> PrintedSheet:
+        """A new sheet with the book's page header and footer; its scale is set by `printing.lay_out` at the end."""
+        ws = self.wb.add_worksheet(SHEET[key] + suffix, worksheet_class=PrintedSheet)
+        assert isinstance(ws, PrintedSheet)
+        ws.portrait = not landscape
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         rnd = self.b.round
         ws.set_header(f"&L&12{header_text(self.unit_label)}&R&12ปีการศึกษา {rnd['year']} ครั้งที่ {rnd['round_no']}")
@@ -398,9 +404,14 @@ class BookWriter:
         ncols: int,
         freeze_col: int = 0,
     ) -> None:
+        """Freeze, filter, and print the header rows (with a merged grade row above them) on every page."""
         ws.freeze_panes(header_row + 1, freeze_col)
         ws.autofilter(header_row, 0, max(header_row, last_row), ncols - 1)
-        ws.repeat_rows(header_row)
+        above = header_row - 1
+        grouped = header_row > 0 and any(r0 == above == r1 for r0, _c0, r1, _c1 in ws.merge)
+        ws.repeat_rows(above if grouped else header_row, header_row)
+        if isinstance(ws, PrintedSheet):
+            ws.key_cols = freeze_col
 
     def empty(self, ws: Worksheet, row: int, text: str) -> None:
         self.w.text(ws, row, 0, text, self.s.note)

@@ -140,7 +140,7 @@ def render_report(results: list[dict[str, object]], quick: bool) -> str:
 @click.option("--quick", is_flag=True, help="small sizes, for a smoke run")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="write a Markdown report here")
 def bench_command(only: tuple[str, ...], quick: bool, report: Path | None) -> None:
-    """Run the benchmarks of design.md and report medians and ratios against same-run baselines."""
+    """Run the project's benchmarks and report medians and ratios against same-run baselines."""
     names = list(only or SCENARIOS)
     results: list[dict[str, object]] = []
     with TemporaryDirectory(prefix="lec-bench-") as tmp:

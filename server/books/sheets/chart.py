@@ -76,4 +76,3 @@ def write(bw: BookWriter) -> None:
         )
         bars.set_size({"width": 900, "height": max(320, 110 + 18 * n)})
         ws.insert_chart(last + 2, 0, bars, {"y_offset": height + 20})
-    ws.fit_to_pages(1, 0)

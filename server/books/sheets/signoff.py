@@ -178,12 +178,13 @@ def write_report(bw: BookWriter) -> None:
 
 
 def write(bw: BookWriter) -> None:
-    """The printable page people sign: A4 portrait, the numbers, the confirmation record, signatures."""
+    """The printable page people sign: A4 landscape (the record's six columns need it), the numbers, the
+    confirmation record, signatures."""
     b, s, w = bw.b, bw.s, bw.w
     if b.correcting:
         write_report(bw)
         return
-    ws = bw.sheet("signoff", landscape=False)
+    ws = bw.sheet("signoff")
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 5, 13)
@@ -223,7 +224,6 @@ def write(bw: BookWriter) -> None:
     w.text(ws, r, 0, "แนบท้าย: บันทึกการยืนยันข้อมูลของหน่วยงานในสังกัด", s.label)
     r += 1
     confirmation_record(bw, ws, r)
-    ws.fit_to_pages(1, 0)
 
 
 def signatures(bw: BookWriter, ws: Worksheet, r: int, blocks: Sequence[tuple[tuple[int, int], str]]) -> int:
