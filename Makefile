@@ -62,7 +62,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 docs: $(STAMP)
-	$(VENV)/bin/lec rules --out docs/rules.md
+	$(VENV)/bin/lec docs
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -26,6 +26,7 @@ COMMANDS: tuple[click.Command, ...] = (
     consolidate.consolidate_command,
     demo.demo,
     docs.rules_command,
+    docs.docs_command,
     workbooks.template_command,
     workbooks.validate_command,
 )

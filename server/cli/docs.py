@@ -1,8 +1,14 @@
-"""`lec rules`: the rule catalogue (docs/rules.md), generated from the code."""
+"""`lec rules` and `lec docs`: the rule catalogue (docs/rules.md) and the README's generated tables.
+
+What the code knows is written from the code: the rule list, and the demo's logins in the README
+(between `<!-- generated:demo-logins -->` markers). `lec docs --check` (run by the tests) fails when
+either has drifted.
+"""
 
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from pathlib import Path
 
@@ -40,3 +46,43 @@ def rules_command(out: Path | None, check: bool) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}")
+
+
+BLOCK = re.compile(r"(<!-- generated:(?P<name>[a-z-]+) [^>]*-->\n)(?P<body>.*?)(<!-- /generated:(?P=name) -->)", re.S)
+
+
+def generated_blocks() -> dict[str, str]:
+    """Name -> Markdown of each README block that comes from the code."""
+    from server.tools.demo import logins_markdown
+
+    return {"demo-logins": logins_markdown()}
+
+
+def render_readme(text: str) -> str:
+    """`text` (the README) with every generated block rewritten from the code."""
+    blocks = generated_blocks()
+
+    def fill(m: re.Match[str]) -> str:
+        body = blocks.get(m.group("name"), m.group("body"))
+        return m.group(1) + body + m.group(4)
+
+    return BLOCK.sub(fill, text)
+
+
+@click.command("docs")
+@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path), default=Path("README.md"), show_default=True)
+@click.option(
+    "--rules", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/rules.md"), show_default=True
+)
+@click.option("--check", is_flag=True, help="exit 1 if either file differs from the code instead of writing it")
+def docs_command(readme: Path, rules: Path, check: bool) -> None:
+    """Write the generated parts of the docs (README tables, docs/rules.md) from the code."""
+    wanted = {readme: render_readme(readme.read_text(encoding="utf-8")), rules: full_catalogue()}
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    if check:
+        for path in stale:
+            click.echo(f"{path} is out of date: run `lec docs` (or `make docs`)", err=True)
+        sys.exit(1 if stale else 0)
+    for path in stale:
+        path.write_text(wanted[path], encoding="utf-8")
+        click.echo(f"wrote {path}")

@@ -524,3 +524,11 @@ def _logins(spec: Spec, fresh: set[str]) -> list[DemoLogin]:
             )
         )
     return out
+
+
+def logins_markdown(spec: Spec = DEMO_SPEC) -> str:
+    """The README's table of demo logins, from the same list `lec demo` prints (so the two cannot drift)."""
+    lines = ["| level | login | password | unit | try |", "|---|---|---|---|---|"]
+    for x in _logins(spec, _fresh(spec)):
+        lines.append(f"| {x.level} | `{x.login}` | `{x.password}` | {x.unit_name} | {x.note} |")
+    return "\n".join(lines) + "\n"

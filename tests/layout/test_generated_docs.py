@@ -1,0 +1,31 @@
+"""What the code knows is written from the code: the README's demo logins and docs/rules.md cannot drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from server.cli import main
+from server.cli.docs import render_readme
+from server.tools.demo import DEMO_SPEC, _fresh, _logins
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_the_readme_and_the_rule_list_are_what_the_code_writes() -> None:
+    result = CliRunner().invoke(main, ["docs", "--check", "--readme", str(ROOT / "README.md"),
+                                       "--rules", str(ROOT / "docs" / "rules.md")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_every_login_the_demo_prints_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for login in _logins(DEMO_SPEC, _fresh(DEMO_SPEC)):
+        assert f"| `{login.login}` | `{login.password}` |" in readme, login.login
+
+
+def test_a_drifted_table_is_caught() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    drifted = readme.replace("| `56` | `demo-phayao` |", "| `56` | `old-password` |")
+    assert drifted != readme and render_readme(drifted) == readme
