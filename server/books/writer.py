@@ -192,9 +192,11 @@ class BookWriter:
     def state_of(self, unit: dict[str, Any]) -> str:
         if unit["code"] in self.b.confirmations:
             return "confirmed"
-        if unit["level"] in ("institution", "lao"):
-            return "uploaded" if unit["code"] in self.b.rosters else "not_uploaded"
-        return "unconfirmed"
+        if unit["code"] in self.b.rosters:
+            return "uploaded"
+        if unit["level"] == "institution" or unit["code"] in self.b.laos_with_other:
+            return "not_uploaded"
+        return "unconfirmed"  # a province, or an LAO with no other-affiliation school to report
 
     def _prepare(self) -> None:
         """Everything shown above a table is computed here, before any row is written."""
