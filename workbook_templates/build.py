@@ -354,6 +354,8 @@ def _write_other_row(
                 write_text(ws, excel_row, i, str(value), fmt.fixed)
         elif value is not None and value != "":
             writers[i](excel_row, i, value)
+        elif c.kind == "count":  # an open cell written as such (not left to the column's format): readers
+            ws.write_blank(excel_row, i, None, fmt.input_count)  # that ignore column styles see it open too
 
 
 def _taught(refs: _RowRefs, key: str, row: str) -> str:
