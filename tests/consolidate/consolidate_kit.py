@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import date
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def hand_age_group(birth_iso: str, round_id: str) -> str:
     (BE year - 543), independently of the product's code, as the letter defines it."""
     year = int(round_id.split("-")[0]) - 543
     born = date.fromisoformat(birth_iso)
-    age = year - born.year - ((5, 16) < (born.month, born.day))
+    age = year - born.year - ((born.month, born.day) > (5, 16))
     return {2: "ศพด. 2–3 ปี", 3: "ศพด. 3–4 ปี", 4: "ศพด. 4–5 ปี"}.get(age, "ศพด. 5 ปีขึ้นไป")
 
 
