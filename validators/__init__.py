@@ -6,6 +6,7 @@ verdict the server will give. Entry points:
 - `validate_roster(form, rows, ctx, removals=..., previous=...)` for a school ("school") or
   child-centre ("cdc") roster and its removed-children register;
 - `validate_other_counts(rows, ctx)` for an LAO's other-affiliation counts;
+- `validate_cdc_basic(rows, children=...)` for a child centre's basic-data sheet;
 - `validate_unit_code(code, kind, parent=...)` for registry codes.
 
 Rows come in as `(excel_row_number, {column_key: raw_value})` pairs exactly as a reader got them from a
@@ -13,6 +14,7 @@ workbook (text, numbers, dates, None); they come out normalised, with findings t
 the column key.
 """
 
+from validators.centre import BasicResult, validate_cdc_basic
 from validators.context import RoundContext
 from validators.counts import CountsResult, validate_other_counts
 from validators.findings import RULES, Finding, Rule
@@ -21,12 +23,14 @@ from validators.units import validate_unit_code
 
 __all__ = [
     "RULES",
+    "BasicResult",
     "CountsResult",
     "Finding",
     "PreviousChild",
     "RosterResult",
     "RoundContext",
     "Rule",
+    "validate_cdc_basic",
     "validate_other_counts",
     "validate_roster",
     "validate_unit_code",

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from validators.context import RoundContext
-from validators.fields import OTHER_COUNT_KEYS, YES_NO
+from validators.fields import GRADE_SPAN_LABELS, GRADE_SPANS, OTHER_COUNT_KEYS, SPAN_BY_LABEL, YES_NO, span_count_keys
 from validators.findings import Finding, FindingsView, rule
 from validators.normalize import CountProblem, clean_text, has_thai_digits, parse_count, thai_digits_to_arabic
 from validators.records import REQUIRED, _name_like_text
@@ -47,12 +47,20 @@ OTHER_CODE_DUPLICATE = rule("OTHER_CODE_DUPLICATE", "error", "counts",
     "รหัสสถานศึกษา {value} ซ้ำกับแถว {other_row}",
     "The same other-affiliation school twice")  # fmt: skip
 
+OTHER_GRADE_NOT_TAUGHT = rule("OTHER_GRADE_NOT_TAUGHT", "error", "counts",
+    "{name} เปิดสอนชั้น {span} ไม่มีชั้นในช่อง {header} แต่กรอกไว้ {value} คน ให้เว้นว่าง "
+    "(ถ้าโรงเรียนเปิดสอนชั้นนี้แล้ว ให้แจ้งจังหวัดแก้ทะเบียน)",
+    "A count in a grade the school does not teach (by its grade span)")  # fmt: skip
+OTHER_SPAN_VALUE = rule("OTHER_SPAN_VALUE", "error", "counts",
+    "ช่อง ชั้นที่เปิดสอน ต้องเลือกจากรายการ ({choices}) (พบ “{value}”)",
+    "Grade span must be one of the three shapes")  # fmt: skip
+
 _CLOSED_ALIASES = {"ใช่": True, "ไม่ใช่": False, "y": True, "n": False, "yes": True, "no": False,
                    "true": True, "false": False, "1": True, "0": False, "ยุบ": True, "ยุบเลิก": True,
                    "ไม่": False, "-": False}  # fmt: skip
 assert set(YES_NO) <= set(_CLOSED_ALIASES)
 
-_COUNT_RULES = {"blank": COUNT_BLANK, "negative": COUNT_NEGATIVE, "fraction": COUNT_FRACTION,
+COUNT_RULES = _COUNT_RULES = {"blank": COUNT_BLANK, "negative": COUNT_NEGATIVE, "fraction": COUNT_FRACTION,
                 "not_a_number": COUNT_NOT_NUMBER}  # fmt: skip
 
 
@@ -60,6 +68,33 @@ _COUNT_RULES = {"blank": COUNT_BLANK, "negative": COUNT_NEGATIVE, "fraction": CO
 class CountsResult(FindingsView):
     records: list[dict[str, object]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+
+def parse_span(value: object) -> tuple[str | None, bool]:
+    """A grade-span cell as its key (`k1-p6`, ...): (key or None when blank, whether it was readable)."""
+    text, _ = clean_text(value)
+    if not text:
+        return None, True
+    if text in GRADE_SPANS:
+        return text, True
+    squashed = text.replace(" ", "").replace("-", "–")
+    for label, key in SPAN_BY_LABEL.items():
+        if squashed in (label.replace(" ", ""), label.split(" ")[0]):
+            return key, True
+    return None, False
+
+
+def span_findings(record: Mapping[str, object], span: str | None, row: int | None) -> list[Finding]:
+    """A count in a grade outside `span`: one error per cell. Zero is no count (old files typed 0s)."""
+    if span not in GRADE_SPANS:
+        return []
+    taught = set(span_count_keys(span))
+    name = record.get("other_school_name") or record.get("other_school_code") or ""
+    return [
+        OTHER_GRADE_NOT_TAUGHT.finding(key, row, record[key], name=name, span=GRADE_SPAN_LABELS[span])
+        for key in OTHER_COUNT_KEYS
+        if key not in taught and isinstance(record.get(key), int) and record[key]
+    ]
 
 
 def check_counts_row(raw: Mapping[str, object], row: int | None, out: list[Finding]) -> dict[str, object]:
@@ -81,16 +116,25 @@ def check_counts_row(raw: Mapping[str, object], row: int | None, out: list[Findi
     elif closed is None:
         out.append(CLOSED_VALUE.finding("closed", row, closed_text))
 
+    span, readable = parse_span(raw.get("grades"))
+    if not readable:
+        choices = ", ".join(GRADE_SPAN_LABELS.values())
+        out.append(OTHER_SPAN_VALUE.finding("grades", row, raw.get("grades"), choices=choices))
     record: dict[str, object] = {
         "other_school_code": code,
         "other_school_name": name,
         "affiliation": clean_text(raw.get("affiliation"))[0],
+        "grades": span,
         "closed": bool(closed),
     }
+    taught = set(span_count_keys(span))
     total = 0
     all_read = True
     for key in OTHER_COUNT_KEYS:
         value = raw.get(key)
+        if key not in taught and (value is None or (isinstance(value, str) and not value.strip())):
+            record[key] = 0  # a grade the school does not teach: its locked cell stays blank
+            continue
         try:
             n, how = parse_count(value)
         except CountProblem as problem:
@@ -102,6 +146,7 @@ def check_counts_row(raw: Mapping[str, object], row: int | None, out: list[Findi
             out.append(COUNT_THAI_DIGITS.finding(key, row, value, clean=n))
         record[key] = n
         total += n
+    out += span_findings(record, span, row)
     if closed and total:
         out.append(CLOSED_NOT_ZERO.finding("closed", row, name or code, total=total))
     elif closed is False and all_read and total == 0:

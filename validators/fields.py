@@ -142,6 +142,43 @@ CDC_IMPOSSIBLE_AGE = 8
 # Other-affiliation counts: อ.1 to ป.6, and to ม.3 for extended-opportunity schools.
 OTHER_GRADES = GRADES[:12]
 OTHER_COUNT_KEYS = tuple(f"{GRADE_KEYS[g]}_{s}" for g in OTHER_GRADES for s in ("m", "f"))
+GRADE_SPANS: dict[str, tuple[str, ...]] = {
+    "k1-p6": OTHER_GRADES[:9],
+    "k1-m3": OTHER_GRADES,
+    "p1-m3": OTHER_GRADES[3:],
+}
+"""The three shapes of an other-affiliation school (domain.md): an ordinary primary school and the two
+kinds of extended-opportunity school. The registry keeps each school's span; grades outside it are not
+counts to type."""
+GRADE_SPAN_LABELS = {
+    "k1-p6": "อ.1–ป.6",
+    "k1-m3": "อ.1–ม.3 (ขยายโอกาส)",
+    "p1-m3": "ป.1–ม.3 (ขยายโอกาส)",
+}
+SPAN_BY_LABEL = {label: key for key, label in GRADE_SPAN_LABELS.items()}
+
+
+def span_count_keys(span: str | None) -> tuple[str, ...]:
+    """The count keys of the grades a span teaches (every key when the span is unknown)."""
+    grades = GRADE_SPANS.get(span or "", OTHER_GRADES)
+    return tuple(k for k in OTHER_COUNT_KEYS if _OTHER_GRADE_BY_KEY[k.rsplit("_", 1)[0]] in grades)
+
+
+_OTHER_GRADE_BY_KEY = {GRADE_KEYS[g]: g for g in OTHER_GRADES}
+
+# Child centres: children are grouped by age on 16 May (letter 003 §5.3.2), and the centre reports its
+# "other basic data" on a sheet of its own.
+CDC_AGE_GROUPS: dict[str, str] = {"a2": "2–3 ปี", "a3": "3–4 ปี", "a4": "4–5 ปี", "a5": "5 ปีขึ้นไป"}
+"""Age-group keys and labels: `a2` is a child of 2 full years on 16 May (so between 2 and 3), and so on.
+Children of 5 and over are unusual in a centre (a warning) but still counted, under `a5`."""
+
+
+def cdc_age_group(age: int) -> str | None:
+    """The age-group key of a child's age in full years on 16 May (None below the admission age)."""
+    if age < CDC_MIN_AGE:
+        return None
+    return f"a{min(age, 5)}"
+
 
 # The removed-children register (letter 003 §4.3.4 gives reasons 1-3; ordinary leavers are removals too).
 REMOVAL_REASONS = {
@@ -189,6 +226,7 @@ OTHER_COLUMNS: tuple[Column, ...] = (
     Column("other_school_code", "รหัสสถานศึกษา (สังกัดอื่น)", "text", True, width=14),
     Column("other_school_name", "ชื่อสถานศึกษา", "text", True, width=28),
     Column("affiliation", "สังกัด", "text", False, width=10),
+    Column("grades", "ชั้นที่เปิดสอน", "list", False, "list_grade_span", 17),
     Column("closed", "ยุบเลิกแล้ว", "list", True, "list_yes_no", 9),
     *(
         Column(key, f"{grade} {'ชาย' if key.endswith('_m') else 'หญิง'}", "count", True, width=7)
@@ -196,9 +234,26 @@ OTHER_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+CDC_BASIC_COLUMNS: tuple[Column, ...] = (
+    Column("caregivers", "ครูผู้ดูแลเด็ก (คน)", "count", True, width=12),
+    Column("assistants", "ผู้ดูแลเด็ก/ผู้ช่วย (คน)", "count", True, width=12),
+    Column("classrooms", "ห้องเรียน (ห้อง)", "count", True, width=11),
+    Column("capacity", "รับเด็กได้ (คน)", "count", True, width=11),
+    Column("head_name", "ชื่อ-นามสกุล หัวหน้าศูนย์", "text", True, width=28),
+    Column("head_phone", "โทรศัพท์ติดต่อ", "text", True, width=14),
+)
+"""A child centre's "other basic data" (letter 003 §5.3.2): one row on its own sheet."""
+CDC_BASIC_KEYS: tuple[str, ...] = tuple(c.key for c in CDC_BASIC_COLUMNS)
+
+OPTIONAL_KEYS = frozenset({"grades"})
+"""Columns added after templates were already in use: a file without them still reads."""
+OPTIONAL_ROLES = frozenset({("cdc", "basic")})
+"""Sheets added after templates were already in use: a file without them still reads (a centre's
+basic data is then simply missing, which its confirmation notices)."""
+
 SHEETS = {
     "school": {"roster": "นักเรียน", "removed": "นำออก"},
-    "cdc": {"roster": "เด็กเล็ก", "removed": "นำออก"},
+    "cdc": {"roster": "เด็กเล็ก", "removed": "นำออก", "basic": "ข้อมูลพื้นฐาน"},
     "other": {"counts": "สังกัดอื่น"},
 }
 """Visible sheet names per form and role. Readers find sheets by the metadata, not by these names."""
@@ -209,6 +264,7 @@ COLUMNS_BY_ROLE = {
     ("cdc", "roster"): CHILD_COLUMNS,
     ("cdc", "removed"): REMOVAL_COLUMNS,
     ("other", "counts"): OTHER_COLUMNS,
+    ("cdc", "basic"): CDC_BASIC_COLUMNS,
 }
 
 HEADER_BY_KEY = {c.key: c.header for cols in COLUMNS_BY_ROLE.values() for c in cols}
@@ -226,6 +282,7 @@ DROPDOWN_LISTS: dict[str, tuple[str, ...]] = {
     "list_nationality": NATIONALITIES,
     "list_reason": tuple(REMOVAL_REASONS.values()),
     "list_yes_no": YES_NO,
+    "list_grade_span": tuple(GRADE_SPAN_LABELS.values()),
 }
 
 

@@ -40,6 +40,7 @@ class Child(BaseModel):
     nationality: str
     room: str = ""
     entry_date: date | None = None
+    age_group: str | None = Field(default=None, description="child centres: a2..a5, full years on 16 May")
 
     _check_id = field_validator("citizen_id")(_identity)
 

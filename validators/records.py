@@ -33,6 +33,7 @@ from validators.fields import (
     REMOVAL_REASONS,
     SEXES,
     THAI_NATIONALITY,
+    cdc_age_group,
 )
 from validators.findings import Finding, Rule, rule
 from validators.identity import (
@@ -450,6 +451,8 @@ def check_person(  # noqa: C901, PLR0915  (per-row hot path of 100,000-row roste
     }
     if not cdc:
         record["grade"] = grade
+    elif isinstance(birth, date):  # a centre's children are counted by age group, not grade
+        record["age_group"] = cdc_age_group(age_on(birth, ctx.age_reference))
     return record
 
 

@@ -193,6 +193,7 @@ def make_other_counts(n: int, *, seed: int = 0, closed_share: float = 0.03) -> l
             "other_school_code": f"10{rng.randrange(10**8):08d}",
             "other_school_name": f"โรงเรียนบ้าน{_name_pools()[2][(i * 7919 + seed) % len(_name_pools()[2])]}",
             "affiliation": "สพฐ.",
+            "grades": "k1-m3" if extended else "k1-p6",
             "closed": "ใช่" if closed else "ไม่ใช่",
         }
         per_grade = rng.randrange(3, 25)

@@ -28,10 +28,12 @@ from validators.fields import (
     DROPDOWN_LISTS,
     FORM_TITLES,
     FORMS,
+    GRADE_SPAN_LABELS,
     OTHER_COUNT_KEYS,
     REMOVAL_REASONS,
     SHEETS,
     Column,
+    span_count_keys,
 )
 from validators.normalize import format_thai_date
 from validators.units import INSTITUTION_KINDS
@@ -124,6 +126,9 @@ class _Formats:
         self.dup = wb.add_format({"bg_color": "#FFD966", "font_color": "#7F6000"})
         self.missing = wb.add_format({"bg_color": "#F8CBAD"})
         self.good = wb.add_format({"font_color": "#006100"})
+        self.fixed = wb.add_format({**base, "num_format": "@", "locked": True, "bg_color": "#EDEDED"})
+        self.not_taught = wb.add_format({**base, "locked": True, "pattern": 9, "fg_color": "#BFBFBF",
+                                         "bg_color": "#F2F2F2"})  # fmt: skip
 
 
 def build_template(
@@ -142,6 +147,7 @@ def build_template(
     generated_at: str | None = None,
     as_of: date | None = None,
     unit_kind: str | None = None,
+    basic: Mapping[str, Any] | None = None,
     finish: Callable[[xlsxwriter.Workbook], None] | None = None,
 ) -> TemplateMeta:
     """Write the template of `form` for one unit and round to `out` (a path or a binary file).
@@ -156,7 +162,14 @@ def build_template(
     `lec validate`, the add-in and the server judge ages and entry dates against the same day. Without it
     the validators use the default for the round number (`validators.context.census_date`). `unit_kind`
     ("school", "college", "cdc", the registry's kind) travels too, so the grades are checked against
-    what the institution teaches offline as well. `finish` is called with the workbook just before it is
+    what the institution teaches offline as well.
+
+    For "other", a row may carry `grades` (its span key, `k1-p6`, ...) and `registered` (the registry lists
+    it): the cells of grades outside the span are locked and greyed, and a registered school's code, name,
+    affiliation and span are locked (they come from the registry). For "cdc", `basic` pre-fills the
+    centre's basic-data sheet (caregivers, classrooms, capacity, head of centre).
+
+    `finish` is called with the workbook just before it is
     closed: the add-in's macro-enabled copy adds its settings sheet and VBA project there (`addin/xlsm.py`).
     """
     if form not in FORMS:
@@ -215,6 +228,8 @@ def build_template(
             wb, fmt, form, "removed", meta, register, min(capacity, REMOVED_CAPACITY) + len(register),
             roster_sheet=roster_name, roster_capacity=capacity,
         )  # fmt: skip
+    if "basic" in data_sheet_names:
+        _write_data_sheet(wb, fmt, form, "basic", meta, [basic] if basic else [], 1)
 
     _write_lists(wb)
     if prev_table:
@@ -291,7 +306,9 @@ def _write_data_sheet(
     n = max(len(rows), capacity)
     for r in range(n):
         excel_row = first + r
-        if r < len(rows):
+        if r < len(rows) and role == "counts":
+            _write_other_row(ws, fmt, cols, excel_row, rows[r], writers)
+        elif r < len(rows):
             row = rows[r]
             for i, c in enumerate(cols):
                 value = row.get(c.key)
@@ -312,6 +329,42 @@ def _write_data_sheet(
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_footer(f"&L{meta.unit_code} {meta.round_label}&Cหน้า &P / &N")
     ws.protect(SHEET_PASSWORD, PROTECT_OPTIONS)
+
+
+REGISTRY_KEYS = ("other_school_code", "other_school_name", "affiliation", "grades")
+"""What the registry says about an other-affiliation school: locked in its pre-filled row."""
+
+
+def _write_other_row(
+    ws: Worksheet, fmt: _Formats, cols: Sequence[Column], excel_row: int, row: Mapping[str, Any], writers: list[Any]
+) -> None:
+    """One other-affiliation school: grades outside its span locked and grey, registry fields locked."""
+    span = row.get("grades")
+    taught = set(span_count_keys(span))
+    for i, c in enumerate(cols):
+        value = row.get(c.key)
+        if c.key == "grades" and value in GRADE_SPAN_LABELS:
+            value = GRADE_SPAN_LABELS[value]
+        if c.kind == "count" and c.key not in taught:
+            ws.write_blank(excel_row, i, None, fmt.not_taught)
+        elif row.get("registered") and c.key in REGISTRY_KEYS:
+            if value in (None, ""):
+                ws.write_blank(excel_row, i, None, fmt.fixed)
+            else:
+                write_text(ws, excel_row, i, str(value), fmt.fixed)
+        elif value is not None and value != "":
+            writers[i](excel_row, i, value)
+        elif c.kind == "count":  # an open cell written as such (not left to the column's format): readers
+            ws.write_blank(excel_row, i, None, fmt.input_count)  # that ignore column styles see it open too
+
+
+def _taught(refs: _RowRefs, key: str, row: str) -> str:
+    """Excel: TRUE when the row's span (its `grades` cell) teaches the grade of count `key`."""
+    if "grades" not in refs.letters or key.startswith("p"):
+        return "TRUE"
+    span = f"${refs.letters['grades']}{row}"
+    exclude = GRADE_SPAN_LABELS["p1-m3" if key.startswith("k") else "k1-p6"]
+    return f'{span}<>"{exclude}"'
 
 
 def _plain_formula(formula: str, expand_future_functions: bool = False) -> str:
@@ -360,10 +413,21 @@ def _verdict_formula(
         count_first = refs.cell(OTHER_COUNT_KEYS[0])
         count_last = refs.cell(OTHER_COUNT_KEYS[-1])
         block = f"{count_first}:{count_last}"
-        n = len(OTHER_COUNT_KEYS)
+        parts = {p: [k for k in OTHER_COUNT_KEYS if k.startswith(p)] for p in ("k", "p", "m")}
+        ranges = {p: f"{refs.cell(keys[0])}:{refs.cell(keys[-1])}" for p, keys in parts.items()}
+        taught = {p: _taught(refs, p, "{r}") for p in parts}
+        blank = ",".join(f"AND({taught[p]},COUNT({ranges[p]})<{len(keys)})" for p, keys in parts.items())
+        extra = ",".join(f"AND(NOT({taught[p]}),SUM({ranges[p]})<>0)" for p in ("k", "m"))
         checks.append((xf.any_blank([code, refs.cell("other_school_name")]), "ไม่มีรหัส/ชื่อ"))
-        checks.append((f"COUNT({block})<{n}", "จำนวนว่าง (ใส่ 0)"))
+        checks.append((f"OR({blank})", "จำนวนว่าง (ใส่ 0)"))
+        checks.append((f"IFERROR(OR({extra}),TRUE)", "ชั้นที่ไม่ได้เปิดสอน"))
         checks.append((f'IFERROR(OR(COUNTIF({block},"<0")>0,SUMPRODUCT(MOD({block},1))>0),TRUE)', "จำนวนไม่ถูกต้อง"))
+        return xf.verdict(checks, refs.started(), OK_WORD)
+    if role == "basic":
+        text = [refs.cell(c.key) for c in cols if c.required and c.kind != "count"]
+        counts = [xf.count_bad(refs.cell(c.key)) for c in cols if c.kind == "count"]
+        checks.append((xf.any_blank(text), "กรอกไม่ครบ"))
+        checks.append((f"OR({','.join(counts)})", "จำนวนไม่ถูกต้อง (ใส่ 0 ขึ้นไป)"))
         return xf.verdict(checks, refs.started(), OK_WORD)
     cid = refs.cell("citizen_id")
     letter = refs.letters["citizen_id"]
@@ -453,9 +517,14 @@ def _conditional_formats(
                     "type": "formula", "criteria": f"=IFERROR(AND({top}<>\"\",{still}),FALSE)", "format": fmt.dup,
                 })  # fmt: skip
         if c.kind == "count":
+            taught = _taught(refs, c.key, top_row)
             ws.conditional_format(first, i, last, i, {
-                "type": "formula", "criteria": f"=AND({started},{xf.count_bad(top)})", "format": fmt.bad,
+                "type": "formula", "criteria": f"=AND({started},{taught},{xf.count_bad(top)})", "format": fmt.bad,
             })  # fmt: skip
+            if taught != "TRUE":  # a count forced into a grade the school does not teach
+                ws.conditional_format(first, i, last, i, {
+                    "type": "formula", "criteria": f"=IFERROR(AND(NOT({taught}),N({top})<>0),FALSE)", "format": fmt.bad,
+                })  # fmt: skip
         elif c.required:
             ws.conditional_format(first, i, last, i, {
                 "type": "formula", "criteria": f"=AND({started},{xf.blank(top)})", "format": fmt.missing,
@@ -546,9 +615,11 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
     ),
     "other": (
         "1. กรอกจำนวนนักเรียนของสถานศึกษาสังกัดอื่นในพื้นที่ ที่ อปท. จ่ายค่าอาหารกลางวัน/อาหารเสริม(นม) หนึ่งแถวต่อหนึ่งโรงเรียน",
-        "2. ใส่รหัสสถานศึกษา ชื่อ และสังกัด (เช่น สพฐ.) แล้วกรอกจำนวนชาย/หญิงทุกชั้นตั้งแต่ อ.1 ถึง ม.3",
-        "3. ชั้นที่ไม่มีนักเรียน หรือโรงเรียนที่ไม่เปิดสอนชั้นนั้น ให้ใส่ 0 (เลขอารบิก) ห้ามเว้นว่าง",
-        '4. โรงเรียนที่ยุบเลิกแล้ว เลือก "ใช่" ในช่องยุบเลิกแล้ว และใส่ 0 ทุกช่อง',
+        "2. โรงเรียนที่อยู่ในทะเบียนมีรหัส ชื่อ สังกัด และชั้นที่เปิดสอนใส่ไว้ให้แล้ว (ช่องสีเทาแก้ไม่ได้) "
+        "ทุกโรงเรียนในทะเบียนต้องส่ง ห้ามลบแถว ให้กรอกเฉพาะจำนวนชาย/หญิงในชั้นที่เปิดสอน",
+        "3. ชั้นที่ไม่มีนักเรียนให้ใส่ 0 (เลขอารบิก) ห้ามเว้นว่าง ชั้นที่โรงเรียนไม่ได้เปิดสอนเป็นช่องลายสีเทา ไม่ต้องกรอก",
+        "3.1 โรงเรียนที่ไม่อยู่ในทะเบียน เพิ่มได้ในแถวว่างด้านล่าง: ใส่รหัส ชื่อ สังกัด และเลือกชั้นที่เปิดสอน (ระบบจะแจ้งจังหวัดให้ตรวจสอบ)",
+        '4. โรงเรียนที่ยุบเลิกแล้ว เลือก "ใช่" ในช่องยุบเลิกแล้ว และใส่ 0 ทุกช่องของชั้นที่เปิดสอน',
         '5. ช่องสีแดง และคอลัมน์ "ผลตรวจ" ที่ไม่ใช่คำว่า "ถูกต้อง" แสดงว่ายังต้องแก้ไข',
         "6. ตรวจไฟล์ก่อนส่งด้วยปุ่มตรวจสอบของ Add-in หรือคำสั่ง lec validate แล้วจึงส่งเข้าระบบ",
     ),
@@ -569,6 +640,10 @@ def _write_instructions(ws: Worksheet, fmt: _Formats, form: str, meta: TemplateM
     lines = INSTRUCTIONS["other" if form == "other" else "common"]
     if form == "cdc":  # child centres have age groups, not grades
         lines = tuple(line.replace(" เพศ ชั้น สัญชาติ", " เพศ สัญชาติ") for line in lines)
+        lines += (
+            '8. กรอกข้อมูลพื้นฐานของศูนย์ในชีต "ข้อมูลพื้นฐาน" (ครูผู้ดูแลเด็ก ผู้ดูแลเด็ก ห้องเรียน จำนวนที่รับได้ '
+            "หัวหน้าศูนย์และโทรศัพท์) ต้องกรอกก่อนยืนยันข้อมูล (หนังสือที่ มท 0816.2/ว 1301 ข้อ 5.3.2)",
+        )
     ws.write_string(3, 0, "วิธีกรอก", fmt.bold)
     for i, line in enumerate(lines):
         ws.write_string(4 + i, 0, line, fmt.text)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import validators
+from validators.fields import SHEETS
 from validators.findings import Finding
 from validators.normalize import format_thai_date
 from validators.units import institution_kind
@@ -41,6 +42,8 @@ class FileReport:
     """The workbook as read (None when it could not be read): the add-in marks cells from it."""
     records: list[dict[str, Any]] = field(default_factory=list, repr=False)
     removals: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    basic: dict[str, Any] | None = field(default=None, repr=False)
+    """A child centre's basic data, cleaned (None when missing or wrong: its findings say which)."""
 
     @property
     def ok(self) -> bool:
@@ -159,6 +162,14 @@ def validate_workbook(
         findings += result.findings
         report.records = list(result.records)
         report.removals = list(result.removals)
+        if meta.form == "cdc":
+            sheet = filled.sheets.get("basic")
+            basic = validators.validate_cdc_basic(sheet.rows if sheet else None, children=len(report.records))
+            if sheet is None:  # an older template: name the sheet the clerk will find in a new one
+                for f in basic.findings:
+                    f.sheet = SHEETS["cdc"]["basic"]
+            findings += basic.findings
+            report.basic = basic.record
     report.rows = len(report.records)
     buckets = {"error": report.errors, "warning": report.warnings, "info": report.notices}
     for f in findings:

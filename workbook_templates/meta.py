@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from validators.context import age_reference
-from validators.fields import FORMS, SHEETS
+from validators.fields import FORMS, OPTIONAL_ROLES, SHEETS
 from validators.units import INSTITUTION_KINDS
 
 META_SHEET = "lec_meta"
@@ -161,7 +161,8 @@ def parse_meta(rows: Iterable[Sequence[Any]]) -> TemplateMeta:
         if form not in FORMS:
             raise ValueError(form)
         sheets = {k.removeprefix("sheet."): v for k, v in fields.items() if k.startswith("sheet.")}
-        if set(sheets) != set(SHEETS[form]):
+        required = {role for role in SHEETS[form] if (form, role) not in OPTIONAL_ROLES}
+        if not required <= set(sheets) <= set(SHEETS[form]):
             raise ValueError("sheet roles")
         year = int(fields["year"])
         as_of = date.fromisoformat(fields["as_of"]) if "as_of" in fields else None

@@ -37,7 +37,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from xlsxwriter.utility import xl_col_to_name
 
-from validators.fields import COLUMNS_BY_ROLE, SHEETS, header_of
+from validators.fields import COLUMNS_BY_ROLE, OPTIONAL_KEYS, SHEETS, header_of
 from validators.findings import Finding
 from workbook_templates import extent
 from workbook_templates.errors import (
@@ -568,7 +568,7 @@ def _read_role(wb: CalamineWorkbook, meta: TemplateMeta, role: str) -> SheetRows
     cols = COLUMNS_BY_ROLE[(meta.form, role)]
     name, data, key_row = _locate_sheet(wb, meta, role)
     columns, rows = read_rows(data, key_row, [c.key for c in cols])
-    missing = [c for c in cols if c.key not in columns]
+    missing = [c for c in cols if c.key not in columns and c.key not in OPTIONAL_KEYS]
     if missing:
         heads = ", ".join(header_of(c.key) for c in missing)
         raise workbook_error(COLUMNS_MISSING, f"{name}: {', '.join(c.key for c in missing)}", f'"{name}" ({heads})')
@@ -598,6 +598,7 @@ def _read_workbook(source: Source) -> FilledWorkbook:
     try:
         meta = read_meta(wb)
         main_role, *side_roles = SHEETS[meta.form]
+        side_roles = [r for r in side_roles if r in meta.sheets]  # an older template lacks a newer sheet
         if (side_roles or meta.previous_count) and isinstance(source, (str, os.PathLike, bytes, bytearray)):
             # python-calamine releases the GIL while it parses: read the register (its prepared rows are
             # formulas, a megabyte of XML) on a second handle while this thread parses the roster.

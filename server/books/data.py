@@ -26,19 +26,22 @@ import sqlite_utils
 from server.domain import conflicts, correction, registry, rounds
 from server.domain.registry import NATIONAL
 from server.storage import clock
-from validators.fields import GRADE_KEYS, GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
+from validators.fields import CDC_AGE_GROUPS, GRADE_KEYS, GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
 
 CHILD_CENTRE = "ศพด."
-"""The grade label of a child-centre child (child centres have age groups, not grades)."""
-GRADE_ORDER: tuple[str, ...] = (*GRADES, CHILD_CENTRE)
+"""The grade label of a child-centre child whose age group is unknown (stored before age groups were)."""
+AGE_GROUP_LABELS = {key: f"ศพด. {label}" for key, label in CDC_AGE_GROUPS.items()}
+"""Child centres have age groups, not grades: each is a column of the books, like a grade."""
+CHILD_CENTRE_LABELS: tuple[str, ...] = (*AGE_GROUP_LABELS.values(), CHILD_CENTRE)
+GRADE_ORDER: tuple[str, ...] = (*GRADES, *CHILD_CENTRE_LABELS)
 SEXES = ("ชาย", "หญิง")
 LEVEL_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     *((name, grades) for name, grades in LEVELS.items()),
-    ("เด็กเล็ก (ศพด.)", (CHILD_CENTRE,)),
+    ("เด็กเล็ก (ศพด.)", CHILD_CENTRE_LABELS),
 )
 """Levels of the summary sheet: อนุบาล, ประถมศึกษา, ม.ต้น, ม.ปลาย, ปวช., ปวส., then child centres."""
 
-BOOK_LAYOUT = 2
+BOOK_LAYOUT = 3
 """Bump when the book's layout changes: part of the fingerprint, so cached books of the old layout go."""
 
 BIG_CHANGE_MIN = 10
@@ -71,6 +74,8 @@ class BookData:
     removals: list[tuple[str, str, int]]
     conflicts: list[dict[str, Any]]
     previous_round: str | None = None
+    laos_with_other: set[str] = field(default_factory=set)
+    """LAOs the registry lists other-affiliation schools under (the others have no sheet to send)."""
     previous: dict[tuple[str, str], int] = field(default_factory=dict)
     """(source 'roster'|'other', unit code) -> total in the latest earlier snapshot of the province."""
     previous_rounds: dict[str, str] = field(default_factory=dict)
@@ -191,13 +196,14 @@ def _counts(db: sqlite_utils.Database, round_id: str, scope: str, inst_codes: li
     """Head counts per institution, grade and sex: one GROUP BY over the stored pupils."""
     if scope == "national":
         rows = db.conn.execute(
-            "SELECT unit_code, grade, sex, COUNT(*) FROM pupils WHERE round_id = ? GROUP BY unit_code, grade, sex",
+            "SELECT unit_code, COALESCE(grade, age_group), sex, COUNT(*) FROM pupils WHERE round_id = ?"
+            " GROUP BY unit_code, grade, age_group, sex",
             [round_id],
         )
     else:
         rows = db.conn.execute(
-            "SELECT unit_code, grade, sex, COUNT(*) FROM pupils WHERE round_id = ?"
-            " AND unit_code IN (SELECT value FROM json_each(?)) GROUP BY unit_code, grade, sex",
+            "SELECT unit_code, COALESCE(grade, age_group), sex, COUNT(*) FROM pupils WHERE round_id = ?"
+            " AND unit_code IN (SELECT value FROM json_each(?)) GROUP BY unit_code, grade, age_group, sex",
             [round_id, _json(inst_codes)],
         )
     known = set(inst_codes)
@@ -205,7 +211,7 @@ def _counts(db: sqlite_utils.Database, round_id: str, scope: str, inst_codes: li
     for unit, grade, sex, n in rows:
         if unit not in known:
             continue
-        key = (grade or CHILD_CENTRE, sex or "")
+        key = (AGE_GROUP_LABELS.get(grade, grade) or CHILD_CENTRE, sex or "")
         c = out.setdefault(unit, {})
         c[key] = c.get(key, 0) + n
     return out
@@ -290,7 +296,7 @@ def _previous(
     return previous, {p: round_of[sid] for p, sid in heads}
 
 
-_GRADE_OF_KEY = {k: g for g, k in GRADE_KEYS.items()} | {"cdc": CHILD_CENTRE}
+_GRADE_OF_KEY = {k: g for g, k in GRADE_KEYS.items()} | {"cdc": CHILD_CENTRE} | AGE_GROUP_LABELS
 _SEX_OF_KEY = {"m": "ชาย", "f": "หญิง"}
 
 
@@ -349,6 +355,10 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
         conflicts=conflicts.conflicts_for(db, round_id, None if scope == "national" else inst_codes),
         previous=previous,
         previous_rounds=previous_rounds,
+        laos_with_other={
+            r[0] for r in db.conn.execute("SELECT DISTINCT parent FROM units WHERE level = 'other_school'")
+        }
+        & set(lao_codes),
         previous_round=next(iter(sorted(set(previous_rounds.values()))), None) if previous_rounds else None,
         basis=basis,
         basis_label=basis_label,

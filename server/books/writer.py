@@ -203,9 +203,11 @@ class BookWriter:
             return self._correction_state(unit)
         if unit["code"] in self.b.confirmations:
             return "confirmed"
-        if unit["level"] in ("institution", "lao"):
-            return "uploaded" if unit["code"] in self.b.rosters else "not_uploaded"
-        return "unconfirmed"
+        if unit["code"] in self.b.rosters:
+            return "uploaded"
+        if unit["level"] == "institution" or unit["code"] in self.b.laos_with_other:
+            return "not_uploaded"
+        return "unconfirmed"  # a province, or an LAO with no other-affiliation school to report
 
     def _correction_state(self, unit: dict[str, Any]) -> str:
         """In a correction window: corrected (it, or a unit below it, uploaded in the window), unchanged

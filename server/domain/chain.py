@@ -2,7 +2,9 @@
 
     confirm(db, actor, round_id, code, now=None) -> dict
         institution: has an accepted roster upload
-        LAO: every institution confirmed, its other-affiliation counts uploaded, no open conflict
+        institution: a child centre also its basic data
+        LAO: every institution confirmed, its other-affiliation counts uploaded (when the registry lists
+        any other-affiliation school under it), no open conflict
         province: every LAO confirmed; freezes a snapshot of its counts (the allocation basis)
     revoke(db, actor, round_id, code, reason, now=None) -> dict
         by the level above only, with a reason, refused (409) while the level above the revoked unit
@@ -115,6 +117,17 @@ def blockers(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any
     if level == "institution":
         if roster(db, rid, code) is None:
             out.append({"error": "no_upload", "message": f"{registry.label(unit)} ยังไม่ได้ส่งแฟ้มข้อมูลนักเรียนในรอบนี้"})
+        elif (
+            unit["kind"] == "cdc"
+            and not db.execute("SELECT 1 FROM cdc_basic WHERE round_id = ? AND unit_code = ?", [rid, code]).fetchone()
+        ):
+            out.append(
+                {
+                    "error": "basic_data_missing",
+                    "message": f"{registry.label(unit)} ยังไม่ได้กรอกข้อมูลพื้นฐานของศูนย์ (ชีต “ข้อมูลพื้นฐาน”: "
+                    "ครูผู้ดูแลเด็ก ห้องเรียน จำนวนที่รับได้ หัวหน้าศูนย์) กรอกแล้วส่งแฟ้มใหม่ก่อนยืนยัน",
+                }
+            )
     elif level == "lao":
         insts = registry.children(db, code, "institution")
         done = _confirmed_set(db, rid, [i["code"] for i in insts])
@@ -127,7 +140,7 @@ def blockers(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any
                     "units": [i["code"] for i in waiting],
                 }
             )
-        if roster(db, rid, code) is None:
+        if roster(db, rid, code) is None and registry.other_schools(db, code):
             out.append({"error": "other_counts_missing", "message": "ยังไม่ได้ส่งข้อมูลจำนวนนักเรียนของสถานศึกษาสังกัดอื่น"})
         open_ = conflicts.conflicts_for(db, rid, [i["code"] for i in insts])
         if open_:
@@ -270,7 +283,8 @@ def revoke(
 
 
 def _institution_count_rows(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> list[tuple]:
-    """(unit, grade_key, sex_key, n) for institutions' rosters; child centres count under 'cdc'."""
+    """(unit, grade_key, sex_key, n) for institutions' rosters; a child centre's children count under their
+    age group ('a2', 'a3', 'a4', 'a5'), or 'cdc' when it is unknown."""
     if not codes:
         return []
     keys = _grade_keys()
@@ -278,8 +292,8 @@ def _institution_count_rows(db: sqlite_utils.Database, round_id: str, codes: lis
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
         for unit, grade, sex, n in db.execute(
-            "SELECT unit_code, COALESCE(grade, ''), sex, COUNT(*) FROM pupils WHERE round_id = ? AND unit_code"
-            f" IN ({','.join('?' * len(chunk))}) GROUP BY unit_code, grade, sex",
+            "SELECT unit_code, COALESCE(grade, age_group, ''), sex, COUNT(*) FROM pupils WHERE round_id = ?"
+            f" AND unit_code IN ({','.join('?' * len(chunk))}) GROUP BY unit_code, grade, age_group, sex",
             [round_id, *chunk],
         ):
             out.append((unit, keys.get(grade, grade or "cdc"), SEX_KEY.get(sex, sex or "?"), n))
@@ -400,6 +414,8 @@ def _state(db: sqlite_utils.Database, round_id: str, unit: dict[str, Any], rnd: 
         return "confirmed"
     if unit["level"] in ("institution", "lao") and roster(db, round_id, unit["code"]):
         return "uploaded"
+    if unit["level"] == "lao" and not registry.other_schools(db, unit["code"]):
+        return "unconfirmed"  # an LAO with no other-affiliation school has nothing to upload
     return "not_uploaded" if unit["level"] in ("institution", "lao") else "unconfirmed"
 
 

@@ -73,20 +73,20 @@ def open_window(db: sqlite_utils.Database, round_id: str, basis_id: str) -> dict
         f" WHERE round_id = :basis AND unit_code IN ({confirmed})",
         args,
     )
-    pupils = db.execute(
-        "INSERT INTO pupils (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex,"
-        " birth_date, grade, room, nationality, entry_date)"
-        " SELECT :rid, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex, birth_date, grade, room,"
-        f" nationality, entry_date FROM pupils WHERE round_id = :basis AND unit_code IN ({confirmed})",
-        args,
-    ).rowcount
-    cols = [r[1] for r in db.execute("PRAGMA table_info(other_counts)") if r[1] != "round_id"]
-    others = db.execute(
-        f"INSERT INTO other_counts (round_id, {', '.join(cols)}) SELECT :rid, {', '.join(cols)} FROM other_counts"
-        f" WHERE round_id = :basis AND lao_code IN ({confirmed})",
-        args,
-    ).rowcount
+    pupils = _copy(db, "pupils", f"unit_code IN ({confirmed})", args)
+    others = _copy(db, "other_counts", f"lao_code IN ({confirmed})", args)
+    _copy(db, "cdc_basic", f"unit_code IN ({confirmed})", args)
     return {"pupils": pupils, "other_schools": others}
+
+
+def _copy(db: sqlite_utils.Database, table: str, where: str, args: dict[str, str]) -> int:
+    """Copy `table`'s basis-round rows matching `where` into the window, every column as it is (so a
+    column a later migration adds, such as a child's age group, is never dropped on the way)."""
+    cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})") if r[1] != "round_id"]
+    listed = ", ".join(cols)
+    sql = f"INSERT INTO {table} (round_id, {listed}) SELECT :rid, {listed} FROM {table}"
+    sql += f" WHERE round_id = :basis AND {where}"
+    return db.execute(sql, args).rowcount
 
 
 def basis_snapshots(

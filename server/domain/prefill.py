@@ -1,4 +1,5 @@
-"""Pre-filled templates from the server's data: the unit's name and its last confirmed roster.
+"""Pre-filled templates from the server's data: the unit's name and its last confirmed roster; for an
+LAO the other-affiliation schools of the registry (code, name, affiliation, grade span, "not closed").
 
     prefill(db, rnd, code) -> dict          build_template's previous_rows/previous_removals/rows/removals
     template_bytes(db, rnd, unit) -> (xlsx bytes, filename)
@@ -45,7 +46,7 @@ def _rows(db: sqlite_utils.Database, unit: dict[str, Any], source: str | None) -
         )
         return [
             {
-                **{k: r[k] for k in ("other_school_code", "other_school_name", "affiliation")},
+                **{k: r[k] for k in ("other_school_code", "other_school_name", "affiliation", "grades")},
                 "closed": "ใช่" if r["closed"] else "ไม่ใช่",
                 **{k: r[k] for k in OTHER_COUNT_KEYS},
             }
@@ -62,19 +63,63 @@ def _rows(db: sqlite_utils.Database, unit: dict[str, Any], source: str | None) -
     return pupils, removed
 
 
+def with_registry(db: sqlite_utils.Database, lao: str, sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An LAO's other-affiliation rows: every school the registry lists, first and locked to the registry's
+    code, name, affiliation and span (counts and "closed" from `sent`, the last upload, if it had the
+    school; else "not closed" and blank counts to fill), then the schools the LAO added itself."""
+    from validators.fields import span_count_keys
+
+    by_code = {r["other_school_code"]: r for r in sent}
+    out = []
+    for school in registry.other_schools(db, lao):
+        old = by_code.pop(school["code"], {})
+        span = school["grades"] or old.get("grades")
+        out.append(
+            {
+                "other_school_code": school["code"],
+                "other_school_name": school["name"],
+                "affiliation": school["affiliation"] or old.get("affiliation"),
+                "grades": span,
+                "closed": old.get("closed", "ไม่ใช่"),
+                "registered": True,
+                **{k: old[k] for k in span_count_keys(span) if old.get(k) is not None},
+            }
+        )
+    return out + [{**r, "registered": False} for r in by_code.values()]
+
+
 def prefill(db: sqlite_utils.Database, rnd: dict[str, Any], code: str) -> dict[str, Any]:
     """build_template's row arguments: `previous_rows`/`previous_removals` from the last confirmed
     roster (also kept hidden in the file for the offline removal check) and, when this round already
-    has an accepted upload, `rows`/`removals` from it so the clerk continues where they left off."""
+    has an accepted upload, `rows`/`removals` from it so the clerk continues where they left off.
+    An LAO's rows are the registry's other-affiliation schools merged with its last upload."""
     unit = registry.require_unit(db, code)
-    previous, previous_removed = _rows(db, unit, previous_round(db, rnd, code))
     has_current = db.execute("SELECT 1 FROM rosters WHERE round_id = ? AND unit_code = ?", [rnd["id"], code]).fetchone()
+    if unit["level"] == "lao":
+        sent, _ = _rows(db, unit, rnd["id"] if has_current else previous_round(db, rnd, code))
+        return {"previous_rows": with_registry(db, code, sent) or None}
+    previous, previous_removed = _rows(db, unit, previous_round(db, rnd, code))
     out: dict[str, Any] = {"previous_rows": previous or None, "previous_removals": previous_removed or None}
     if has_current:
         rows, removed = _rows(db, unit, rnd["id"])
         out["rows"] = rows
-        out["removals"] = removed if unit["level"] != "lao" else None
+        out["removals"] = removed
+    if unit["kind"] == "cdc":
+        out["basic"] = basic_data(db, rnd["id"] if has_current else previous_round(db, rnd, code), code)
     return out
+
+
+def basic_data(db: sqlite_utils.Database, round_id: str | None, code: str) -> dict[str, Any] | None:
+    """A centre's basic data as sent in `round_id` (None when it sent none): it changes little between
+    rounds, so the template carries it forward for the clerk to check."""
+    if round_id is None:
+        return None
+    from validators.fields import CDC_BASIC_KEYS
+
+    row = db.execute(
+        f"SELECT {', '.join(CDC_BASIC_KEYS)} FROM cdc_basic WHERE round_id = ? AND unit_code = ?", [round_id, code]
+    ).fetchone()
+    return dict(zip(CDC_BASIC_KEYS, row, strict=True)) if row else None
 
 
 def template_bytes(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any]) -> tuple[bytes, str]:

@@ -1,12 +1,15 @@
 """The registry of units: provinces, LAOs, institutions and other-affiliation schools.
 
-Imported from `code,name,parent,kind` CSV (`lec registry import`). Codes are checked by the shared rule
+Imported from `code,name,parent,kind` CSV (`lec registry import`), with optional columns `grades`
+(an other-affiliation school's span: `k1-p6`, `k1-m3`, `p1-m3`) and `affiliation` (free text, `สพฐ.`).
+A file without an optional column leaves what the registry already holds there. Codes are checked by the shared rule
 `validators.validate_unit_code`, so the registry cannot hold a code the templates would refuse.
 
     import_csv(db, path, actor=None) -> ImportResult          insert or update, all-or-nothing
     get_unit(db, code) -> dict | None ; require_unit(db, code) -> dict (404)
     children(db, code, level=None) -> list[dict]
     descendants(db, code) -> list[str]                        codes below a unit (any depth)
+    other_schools(db, lao) -> list[dict]                      the LAO's other-affiliation schools
     province_of(db, code) -> str | None ; lao_of(db, code) -> str | None
     LEVEL_BY_KIND, FORM_BY_KIND, LEVEL_TH
 """
@@ -83,6 +86,11 @@ def children(db: sqlite_utils.Database, code: str, level: str | None = None) -> 
     return list(db.query(sql, [code, level] if level else [code]))
 
 
+def other_schools(db: sqlite_utils.Database, lao: str) -> list[dict[str, Any]]:
+    """The other-affiliation schools the registry lists under an LAO (code order): what it must report."""
+    return children(db, lao, "other_school")
+
+
 def descendants(db: sqlite_utils.Database, code: str) -> list[str]:
     rows = db.execute(
         "WITH RECURSIVE d(code) AS (SELECT code FROM units WHERE parent = ?"
@@ -122,6 +130,24 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
+OPTIONAL_COLUMNS = ("grades", "affiliation")
+"""Columns only an other-affiliation school uses; absent from older four-column files."""
+
+
+def _optional_errors(i: int, row: dict[str, str], kind: str) -> list[str]:
+    from validators.fields import GRADE_SPANS
+
+    errors = []
+    grades = row.get("grades") or ""
+    if grades and kind != "other_school":
+        errors.append(f"แถว {i}: ช่วงชั้น (grades) ใช้กับสถานศึกษาสังกัดอื่น (other_school) เท่านั้น")
+    elif grades and grades not in GRADE_SPANS:
+        errors.append(f"แถว {i}: ช่วงชั้น '{grades}' ไม่ถูกต้อง ต้องเป็น {', '.join(GRADE_SPANS)}")
+    if row.get("affiliation") and kind != "other_school":
+        errors.append(f"แถว {i}: สังกัด (affiliation) ใช้กับสถานศึกษาสังกัดอื่น (other_school) เท่านั้น")
+    return errors
+
+
 def import_rows(
     db: sqlite_utils.Database, rows: list[dict[str, str]], *, actor: Any = None, by: str | None = None
 ) -> ImportResult:
@@ -144,6 +170,7 @@ def import_rows(
                 result.errors.append(f"แถว {i}: {finding.message}")
         if not row["name"]:
             result.errors.append(f"แถว {i}: ไม่มีชื่อหน่วยงาน {code}")
+        result.errors += _optional_errors(i, row, kind)
         want = PARENT_LEVEL[level]
         if want is None:
             if parent:
@@ -163,12 +190,16 @@ def import_rows(
     with transaction(db):
         for row in sorted(rows, key=lambda r: _ORDER[r["level"]]):
             exists = row["code"] in known
+            given = [c for c in OPTIONAL_COLUMNS if c in row]  # an absent column keeps the stored value
             db.execute(
-                "INSERT INTO units (code, name, kind, level, parent, updated_at) VALUES (?,?,?,?,?,?)"
+                f"INSERT INTO units (code, name, kind, level, parent, updated_at{''.join(', ' + c for c in given)})"
+                f" VALUES (?,?,?,?,?,?{',?' * len(given)})"
                 " ON CONFLICT(code) DO UPDATE SET name=excluded.name, kind=excluded.kind,"
-                " level=excluded.level, parent=excluded.parent, updated_at=excluded.updated_at",
-                [row["code"], row["name"], row["kind"], row["level"], row["parent"] or None, now],
-            )
+                " level=excluded.level, parent=excluded.parent, updated_at=excluded.updated_at"
+                + "".join(f", {c}=excluded.{c}" for c in given),
+                [row["code"], row["name"], row["kind"], row["level"], row["parent"] or None, now,
+                 *(row[c] or None for c in given)],
+            )  # fmt: skip
             result.updated += exists
             result.inserted += not exists
         audit.record(

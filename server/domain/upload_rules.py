@@ -22,11 +22,12 @@ ID_CONFLICT = rule("SERVER_ID_CONFLICT", "warning", "server",
     "อปท. ยืนยันไม่ได้จนกว่าจะแก้ไข",
     "The same ID is on another institution's roster this round (a conflict to resolve)")  # fmt: skip
 OTHER_NOT_IN_REGISTRY = rule("SERVER_OTHER_NOT_IN_REGISTRY", "warning", "server",
-    "สถานศึกษาสังกัดอื่นรหัส {value} ไม่อยู่ในทะเบียนสถานศึกษาสังกัดอื่นของ {lao} กรุณาตรวจรหัส",
+    "สถานศึกษาสังกัดอื่นรหัส {value} ไม่อยู่ในทะเบียนสถานศึกษาสังกัดอื่นของ {lao} กรุณาตรวจรหัส "
+    "ระบบรับข้อมูลไว้และแจ้งจังหวัดให้ตรวจสอบ",
     "An other-affiliation school code that the registry does not list under this LAO")  # fmt: skip
-OTHER_MISSING = rule("SERVER_OTHER_MISSING", "warning", "server",
-    "{name} ({value}) อยู่ในทะเบียนสถานศึกษาสังกัดอื่นของ {lao} แต่ไม่มีในแบบฟอร์มนี้ "
-    "หากยุบเลิกแล้วให้กรอกจำนวนเป็น 0 ทั้งหมด",
+OTHER_MISSING = rule("SERVER_OTHER_MISSING", "error", "server",
+    "{name} ({value}) อยู่ในทะเบียนสถานศึกษาสังกัดอื่นของ {lao} แต่ไม่มีในแบบฟอร์มนี้ ต้องส่งทุกโรงเรียนในทะเบียน "
+    "หากยุบเลิกแล้วให้เลือก “ใช่” ในช่องยุบเลิกแล้ว และกรอกจำนวนเป็น 0 ทั้งหมด (ดาวน์โหลดแบบฟอร์มใหม่ได้ รายชื่อใส่ไว้ให้แล้ว)",
     "An other-affiliation school of the registry is missing from the LAO's counts")  # fmt: skip
 OTHER_UNCHANGED = rule("SERVER_OTHER_UNCHANGED", "warning", "server",
     "จำนวนนักเรียนของ {name} ({value}) เท่ากับที่ยืนยันไว้ในปีการศึกษา {year} ทุกชั้น "

@@ -8,6 +8,7 @@
     keep_file(db, files_dir, data) -> sha256            content-addressed store, <files>/ab/cdef...
     previous_children(db, rnd, code) -> [PreviousChild] the unit's last confirmed roster
     roster_rows(db, round_id, code) / removal_rows(...) / other_rows(...)   what is stored
+    basic_row(db, round_id, code)                                            a centre's basic data
 
 Result: {"accepted": True, "rows", "removals", "warnings", "notices", "conflicts", "upload_id",
 "duplicate", "on_behalf"}; a rejected workbook raises `UploadRejected` (422) whose detail carries
@@ -204,10 +205,13 @@ def upload_workbook(
         if current and current["sha256"] == sha:
             return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
         report = _read_and_validate(db, rnd, unit, incoming, filename, now, isolation)
+        registry_errors, registry_warnings = registry_findings(db, unit, report.form, report.records)
+        if registry_errors:
+            raise UploadRejected(registry_errors, report.warnings + registry_warnings)
         _check_quota(db, code, size, sha, quota)
         _keep(db, files_dir, incoming, sha, size)
         kept = True
-        warnings = report.warnings + registry_warnings(db, unit, report.form, report.records)
+        warnings = report.warnings + registry_warnings
         warnings += carried_warnings(db, rnd, unit, report.form, report.records)
         return _store(
             db,
@@ -219,6 +223,7 @@ def upload_workbook(
             report.removals,
             warnings=warnings,
             notices=report.notices,
+            basic=report.basic,
             sha=sha,
             filename=filename,
             now=now,
@@ -451,37 +456,45 @@ def _iso(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def registry_warnings(
+def registry_findings(
     db: sqlite_utils.Database, unit: dict[str, Any], form: str, records: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Other-affiliation counts against the registry's list for this LAO (warnings: the registry may
-    lag a newly opened or closed school, but a forgotten school costs its pupils their lunch money)."""
-    if form != "other":
-        return []
-    from server.domain import upload_rules
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Other-affiliation counts against the registry's list for this LAO -> (errors, warnings).
 
-    known = {
-        r["code"]: r["name"]
-        for r in db.query("SELECT code, name FROM units WHERE parent = ? AND level = 'other_school'", [unit["code"]])
-    }
-    if not known:
-        return []
+    A registered school left out is an error (a forgotten school costs its pupils their lunch money; a
+    closed one is sent with zeros); its counts are judged against the registry's span, whatever the
+    file's span cell says. A school the registry does not list is accepted with a warning and stored
+    flagged (`registered` False) for the province to check. Marks each record's `registered` and span."""
+    if form != "other":
+        return [], []
+    from server.domain import upload_rules
+    from validators.counts import span_findings
+
+    known = {r["code"]: r for r in registry.other_schools(db, unit["code"])}
     lao = registry.label(unit)
-    out = []
+    errors, warnings = [], []
     sent = set()
     for r in records:
         code = r.get("other_school_code")
         sent.add(code)
-        if code and code not in known:
+        school = known.get(code)
+        r["registered"] = school is not None
+        if school is None:
             f = upload_rules.OTHER_NOT_IN_REGISTRY.finding("other_school_code", r.get("row"), code, lao=lao)
             f.sheet = "counts"
-            out.append(_finding_dict(f, form))
-    for code, name in sorted(known.items()):
+            warnings.append(_finding_dict(f, form))
+            continue
+        if school["grades"]:
+            r["grades"] = school["grades"]
+            for f in span_findings(r, school["grades"], r.get("row")):
+                f.sheet = "counts"
+                errors.append(_finding_dict(f, form))
+    for code, school in sorted(known.items()):
         if code not in sent:
-            f = upload_rules.OTHER_MISSING.finding("other_school_code", None, code, name=name, lao=lao)
+            f = upload_rules.OTHER_MISSING.finding("other_school_code", None, code, name=school["name"], lao=lao)
             f.sheet = "counts"
-            out.append(_finding_dict(f, form))
-    return out
+            errors.append(_finding_dict(f, form))
+    return errors, warnings
 
 
 def last_year_other(db: sqlite_utils.Database, rnd: dict[str, Any], lao: str) -> tuple[int, dict[str, dict]] | None:
@@ -541,6 +554,7 @@ def _store(
     sha: str,
     filename: str | None,
     now: datetime,
+    basic: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Replace the unit's rows with the validated ones in one transaction, then report conflicts."""
     on_behalf = actor.unit_code != unit["code"]
@@ -572,6 +586,8 @@ def _store(
             _store_other(db, rid, code, records)
         else:
             _store_roster(db, rid, code, records, removals)
+        if unit["kind"] == "cdc":
+            _store_basic(db, rid, code, upload_id, basic)
         db.execute(
             "INSERT INTO rosters (round_id, unit_code, form, upload_id, rows, updated_at) VALUES (?,?,?,?,?,?)"
             " ON CONFLICT(round_id, unit_code) DO UPDATE SET form=excluded.form, upload_id=excluded.upload_id,"
@@ -640,7 +656,7 @@ def _store_roster(
     db.execute("DELETE FROM removals WHERE round_id = ? AND unit_code = ?", [rid, code])
     db.conn.executemany(
         "INSERT INTO pupils (round_id, unit_code, citizen_id, row_no, prefix, first_name, last_name, sex,"
-        " birth_date, grade, room, nationality, entry_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " birth_date, grade, room, nationality, entry_date, age_group) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 rid,
@@ -656,6 +672,7 @@ def _store_roster(
                 r.get("room") or None,
                 r.get("nationality"),
                 _iso(r.get("entry_date")),
+                r.get("age_group"),
             )
             for r in records
         ],
@@ -698,6 +715,8 @@ def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[di
         "row_no",
         "other_school_name",
         "affiliation",
+        "grades",
+        "registered",
         "closed",
         *OTHER_COUNT_KEYS,
     )
@@ -711,12 +730,33 @@ def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[di
                 r.get("row"),
                 r.get("other_school_name"),
                 r.get("affiliation"),
+                r.get("grades"),
+                int(r.get("registered", True)),
                 int(bool(r.get("closed"))),
                 *(int(r.get(k) or 0) for k in OTHER_COUNT_KEYS),
             )
             for r in records
         ],
     )
+
+
+def _store_basic(db: sqlite_utils.Database, rid: str, code: str, upload_id: int, basic: dict[str, Any] | None) -> None:
+    """A centre's basic data goes with its upload: a new upload without it leaves the centre without it."""
+    from validators.fields import CDC_BASIC_KEYS
+
+    db.execute("DELETE FROM cdc_basic WHERE round_id = ? AND unit_code = ?", [rid, code])
+    if basic:
+        db.execute(
+            f"INSERT INTO cdc_basic (round_id, unit_code, upload_id, {', '.join(CDC_BASIC_KEYS)})"
+            f" VALUES (?,?,?{',?' * len(CDC_BASIC_KEYS)})",
+            [rid, code, upload_id, *(basic[k] for k in CDC_BASIC_KEYS)],
+        )
+
+
+def basic_row(db: sqlite_utils.Database, round_id: str, code: str) -> dict[str, Any] | None:
+    """A centre's stored basic data for a round, or None."""
+    rows = list(db.query("SELECT * FROM cdc_basic WHERE round_id = ? AND unit_code = ?", [round_id, code]))
+    return rows[0] if rows else None
 
 
 def roster_rows(db: sqlite_utils.Database, round_id: str, code: str) -> list[dict[str, Any]]:

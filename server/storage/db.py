@@ -5,7 +5,7 @@ deadline day queue instead of failing; foreign keys keep a roster from pointing 
 the registry. Write transactions start with `BEGIN IMMEDIATE` (see `transaction`) so two writers never
 deadlock on a read-to-write upgrade.
 
-Tables (schema version 3):
+Tables (schema version 4):
   units           the registry: code, name, kind, level (province/lao/institution/other_school), parent
   users           one login per unit code (role 'unit') or a national admin (role 'admin'); argon2 hash
   profiles        the responsible person behind a login; a new person = a new row, the old one is ended
@@ -20,7 +20,9 @@ Tables (schema version 3):
   rosters         the current roster of (round, unit): which upload it came from
   pupils          the roster rows of institutions (citizen_id TEXT)
   removals        the removed-children register rows of institutions
-  other_counts    an LAO's other-affiliation head counts, one row per other school
+  other_counts    an LAO's other-affiliation head counts, one row per other school (its span, and
+                  whether the registry lists it: an unlisted one is flagged for the province)
+  cdc_basic       a child centre's basic data per round (caregivers, classrooms, capacity, head)
   confirmations   who confirmed (round, unit) and when (+ the snapshot a province froze); a revoke
                   deletes the row (the audit keeps it)
   snapshots       frozen at each province confirmation: the allocation basis (append-only)
@@ -276,7 +278,31 @@ ALTER TABLE rounds ADD COLUMN basis_round TEXT REFERENCES rounds(id);
 """v5 (season): a correction round names the confirm round whose province snapshots are its allocation
 basis (server/domain/correction.py)."""
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
+
+SCHEMA_V6 = """
+ALTER TABLE units ADD COLUMN grades TEXT CHECK (grades IS NULL OR grades IN ('k1-p6','k1-m3','p1-m3'));
+ALTER TABLE units ADD COLUMN affiliation TEXT;
+ALTER TABLE other_counts ADD COLUMN grades TEXT;
+ALTER TABLE other_counts ADD COLUMN registered INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE pupils ADD COLUMN age_group TEXT;
+CREATE TABLE cdc_basic (
+  round_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  upload_id INTEGER NOT NULL,
+  caregivers INTEGER NOT NULL,
+  assistants INTEGER NOT NULL,
+  classrooms INTEGER NOT NULL,
+  capacity INTEGER NOT NULL,
+  head_name TEXT NOT NULL,
+  head_phone TEXT NOT NULL,
+  PRIMARY KEY (round_id, unit_code)
+) WITHOUT ROWID;
+"""
+"""v6: an other-affiliation school's grade span and affiliation in the registry (and on each counted row,
+with whether the registry listed it); a child's age group on 16 May; a child centre's basic data."""
+
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

@@ -210,6 +210,7 @@ DEMO_SPEC = Spec(
         "3056200701",
         "3056200201",
         "3056200101",
+        "3056500301",
         ADMIN_LOGIN,
     ),
 )
@@ -250,6 +251,7 @@ _NOTES = {
     "3056200701": "ส่งแฟ้มแล้ว: กดยืนยันสถานศึกษาได้",
     "3056200201": "มีเด็กชื่อซ้ำกับสถานศึกษาอื่น",
     "3056200101": "ยืนยันแล้ว",
+    "3056500301": "ศพด. ยังไม่ส่งข้อมูลพื้นฐาน: ยืนยันไม่ได้จนกว่าจะส่ง",
     ADMIN_LOGIN: "ผู้ดูแลระบบระดับกรมฯ",
 }
 _POSITIONS = {"institution": ("ครู", "ผู้อำนวยการสถานศึกษา", "ครูผู้ดูแลเด็ก"),
@@ -269,6 +271,41 @@ def demo_round(now: datetime) -> tuple[str, date]:
     return f"{year}-{number}", census_date(year, number)
 
 
+OTHER_SPANS = {"1056100101": "p1-m3", "1056100301": "k1-m3", "1056100305": "k1-m3"}
+"""Extended-opportunity schools of the demo (ขยายโอกาส); every other other-affiliation school is อ.1–ป.6."""
+NO_BASIC_DATA = {"3056500301"}
+"""A centre that uploaded its children but not its basic data: its page shows why it cannot confirm."""
+
+
+HEADS = ("นางสาวนงลักษณ์ ใจดี", "นางพรทิพย์ คำแสน", "นางสาววิไลวรรณ ปัญญาดี", "นางสุภาพร อินทร์แก้ว")
+
+
+def basic_data(inst: Inst) -> dict[str, Any]:
+    """A centre's basic data as its head would type it: a caregiver per 20 children, a classroom per 25."""
+    size = inst.size or 30
+    return {
+        "caregivers": -(-size // 20),
+        "assistants": 1 + size // 40,
+        "classrooms": -(-size // 25),
+        "capacity": size + 10 - size % 10,
+        "head_name": HEADS[int(inst.code) % len(HEADS)],
+        "head_phone": f"054-{int(inst.code[-6:]) % 900000 + 100000:06d}",
+    }
+
+
+def other_rows(db: sqlite_utils.Database, lao: Lao, seed: int) -> list[dict[str, Any]]:
+    """The LAO's pre-filled rows (the registry's schools, locked to their spans, as its template shows
+    them), with the counts an officer types into the open cells."""
+    from server.domain.prefill import with_registry
+    from validators.fields import span_count_keys
+    from validators.synthetic import make_other_counts
+
+    rows = with_registry(db, lao.code, [])
+    for row, counts in zip(rows, make_other_counts(len(rows), seed=seed, closed_share=0), strict=True):
+        row.update({k: counts[k] for k in span_count_keys(row["grades"])})
+    return rows
+
+
 def workbook_bytes(
     form: str,
     unit_code: str,
@@ -276,6 +313,7 @@ def workbook_bytes(
     round_id: str,
     rows: Sequence[dict[str, Any]],
     removals: Sequence[dict[str, Any]] | None = None,
+    basic: dict[str, Any] | None = None,
 ) -> bytes:
     """A filled template exactly as a clerk would send it back (capacity kept small: demo speed)."""
     from workbook_templates import build_template
@@ -292,6 +330,7 @@ def workbook_bytes(
         removals=list(removals) if removals is not None else None,
         out=buf,
         capacity=len(rows) + 50,
+        basic=basic,
     )
     return buf.getvalue()
 
@@ -302,7 +341,11 @@ def registry_rows(spec: Spec) -> list[dict[str, str]]:
     for lao in spec.laos:
         rows.append({"code": lao.code, "name": lao.name, "parent": code, "kind": lao.kind})
         rows += [{"code": i.code, "name": i.name, "parent": lao.code, "kind": i.kind} for i in lao.institutions]
-        rows += [{"code": c, "name": n, "parent": lao.code, "kind": "other_school"} for c, n in lao.others]
+        rows += [
+            {"code": c, "name": n, "parent": lao.code, "kind": "other_school",
+             "grades": OTHER_SPANS.get(c, "k1-p6"), "affiliation": "สพฐ."}
+            for c, n in lao.others
+        ]  # fmt: skip
     return rows
 
 
@@ -432,7 +475,6 @@ def build_demo(
     """
     from server.storage.db import connect
     from server.web.app import create_app
-    from validators.synthetic import make_other_counts
 
     say = progress or (lambda _text: None)
     data_dir = Path(data_dir).resolve()
@@ -467,7 +509,9 @@ def build_demo(
         at = day0 + timedelta(days=1)
         for n, (code, (rows, removed)) in enumerate(rosters.items()):
             inst = insts[code]
-            data = workbook_bytes("cdc" if inst.kind == "cdc" else "school", code, inst.name, round_id, rows, removed)
+            form = "cdc" if inst.kind == "cdc" else "school"
+            basic = basic_data(inst) if form == "cdc" and code not in NO_BASIC_DATA else None
+            data = workbook_bytes(form, code, inst.name, round_id, rows, removed, basic)
             uploads.upload_workbook(
                 db,
                 actors[code],
@@ -482,10 +526,7 @@ def build_demo(
         say("ส่งจำนวนนักเรียนสถานศึกษาสังกัดอื่น")
         for n, lao in enumerate(spec.laos):
             if lao.state in ("counts", "confirmed"):
-                counts = make_other_counts(len(lao.others), seed=n, closed_share=0)
-                for row, (code, name) in zip(counts, lao.others, strict=True):
-                    row.update(other_school_code=code, other_school_name=name)
-                data = workbook_bytes("other", lao.code, lao.name, round_id, counts)
+                data = workbook_bytes("other", lao.code, lao.name, round_id, other_rows(db, lao, seed=n))
                 uploads.upload_workbook(
                     db,
                     actors[lao.code],

@@ -13,7 +13,7 @@ from typing import Any
 
 from server.domain import registry
 from server.storage import clock
-from validators.fields import GRADE_KEYS, PHASE_TH, STATE_TH
+from validators.fields import CDC_AGE_GROUPS, GRADE_KEYS, PHASE_TH, STATE_TH
 
 STATE_CLASS = {
     "confirmed": "ok",
@@ -42,7 +42,7 @@ ACTION_TH = {
 OUTCOME_TH = {"ok": "สำเร็จ", "refused": "ถูกปฏิเสธ", "rejected": "แฟ้มไม่ผ่านการตรวจ", "duplicate": "แฟ้มซ้ำ"}
 MODE_TH = {"confirm": "รอบยืนยันข้อมูล", "correction": "รอบแก้ไขข้อมูล"}
 _GRADE_BY_KEY = {key: grade for grade, key in GRADE_KEYS.items()}
-_GRADE_ORDER = {key: i for i, key in enumerate(GRADE_KEYS.values())}
+_GRADE_ORDER = {key: i for i, key in enumerate([*GRADE_KEYS.values(), *CDC_AGE_GROUPS, "cdc"])}
 
 
 def num(value: Any) -> str:
@@ -85,6 +85,8 @@ def grade_label(key: str) -> str:
     """A count key's grade ('p1' -> 'ป.1'); child centres count under 'cdc'."""
     if key == "cdc":
         return "เด็กเล็ก (ศพด.)"
+    if key in CDC_AGE_GROUPS:
+        return f"เด็กเล็ก {CDC_AGE_GROUPS[key]}"
     return _GRADE_BY_KEY.get(key, key)
 
 

@@ -47,6 +47,10 @@ def filled_workbook(
     """A generated template, filled with `rows` (synthetic valid rows by default)."""
     if rows is None:
         rows = make_roster(form, n, year=year, unit_code=unit, seed=seed)
+    if form == "cdc":  # a centre's clerk fills its basic-data sheet too
+        from serverkit import BASIC
+
+        kw.setdefault("basic", BASIC)
     buf = io.BytesIO()
     build_template(
         form, unit_code=unit, unit_name="โรงเรียนทดสอบ", year=year, round_no=round_no, rows=rows, out=buf, **kw

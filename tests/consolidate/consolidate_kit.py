@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,16 +56,24 @@ def total_row(table: list[list[Any]], header: int) -> list[Any]:
     return next(r for r in table[header + 1 :] if r and str(r[0]).startswith("รวม"))
 
 
+def hand_age_group(birth_iso: str, round_id: str) -> str:
+    """A centre child's age group counted by hand: full years on 16 May of the round's academic year
+    (BE year - 543), independently of the product's code, as the letter defines it."""
+    year = int(round_id.split("-")[0]) - 543
+    born = date.fromisoformat(birth_iso)
+    age = year - born.year - ((born.month, born.day) > (5, 16))
+    return {2: "ศพด. 2–3 ปี", 3: "ศพด. 3–4 ปี", 4: "ศพด. 4–5 ปี"}.get(age, "ศพด. 5 ปีขึ้นไป")
+
+
 def sql_counts(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> dict[str, Counter]:
-    """institution -> Counter((grade, sex)) straight from the stored pupils."""
+    """institution -> Counter((grade, sex)) straight from the stored pupils; a centre's children by the
+    age group counted by hand from their birth dates."""
     out: dict[str, Counter] = {c: Counter() for c in codes}
-    for unit, grade, sex, n in db.execute(
-        "SELECT unit_code, COALESCE(grade, ?), sex, COUNT(*) FROM pupils WHERE round_id = ?"
-        " GROUP BY unit_code, grade, sex",
-        [CHILD_CENTRE, round_id],
+    for unit, grade, birth, sex in db.execute(
+        "SELECT unit_code, grade, birth_date, sex FROM pupils WHERE round_id = ?", [round_id]
     ):
         if unit in out:
-            out[unit][(grade, sex)] += n
+            out[unit][(grade or hand_age_group(birth, round_id), sex)] += 1
     return out
 
 

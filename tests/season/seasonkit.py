@@ -40,7 +40,7 @@ def grade_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 
 def other_total(rows: list[dict[str, Any]]) -> int:
-    return sum(int(r[k] or 0) for r in rows for k in OTHER_COUNT_KEYS)
+    return sum(int(r.get(k) or 0) for r in rows for k in OTHER_COUNT_KEYS)
 
 
 def confirm_province(world: World, round_id: str = ROUND) -> dict[str, Any]:
@@ -57,13 +57,8 @@ def confirm_province(world: World, round_id: str = ROUND) -> dict[str, Any]:
 
 
 def _other_rows(world: World, lao: str) -> list[dict[str, Any]]:
-    from validators.synthetic import make_other_counts
-
-    if lao != "06560201":
-        return []
-    rows = make_other_counts(1, seed=3, closed_share=0)
-    rows[0]["other_school_code"] = "1056000001"
-    return rows
+    """Every other-affiliation school the registry lists under `lao` (each must be sent), 5 a grade."""
+    return world.registered_other(lao)
 
 
 def open_correction(world: World, basis: str | None = None) -> dict[str, Any]:
@@ -88,7 +83,7 @@ def institution_lunch(rows: list[dict[str, Any]], cdc: bool) -> float:
 
 def other_lunch(rows: list[dict[str, Any]]) -> float:
     keys = [k for k in OTHER_COUNT_KEYS if k[:2] in ("k1", "k2", "k3", "p1", "p2", "p3", "p4", "p5", "p6")]
-    return sum(lunch_by_hand(sum(int(r[k] or 0) for k in keys), 200) for r in rows)
+    return sum(lunch_by_hand(sum(int(r.get(k) or 0) for k in keys), 200) for r in rows)
 
 
 NEXT_YEAR = "2568-1"

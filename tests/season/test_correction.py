@@ -7,6 +7,7 @@ from seasonkit import (
     CORRECTION,
     PROVINCE,
     PROVINCE_INSTS,
+    PROVINCE_LAOS,
     confirm_province,
     grade_counts,
     open_correction,
@@ -20,7 +21,7 @@ from server.domain.errors import ServiceError
 
 def test_untouched_units_keep_their_numbers_and_read_unchanged(world: World) -> None:
     sent = confirm_province(world)
-    basis_total = sum(len(sent[c]) for c in PROVINCE_INSTS) + other_total(sent["06560201"])
+    basis_total = sum(len(sent[c]) for c in PROVINCE_INSTS) + sum(other_total(sent[lao]) for lao in PROVINCE_LAOS)
     row = open_correction(world)
     assert row["basis_round"] == "2567-2"
     st = world.status(PROVINCE, round_id=CORRECTION).get_json()
@@ -100,7 +101,7 @@ def test_province_book_shows_basis_corrected_difference_and_money(world: World) 
     names = openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
     assert "รายงานการแก้ไข" in names and "ใบรับรอง" not in names and "เทียบฐานจัดสรร" in names
     basis_pupils = sum(len(sent[c]) for c in PROVINCE_INSTS)
-    other = other_total(sent["06560201"])
+    other = sum(other_total(sent[lao]) for lao in PROVINCE_LAOS)
     # the comparison sheet: per unit totals, per grade differences, the grand total
     rows = _sheet_rows(data, "เทียบฐานจัดสรร")
     assert any("ฐานการจัดสรร: ข้อมูลรอบ 2567-2 ณ วันที่ 10 พ.ย. 2567" in str(r[0]) for r in rows[:4])
@@ -108,7 +109,7 @@ def test_province_book_shows_basis_corrected_difference_and_money(world: World) 
     assert totals[code][4:11][2] == len(sent[code]) and totals[code][9] == len(fixed) and totals[code][10] == 3
     assert totals[code][11].startswith("แก้ไขแล้ว")
     assert totals["3056100001"][10] == 0 and totals["3056100001"][11].startswith("ไม่เปลี่ยนแปลง")
-    assert totals["1056000001"][6] == other and totals["1056000001"][10] == 0
+    assert totals["1056000001"][6] == other_total(sent["06560201"]) and totals["1056000001"][10] == 0
     grand = next(r for r in rows if r[0] == "รวมทั้งสิ้น")
     assert (grand[6], grand[9], grand[10]) == (basis_pupils + other, basis_pupils + other + 3, 3)
     by_grade = {r[3]: r[10] for r in rows if r[1] == code and r[3] != "รวม"}
@@ -119,7 +120,7 @@ def test_province_book_shows_basis_corrected_difference_and_money(world: World) 
         institution_lunch(sent["3056100001"], False)
         + institution_lunch(sent[code], False)
         + institution_lunch(sent["3056500001"], True)
-        + other_lunch(sent["06560201"])
+        + sum(other_lunch(sent[lao]) for lao in PROVINCE_LAOS)
     )
     lunch_fixed = lunch_basis - institution_lunch(sent[code], False) + institution_lunch(fixed, False)
     money = _sheet_rows(data, "ประมาณการเงิน")

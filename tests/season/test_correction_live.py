@@ -15,7 +15,16 @@ import openpyxl
 import pytest
 import requests
 import waitress
-from seasonkit import CORRECTION, CORRECTION_TIMES, IN_WINDOW, PROVINCE, PROVINCE_INSTS, confirm_province, other_total
+from seasonkit import (
+    CORRECTION,
+    CORRECTION_TIMES,
+    IN_WINDOW,
+    PROVINCE,
+    PROVINCE_INSTS,
+    PROVINCE_LAOS,
+    confirm_province,
+    other_total,
+)
 from serverkit import FAST_HASH, OPEN_TIME, PASSWORD, World, make_world
 
 from server.storage import db
@@ -70,7 +79,7 @@ def test_correction_window_over_http(live: tuple[str, World], tmp_path: Path) ->
     resp = requests.post(f"{api}/{code}/workbook", headers=tokens[code], files={"file": ("fix.xlsx", data)}, timeout=60)
     assert resp.status_code == 200, resp.json()
     status = requests.get(f"{api}/{PROVINCE}/status", headers=tokens[PROVINCE], timeout=30).json()
-    basis = sum(len(sent[c]) for c in PROVINCE_INSTS) + other_total(sent["06560201"])
+    basis = sum(len(sent[c]) for c in PROVINCE_INSTS) + sum(other_total(sent[lao]) for lao in PROVINCE_LAOS)
     assert status["state"] == "corrected" and status["deadline"] is None
     assert status["correction"]["basis"]["total"] == basis
     assert status["counts"]["total"] == basis - 2 and status["correction"]["difference"]["total"] == -2

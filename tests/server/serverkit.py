@@ -3,8 +3,9 @@
 The registry (province 56 Phayao and, for out-of-scope checks, province 57):
     56 จังหวัดพะเยา
       02560001 อบจ.พะเยา (pao)            3056100001 school (PAO school)
-      05560101 ทต.บ้านต๋อม (subdistrict)  3056200001 school, 3056500001 cdc
-      06560201 อบต.แม่ใส (sao)            no institutions; other-affiliation school 1056000001
+      05560101 ทต.บ้านต๋อม (subdistrict)  3056200001 school, 3056500001 cdc; other school 1056000002 (ป.1–ม.3)
+      06560201 อบต.แม่ใส (sao)            no institutions; other-affiliation school 1056000001 (อ.1–ป.6)
+    (the PAO pays for no other-affiliation school: it is not asked for the sheet)
     57 จังหวัดเชียงราย
       06570101 อบต.ริมกก (sao)            3057300001 school
 Round 2567-2 follows letters 000/001: opens 1 Oct 2567 (2024), institutions and LAOs by 11 Nov 17:00,
@@ -35,6 +36,7 @@ REGISTRY = [
     ("3056200001", "โรงเรียนเทศบาลบ้านต๋อม", "05560101", "school"),
     ("3056500001", "ศูนย์พัฒนาเด็กเล็กเทศบาลตำบลบ้านต๋อม", "05560101", "cdc"),
     ("1056000001", "โรงเรียนบ้านแม่ใส (สพฐ.)", "06560201", "other_school"),
+    ("1056000002", "โรงเรียนบ้านต๋อมขยายโอกาส", "05560101", "other_school"),
     ("57", "จังหวัดเชียงราย", "", "province"),
     ("06570101", "องค์การบริหารส่วนตำบลริมกก", "57", "sao"),
     ("3057300001", "โรงเรียน อบต.ริมกก", "06570101", "school"),
@@ -58,11 +60,21 @@ FORMS = {
     "3057300001": "school",
     **{lao: "other" for lao in LAOS},
 }
+BASIC = {"caregivers": 2, "assistants": 1, "classrooms": 2, "capacity": 60,
+         "head_name": "นางสมศรี ใจดี", "head_phone": "054-123456"}  # fmt: skip
+"""A child centre's basic data, as its clerk types it on the basic-data sheet."""
 FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
+OTHER_SCHOOLS = {"1056000001": ("k1-p6", "สพฐ."), "1056000002": ("p1-m3", "สพฐ.")}
+"""The registry's grade span and affiliation of each other-affiliation school."""
+
+
 def registry_rows() -> list[dict[str, str]]:
-    return [dict(zip(("code", "name", "parent", "kind"), r, strict=True)) for r in REGISTRY]
+    rows = [dict(zip(("code", "name", "parent", "kind"), r, strict=True)) for r in REGISTRY]
+    for row in rows:
+        row["grades"], row["affiliation"] = OTHER_SCHOOLS.get(row["code"], ("", ""))
+    return rows
 
 
 @dataclass
@@ -155,9 +167,22 @@ class World:
     def roster(self, code: str, n: int = 20, seed: int = 0, year: int = 2567) -> list[dict[str, Any]]:
         return make_roster(FORMS[code], n, year=year, unit_code=code, seed=seed)
 
+    def registered_other(self, lao: str, per_grade: int = 5) -> list[dict[str, Any]]:
+        """Counts rows for the other-affiliation schools the registry lists under `lao` (each must be sent)."""
+        from validators.fields import span_count_keys
+
+        return [
+            {"other_school_code": s["code"], "other_school_name": s["name"], "affiliation": s["affiliation"],
+             "grades": s["grades"], "closed": "ไม่ใช่", **{k: per_grade for k in span_count_keys(s["grades"])}}
+            for s in registry.other_schools(self.db, lao)
+        ]  # fmt: skip
+
     def fill(self, code: str, n: int = 20, seed: int = 0) -> dict[str, Any]:
         """Upload a valid roster (institution) or other-affiliation counts (LAO) as the unit itself."""
-        rows = make_other_counts(2, seed=seed) if code in LAOS else self.roster(code, n, seed)
+        if code in LAOS:
+            rows = [*self.registered_other(code), *make_other_counts(2, seed=seed)]
+        else:
+            rows = self.roster(code, n, seed)
         return self.upload_rows(code, code, rows)
 
     def workbook(
@@ -172,11 +197,16 @@ class World:
         round_no: int = 2,
         n: int = 20,
         seed: int = 0,
+        basic: dict[str, Any] | None = BASIC,
     ) -> bytes:
-        """A filled template made by workbook_templates.build_template(rows=...)."""
+        """A filled template made by workbook_templates.build_template(rows=...); a child centre's carries
+        `basic` on its basic-data sheet (None: the sheet left empty)."""
         form = form or FORMS[code]
         if rows is None:
-            rows = make_other_counts(2, seed=seed) if form == "other" else self.roster(code, n, seed)
+            if form == "other":
+                rows = [*self.registered_other(code), *make_other_counts(2, seed=seed)]
+            else:
+                rows = self.roster(code, n, seed)
         buf = io.BytesIO()
         build_template(
             form,
@@ -188,6 +218,7 @@ class World:
             removals=removals,
             out=buf,
             capacity=len(rows) + 10,
+            basic=basic if form == "cdc" else None,
         )
         return buf.getvalue()
 

@@ -76,13 +76,14 @@ def test_institution_needs_an_upload(world: World) -> None:
     assert r.status_code == 409 and r.get_json()["error"] == "no_upload"
 
 
-def test_lao_needs_other_affiliation_counts(world: World) -> None:
+def test_lao_with_no_other_affiliation_school_confirms_with_its_institutions_alone(world: World) -> None:
+    """The registry lists no other-affiliation school under the PAO: it is not asked for the sheet."""
+    assert world.status("02560001").get_json()["state"] == "unconfirmed"  # not "not uploaded": nothing to send
     world.fill("3056100001")
     assert world.confirm("3056100001").status_code == 200
     r = world.confirm("02560001")
-    assert r.status_code == 409 and r.get_json()["error"] == "other_counts_missing"
-    world.fill("02560001")
-    assert world.confirm("02560001").status_code == 200
+    assert r.status_code == 200, r.get_json()
+    assert world.db.execute("SELECT COUNT(*) FROM rosters WHERE unit_code = '02560001'").fetchone()[0] == 0
 
 
 def test_lao_without_institutions_confirms_on_other_counts_alone(world: World) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from serverkit import ROUND, World
 
 from server.domain import rounds, uploads
+from validators.synthetic import make_other_counts
 
 
 def count(world: World, table: str, code: str) -> int:
@@ -118,8 +119,8 @@ def test_upload_scope(world: World) -> None:
 
 def test_lao_other_affiliation_counts(world: World) -> None:
     r = world.send("06560201", "06560201", world.workbook("06560201", form="other"))
-    assert r.status_code == 200 and r.get_json()["rows"] == 2
-    assert count(world, "other_counts", "06560201") == 2
+    assert r.status_code == 200 and r.get_json()["rows"] == 3  # the registered school and two added
+    assert count(world, "other_counts", "06560201") == 3
     st = world.status("06560201").get_json()
     assert st["counts"]["other_total"] > 0 and st["state"] == "uploaded"
     # an institution's roster sent to an LAO is the wrong form
@@ -176,13 +177,22 @@ def test_missing_file_field_is_400(world: World) -> None:
 
 
 def test_other_counts_are_compared_with_the_registry(world: World) -> None:
-    rows = world.workbook("06560201", form="other")  # two random OBEC schools, not 1056000001
-    r = world.send("06560201", "06560201", rows)
-    assert r.status_code == 200
+    """A registered school left out is refused (enter zeros if it closed); unregistered ones are flagged."""
+    added = make_other_counts(2)
+    r = world.send("06560201", "06560201", world.workbook("06560201", added, form="other"))  # not 1056000001
+    assert r.status_code == 422
+    errors = r.get_json()["errors"]
+    assert [e["code"] for e in errors] == ["SERVER_OTHER_MISSING"]
+    assert "1056000001" in errors[0]["message"] and "0 ทั้งหมด" in errors[0]["message"]
+    assert errors[0]["sheet"] == "สังกัดอื่น"
+    assert count(world, "other_counts", "06560201") == 0
+
+    r = world.send("06560201", "06560201", world.workbook("06560201", [*world.registered_other("06560201"), *added]))
+    assert r.status_code == 200, r.get_json()
     codes = [w["code"] for w in r.get_json()["warnings"]]
-    assert codes.count("SERVER_OTHER_NOT_IN_REGISTRY") == 2 and codes.count("SERVER_OTHER_MISSING") == 1
-    missing = next(w for w in r.get_json()["warnings"] if w["code"] == "SERVER_OTHER_MISSING")
-    assert "1056000001" in missing["message"] and missing["sheet"] == "สังกัดอื่น"
+    assert codes.count("SERVER_OTHER_NOT_IN_REGISTRY") == 2
+    flags = dict(world.db.execute("SELECT other_school_code, registered FROM other_counts").fetchall())
+    assert flags == {"1056000001": 1, added[0]["other_school_code"]: 0, added[1]["other_school_code"]: 0}
 
 
 def test_leading_zero_ids_and_g_codes_survive_as_text(world: World) -> None:

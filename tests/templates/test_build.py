@@ -92,7 +92,7 @@ def test_id_column_is_text_and_font_is_thai(built: tuple[str, Any]) -> None:
     if form == "other":
         ws = wb[SHEETS[form]["counts"]]
         assert ws.column_dimensions["A"].number_format == "@"
-        assert ws.column_dimensions["E"].number_format == "0"
+        assert ws.column_dimensions["F"].number_format == "0"
     else:
         ws = wb[SHEETS[form]["roster"]]
         assert ws.column_dimensions["A"].number_format == "@"
@@ -160,7 +160,8 @@ def test_conditional_formats_cover_checks(built: tuple[str, Any]) -> None:
     formulas = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
     joined = "\n".join(formulas)
     if form == "other":
-        assert "ISNUMBER(E5)" in joined and "E5<0" in joined  # blank / negative counts highlighted
+        assert "ISNUMBER(F5)" in joined and "F5<0" in joined  # blank / negative counts highlighted
+        assert 'NOT($D5<>"อ.1–ป.6"),N(AC5)<>0' in joined  # an ม. count forced into a primary school
     else:
         assert "MOD(11-MOD(MID(A5,1,1)*13" in joined  # check digit
         assert 'COUNTIF($A$5:$A$64,A5&"")>1' in joined  # duplicates over the prepared rows

@@ -161,8 +161,8 @@ def test_other_counts_read_back(tmp_path: Path, kit: Any) -> None:
     report = check_file(str(path))
     codes = {(e["cell"], e["code"]) for e in report.errors}
     counts = SHEETS["other"]["counts"]
-    assert (f"{counts}!K7", "COUNT_BLANK") in codes
-    assert (f"{counts}!N8", "COUNT_NEGATIVE") in codes
+    assert (f"{counts}!L7", "COUNT_BLANK") in codes
+    assert (f"{counts}!O8", "COUNT_NEGATIVE") in codes
     assert any(w["code"] == "COUNT_THAI_DIGITS" and w["row"] == 9 for w in report.warnings + report.notices)
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from validators import RULES, PreviousChild, RoundContext, validate_other_counts, validate_roster
+from validators import RULES, PreviousChild, RoundContext, validate_cdc_basic, validate_other_counts, validate_roster
 from validators.fields import OTHER_COUNT_KEYS
 from validators.identity import with_check_digit
 
@@ -95,6 +95,21 @@ def run_cdc_kind(row: dict[str, object]) -> set[str]:
 
 def run_counts(row: dict[str, object]) -> set[str]:
     return codes_of(validate_other_counts([(5, row)], CTX).findings)
+
+
+def basic(**changes: object) -> dict[str, object]:
+    row: dict[str, object] = {"caregivers": 2, "assistants": 1, "classrooms": 2, "capacity": 40,
+                              "head_name": "นางสมศรี ใจดี", "head_phone": "054-123456"}  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def run_basic(row: dict[str, object] | None, children: int = 10) -> set[str]:
+    return codes_of(validate_cdc_basic(None if row is None else [(5, row)], children=children).findings)
+
+
+def run_basic_twice(row: dict[str, object]) -> set[str]:
+    return codes_of(validate_cdc_basic([(5, row), (6, row)], children=1).findings)
 
 
 INVISIBLE = "\u2066\u2067\u2068\u2069\u202e\u061c\u00ad\ufffd"
@@ -226,6 +241,18 @@ FAILING: dict[str, list] = {
         (run_counts, counts(other_school_code="12345")),
         (run_counts, counts(other_school_code="10560100AB")),
     ],
+    "OTHER_GRADE_NOT_TAUGHT": [
+        (run_counts, counts(grades="k1-p6")),  # a primary school with ม. counts
+        (run_counts, counts(grades="ป.1–ม.3 (ขยายโอกาส)")),  # no kindergarten, yet อ. counts
+    ],
+    "OTHER_SPAN_VALUE": [(run_counts, counts(grades="อ.1–ม.6"))],
+    "CDC_BASIC_MISSING": [(run_basic, None)],
+    "CDC_BASIC_ROWS": [(run_basic_twice, basic())],
+    "CDC_NO_CAREGIVER": [(run_basic, basic(caregivers=0, assistants=0))],
+    "CDC_NO_CLASSROOM": [(run_basic, basic(classrooms=0))],
+    "CDC_CAPACITY_ZERO": [(run_basic, basic(capacity=0))],
+    "CDC_OVER_CAPACITY": [(run_basic, basic(capacity=5))],
+    "CDC_PHONE_FORMAT": [(run_basic, basic(head_phone="12345")), (run_basic, basic(head_phone="054-12345678"))],
 }
 
 
@@ -292,6 +319,11 @@ def test_rule_fires(code: str, run, row) -> None:
         (run_removal, removal(reason="never_came")),
         (run_counts, counts()),
         (run_counts, counts(closed="ใช่", **{k: 0 for k in OTHER_COUNT_KEYS})),
+        (run_counts, counts(grades="k1-p6", **{k: None for k in OTHER_COUNT_KEYS if k[0] == "m"})),  # locked, blank
+        (run_counts, counts(grades="อ.1–ป.6", **{k: 0 for k in OTHER_COUNT_KEYS if k[0] == "m"})),  # old habit: 0s
+        (run_counts, counts(grades="p1-m3", **{k: None for k in OTHER_COUNT_KEYS if k[0] == "k"})),
+        (run_basic, basic()),
+        (run_basic, basic(head_phone=81234567.0)),  # a number-typed phone lost its 0
     ],
 )
 def test_clean_rows_pass(run, row) -> None:

@@ -59,7 +59,7 @@ def estimates(bw: BookWriter, *, basis: bool = False) -> list[Estimate]:
     for inst in b.institutions:
         c = b.basis.get(("roster", inst["code"]), {}) if basis else b.counts.get(inst["code"], {})
         by_grade = {g: c.get((g, "ชาย"), 0) + c.get((g, "หญิง"), 0) for g, _s in c}
-        cdc_children = by_grade.pop(d.CHILD_CENTRE, 0)
+        cdc_children = sum(by_grade.pop(label, 0) for label in d.CHILD_CENTRE_LABELS)
         est = money.estimate(by_grade, cdc_children, child_centre=inst["kind"] == "cdc", rates=rates)
         out.append((inst["parent"], inst["code"], inst["name"], "อปท.", est))
     for x in b.other:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from server.books import data as d
 from server.books.writer import BookWriter, Table
-from validators.fields import OTHER_GRADES
+from validators.fields import GRADE_SPAN_LABELS, OTHER_GRADES
+
+NOT_REGISTERED = "ไม่อยู่ในทะเบียน (จังหวัดตรวจสอบ)"
+"""How a school the LAO added itself, unknown to the registry, is flagged for the province."""
 
 
 def write(bw: BookWriter) -> None:
@@ -15,7 +18,9 @@ def write(bw: BookWriter) -> None:
         "จำนวนนักเรียนสถานศึกษาสังกัดอื่นในพื้นที่ อปท.",
         [
             bw.round_line(),
-            "กรอกโดย อปท. ตั้งแต่ อ.1 ถึง ป.6 (ถึง ม.3 สำหรับโรงเรียนขยายโอกาส) · อปท. จ่ายค่าอาหารกลางวันและนมให้สถานศึกษาเหล่านี้",
+            "กรอกโดย อปท. ตามชั้นที่เปิดสอน อ.1–ป.6 หรือถึง ม.3 สำหรับโรงเรียนขยายโอกาส"
+            " · อปท. จ่ายค่าอาหารกลางวันและนมให้สถานศึกษาเหล่านี้",
+            "โรงเรียนที่มีคำว่า “ไม่อยู่ในทะเบียน” อปท. เพิ่มเอง จังหวัดต้องตรวจสอบและแจ้งแก้ทะเบียน",
         ],
         12,
     )
@@ -27,6 +32,8 @@ def write(bw: BookWriter) -> None:
         ("รหัสสถานศึกษา", "code", 12),
         ("ชื่อสถานศึกษา", "text", 26),
         ("สังกัด", "text", 8),
+        ("ชั้นที่เปิดสอน", "text", 12),
+        ("ทะเบียน", "text", 14),
         ("ยุบเลิก", "text", 7),
     ]
     first_grade = len(cols)
@@ -45,6 +52,8 @@ def write(bw: BookWriter) -> None:
                 "",
                 x["other_school_name"] or "",
                 x["affiliation"] or "",
+                GRADE_SPAN_LABELS.get(x["grades"] or "", ""),
+                "" if x["registered"] else NOT_REGISTERED,
             )
             for x in b.other[:3000]
         ]
@@ -63,7 +72,9 @@ def write(bw: BookWriter) -> None:
         w.text(ws, r, off + 2, x["other_school_code"], s.code)
         w.text(ws, r, off + 3, x["other_school_name"], s.text)
         w.text(ws, r, off + 4, x["affiliation"], s.text)
-        ws.write_string(r, off + 5, "ใช่" if x["closed"] else "", s.text)
+        w.text(ws, r, off + 5, GRADE_SPAN_LABELS.get(x["grades"] or "", ""), s.text)
+        w.text(ws, r, off + 6, "" if x["registered"] else NOT_REGISTERED, s.text)
+        ws.write_string(r, off + 7, "ใช่" if x["closed"] else "", s.text)
         c = b.other_counts(x)
         d.add_counts(total, c)
         bw.counts_cells(ws, r, first_grade, c, grades, s.int)
