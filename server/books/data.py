@@ -181,13 +181,15 @@ def _counts(db: sqlite_utils.Database, round_id: str, scope: str, inst_codes: li
     """Head counts per institution, grade and sex: one GROUP BY over the stored pupils."""
     if scope == "national":
         rows = db.conn.execute(
-            "SELECT unit_code, grade, sex, COUNT(*) FROM pupils WHERE round_id = ? GROUP BY unit_code, grade, sex",
+            f"SELECT unit_code, grade, sex, COUNT(*) FROM pupils WHERE round_id = ? AND {conflicts.COUNTED_SQL}"
+            " GROUP BY unit_code, grade, sex",
             [round_id],
         )
     else:
         rows = db.conn.execute(
             "SELECT unit_code, grade, sex, COUNT(*) FROM pupils WHERE round_id = ?"
-            " AND unit_code IN (SELECT value FROM json_each(?)) GROUP BY unit_code, grade, sex",
+            f" AND unit_code IN (SELECT value FROM json_each(?)) AND {conflicts.COUNTED_SQL}"
+            " GROUP BY unit_code, grade, sex",
             [round_id, _json(inst_codes)],
         )
     known = set(inst_codes)
@@ -370,6 +372,12 @@ def fingerprint(db: sqlite_utils.Database, round_id: str, code: str, now: dateti
             h.update(repr(row).encode())
     h.update(repr(q("SELECT MAX(id), COUNT(*) FROM profiles").fetchone()).encode())
     h.update(repr(q("SELECT MAX(id) FROM snapshots").fetchone()).encode())
+    for sql in (  # duplicate decisions move children; spot-check results fill the spot-check sheet
+        "SELECT COUNT(*), MAX(id), MAX(withdrawn_at) FROM conflict_decisions WHERE round_id = ?",
+        "SELECT COUNT(*), MAX(s.id), MAX(s.recorded_at), SUM(i.found IS NOT NULL), SUM(i.found = 0)"
+        " FROM spot_checks s LEFT JOIN spot_check_items i ON i.spot_check_id = s.id WHERE s.round_id = ?",
+    ):
+        h.update(repr(q(sql, [round_id]).fetchone()).encode())
     h.update(repr(q("SELECT COUNT(*), MAX(created_at) FROM rounds").fetchone()).encode())
     passed = [rounds.phase(rnd, now)] + [now > rounds.deadline_for(rnd, lvl) for lvl in rounds.DEADLINE_COLUMN]
     h.update(repr(passed).encode())

@@ -28,3 +28,7 @@ OTHER_MISSING = rule("SERVER_OTHER_MISSING", "warning", "server",
     "{name} ({value}) อยู่ในทะเบียนสถานศึกษาสังกัดอื่นของ {lao} แต่ไม่มีในแบบฟอร์มนี้ "
     "หากยุบเลิกแล้วให้กรอกจำนวนเป็น 0 ทั้งหมด",
     "An other-affiliation school of the registry is missing from the LAO's counts")  # fmt: skip
+DECIDED_ELSEWHERE = rule("SERVER_DECIDED_ELSEWHERE", "error", "server",
+    "เลขประจำตัว {value} ({name}): {decider} ตัดสินเมื่อ {at} ว่าเด็กคนนี้นับที่ {keep} ({why}) "
+    "จึงนำกลับเข้ารายชื่อของสถานศึกษานี้ไม่ได้: {todo}",
+    "A duplicate decision gave this child to another institution: the roster may not bring it back")  # fmt: skip

@@ -220,7 +220,33 @@ def round_conflicts(round_id: str) -> Any:
     actor = auth.require_actor()
     db = get_db()
     rounds.require_round(db, round_id)
-    return jsonify({"conflicts": conflicts.conflicts_for(db, round_id, scope.visible_units(db, actor))})
+    return jsonify(conflicts.listing(db, actor, round_id, now()))
+
+
+@bp.post("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+def conflict_decide(round_id: str, citizen_id: str) -> Any:
+    """Who keeps the child and why, by the lowest level that sees every institution of the conflict."""
+    actor = auth.require_actor()
+    data = _json()
+    decision = conflicts.decide(
+        get_db(),
+        actor,
+        round_id,
+        citizen_id,
+        keep=str(data.get("keep", "")),
+        kind=str(data.get("kind") or "present"),
+        reason=str(data.get("reason", "")),
+        now=now(),
+    )
+    return jsonify(decision), 201
+
+
+@bp.delete("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+def conflict_withdraw(round_id: str, citizen_id: str) -> Any:
+    actor = auth.require_actor()
+    data = request.get_json(silent=True) or {}
+    reason = str(data.get("reason", "")) if isinstance(data, dict) else ""
+    return jsonify(conflicts.withdraw(get_db(), actor, round_id, citizen_id, reason=reason, now=now()))
 
 
 AUDIT_MAX = 5000
