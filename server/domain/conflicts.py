@@ -151,13 +151,13 @@ def decider_of(db: sqlite_utils.Database, unit_codes: Iterable[str]) -> dict[str
     return {"level": level, "code": code, "name": registry.label(unit)}
 
 
-def _is_decider(actor: Actor, decider: dict[str, Any]) -> bool:
+def may_decide(actor: Actor, decider: dict[str, Any]) -> bool:
     if decider["level"] == "national":
         return actor.is_admin
     return not actor.is_admin and actor.unit_code == decider["code"]
 
 
-def _may_withdraw(db: sqlite_utils.Database, actor: Actor, decider: str) -> bool:
+def may_withdraw(db: sqlite_utils.Database, actor: Actor, decider: str) -> bool:
     """The same level or a higher one: the decider itself, a unit above it, or the national admin."""
     if actor.is_admin:
         return True
@@ -303,11 +303,11 @@ def listing(db: sqlite_utils.Database, actor: Actor, round_id: str, now: datetim
         cf["opened_at_th"] = clock.thai_datetime(opened) if opened else None
         cf["open_days"] = (now - clock.parse_datetime(opened)).days if opened else None
         cf["decider"] = decider_of(db, [u["code"] for u in cf["units"]])
-        cf["may_decide"] = _is_decider(actor, cf["decider"])
+        cf["may_decide"] = may_decide(actor, cf["decider"])
     open_.sort(key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
     decided = decisions_for(db, round_id, units, now)
     for d in decided:
-        d["may_withdraw"] = _may_withdraw(db, actor, d["decider"])
+        d["may_withdraw"] = may_withdraw(db, actor, d["decider"])
     return {"conflicts": open_, "decided": decided}
 
 
@@ -392,7 +392,7 @@ def decide(
                 raise not_found("no_conflict", f"ไม่พบเลขประจำตัว {citizen_id} ซ้ำกันในรอบ {round_id} ภายในขอบเขตของท่าน")
             codes = [u["code"] for u in cf["units"]]
             decider = decider_of(db, codes)
-            if not _is_decider(actor, decider):
+            if not may_decide(actor, decider):
                 raise forbidden(
                     "not_decider",
                     f"เลขประจำตัว {citizen_id} ซ้ำกันระหว่าง {', '.join(codes)}: ผู้ตัดสินคือ {decider['name']}"
@@ -460,7 +460,7 @@ def withdraw(
                 raise not_found("not_decided", f"เลขประจำตัว {citizen_id} ยังไม่มีการตัดสินในรอบ {round_id}")
             row = rows[0]
             codes = json.loads(row["units"])
-            if not _may_withdraw(db, actor, row["decider"]):
+            if not may_withdraw(db, actor, row["decider"]):
                 who = registry.NATIONAL_NAME if row["decider"] == registry.NATIONAL else row["decider"]
                 raise forbidden(
                     "not_decider",

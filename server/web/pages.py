@@ -34,7 +34,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from server.domain import accounts, chain, login_guard, registry, rounds, scope, uploads
+from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, uploads
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError
 from server.web import auth, page_data, thai_format
@@ -319,6 +319,37 @@ def revoke(round_id: str, code: str) -> Response:
         flash(err.message, "error")
         return redirect(back)
     flash(f"ยกเลิกการยืนยันของ {registry.label(registry.require_unit(db, code))} แล้ว หน่วยงานนั้นแก้ไขและยืนยันใหม่ได้", "ok")
+    return redirect(back)
+
+
+@bp.post("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+def decide(round_id: str, citizen_id: str) -> Response:
+    """The decide form of a conflict: `choice` is "KEEP_CODE:present|mistyped", with a reason."""
+    actor = _actor()
+    _round(round_id)
+    back = _safe_next(request.form.get("next"), url_for("pages.dashboard", round_id=round_id))
+    keep, _, kind = (request.form.get("choice") or "").partition(":")
+    try:
+        dec = conflicts.decide(get_db(), actor, round_id, citizen_id, keep=keep, kind=kind or "present",
+                               reason=request.form.get("reason", ""), now=now())  # fmt: skip
+    except ServiceError as err:
+        flash(err.message, "error")
+        return redirect(back)
+    flash(f"บันทึกการตัดสินแล้ว: เลขประจำตัว {citizen_id} นับที่ {dec['keep_name']} ({dec['keep']})", "ok")
+    return redirect(back)
+
+
+@bp.post("/rounds/<round_id>/conflicts/<citizen_id>/withdraw")
+def withdraw_decision(round_id: str, citizen_id: str) -> Response:
+    actor = _actor()
+    _round(round_id)
+    back = _safe_next(request.form.get("next"), url_for("pages.dashboard", round_id=round_id))
+    try:
+        conflicts.withdraw(get_db(), actor, round_id, citizen_id, reason=request.form.get("reason", ""), now=now())
+    except ServiceError as err:
+        flash(err.message, "error")
+        return redirect(back)
+    flash(f"ถอนการตัดสินของเลขประจำตัว {citizen_id} แล้ว กรณีนี้กลับเป็นรายการซ้ำที่ยังไม่ได้ตัดสิน", "ok")
     return redirect(back)
 
 
