@@ -49,6 +49,8 @@ def _body(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 S = {"type": "string"}
+CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUTH = [{"bearer": []}]
 
 
@@ -124,6 +126,47 @@ def document() -> dict[str, Any]:
                     "parameters": unit[:1],
                     "responses": _resp(401, 403, 404),
                 }
+            },
+            "/rounds/{round}/units/{code}/spot-checks": {
+                "post": {
+                    "summary": "The province draws a seeded, risk-weighted sample (same seed, same sample)",
+                    "parameters": unit,
+                    "requestBody": _body(
+                        {
+                            "institutions": {"type": "integer"},
+                            "children": {"type": "integer"},
+                            "seed": {"type": "integer"},
+                        },
+                        ["institutions", "children"],
+                    ),
+                    "responses": _created(400, 401, 403, 404, 409),
+                },
+                "get": {
+                    "summary": "The province's spot-checks of the round",
+                    "parameters": unit,
+                    "responses": _resp(401, 403, 404),
+                },
+            },
+            "/rounds/{round}/units/{code}/spot-checks/{check_id}": {
+                "get": {
+                    "summary": "One spot-check: the sample and its results so far",
+                    "parameters": [*unit, CHECK],
+                    "responses": _resp(401, 403, 404),
+                },
+            },
+            "/rounds/{round}/units/{code}/spot-checks/{check_id}/workbook": {
+                "get": {
+                    "summary": "The printable check list (xlsx): per institution found / not found / note, signatures",
+                    "parameters": [*unit, CHECK],
+                    "responses": _resp(401, 403, 404, ok_type=XLSX),
+                },
+            },
+            "/rounds/{round}/units/{code}/spot-checks/{check_id}/results": {
+                "post": {
+                    "summary": 'Record results: the filled check list (multipart `file`) or {"results": [...]}',
+                    "parameters": [*unit, CHECK],
+                    "responses": _resp(400, 401, 403, 404, 422),
+                },
             },
             "/rounds/{round}/conflicts/{citizen_id}/decision": {
                 "post": {
