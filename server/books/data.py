@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import conflicts, registry, rounds
+from server.domain import conflicts, registry, rounds, spot_checks
 from server.domain.registry import NATIONAL
 from server.storage import clock
 from validators.fields import GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
@@ -70,6 +70,8 @@ class BookData:
     rosters: dict[str, dict[str, Any]]
     removals: list[tuple[str, str, int]]
     conflicts: list[dict[str, Any]]
+    spot_checks: list[dict[str, Any]] = field(default_factory=list)
+    """Every child the province's spot-checks sampled at the book's institutions, with the result."""
     previous_round: str | None = None
     previous: dict[tuple[str, str], int] = field(default_factory=dict)
     """(source 'roster'|'other', unit code) -> total in the latest earlier snapshot of the province."""
@@ -309,6 +311,9 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
         rosters=_rosters(db, round_id, every),
         removals=_removals(db, round_id, set(inst_codes)),
         conflicts=conflicts.conflicts_for(db, round_id, None if scope == "national" else inst_codes),
+        spot_checks=spot_checks.notices_for(
+            db, round_id, None if scope == "national" else inst_codes, only_missing=False
+        ),
         previous=previous,
         previous_rounds=previous_rounds,
         previous_round=next(iter(sorted(set(previous_rounds.values()))), None) if previous_rounds else None,

@@ -393,14 +393,17 @@ def record(
     return get(db, actor, round_id, province, check_id)
 
 
-def notices_for(db: sqlite_utils.Database, round_id: str, units: list[str] | None) -> list[dict[str, Any]]:
+def notices_for(
+    db: sqlite_utils.Database, round_id: str, units: list[str] | None, *, only_missing: bool = True
+) -> list[dict[str, Any]]:
     """Children a spot-check did not find, at any of `units` (None: all), with whether the roster still
-    lists them: an institution is on notice while one does (it must take the child out or explain)."""
+    lists them: an institution is on notice while one does (it must take the child out or explain).
+    `only_missing=False`: every sampled child with its result so far (the book's spot-check sheet)."""
     sql = (
         "SELECT i.*, s.drawn_at, s.province_code, u.name AS unit_name, EXISTS (SELECT 1 FROM pupils p"
         " WHERE p.round_id = s.round_id AND p.unit_code = i.unit_code AND p.citizen_id = i.citizen_id) AS listed"
         " FROM spot_check_items i JOIN spot_checks s ON s.id = i.spot_check_id JOIN units u ON u.code = i.unit_code"
-        " WHERE s.round_id = ? AND i.found = 0"
+        " WHERE s.round_id = ?" + (" AND i.found = 0" if only_missing else "")
     )
     params: list[Any] = [round_id]
     if units is not None:
@@ -418,6 +421,8 @@ def notices_for(db: sqlite_utils.Database, round_id: str, units: list[str] | Non
                 "last_name": r["last_name"],
                 "grade": r["grade"],
                 "note": r["note"],
+                "found": None if r["found"] is None else bool(r["found"]),
+                "drawn_at": r["drawn_at"],
                 "recorded_at": r["recorded_at"],
                 "recorded_at_th": clock.thai_datetime(r["recorded_at"]) if r["recorded_at"] else None,
                 "still_listed": bool(r["listed"]),

@@ -94,3 +94,20 @@ def test_printed_filled_uploaded_and_notice(world: World) -> None:
     assert r.status_code == 400
     recorded = world.audit(action="spot_check_results", outcome="ok")
     assert {a["unit_code"] for a in recorded} == {"56", inst} and {a["login"] for a in recorded} == {"56"}
+
+
+def test_the_province_book_has_the_spot_check_sheet(world: World) -> None:
+    _ready(world)
+    check = world.post("56", PATH, json={"institutions": 1, "children": 2, "seed": 11}).get_json()
+    kids = check["institutions"][0]["children"]
+    results = [{"citizen_id": kids[0]["citizen_id"], "found": False, "note": "ย้ายไปแล้ว"}]
+    assert world.post("56", f"{PATH}/{check['id']}/results", json={"results": results}).status_code == 200
+    r = world.get("56", f"/rounds/{ROUND}/units/56/consolidated")
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(r.data), read_only=True)["สุ่มตรวจสอบ"]
+    rows = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    found = {row[3]: (row[7], row[8], row[9]) for row in rows if row and row[3] in {k["citizen_id"] for k in kids}}
+    assert found == {
+        kids[0]["citizen_id"]: ("ไม่พบ", "ย้ายไปแล้ว", "ใช่"),
+        kids[1]["citizen_id"]: ("ยังไม่ได้ตรวจ", None, "ใช่"),
+    }
