@@ -436,3 +436,25 @@ def notices_of_unit(db: sqlite_utils.Database, round_id: str, code: str) -> list
     if scope.is_national(code):
         return notices_for(db, round_id, None)
     return notices_for(db, round_id, [code, *registry.descendants(db, code)])
+
+
+def record_file(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, check_id: int, data: bytes,
+                *, filename: str | None = None, now: datetime | None = None) -> dict[str, Any]:  # fmt: skip
+    """Record the filled check list: read by the hardened reader (open_workbook runs check_container);
+    422 with sheet, row and column for a bad cell, or for the list of another spot-check."""
+    from workbook_templates import WorkbookError
+    from workbook_templates.spot_check import read_check_list
+
+    _require_province(db, actor, province)
+    try:
+        read = read_check_list(data)
+    except WorkbookError as err:
+        raise ServiceError(422, "workbook_rejected", err.message_th, {"errors": [{"code": err.code,
+                           "message": err.message_th}]}) from None  # fmt: skip
+    if read.spot_check_id not in (None, check_id):
+        other = f"ไฟล์นี้เป็นแบบตรวจสอบครั้งที่ {read.spot_check_id} ไม่ใช่ครั้งที่ {check_id}"
+        read.errors.append({"sheet": None, "row": None, "column": None, "code": "SPOT_CHECK_OTHER", "message": other})
+    if read.errors:
+        raise ServiceError(422, "spot_check_rejected", read.errors[0]["message"], {"errors": read.errors})
+    results = [r for r in read.results if r["found"] is not None]
+    return record(db, actor, round_id, province, check_id, results, now=now, filename=filename)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, send_file
 
 from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, spot_checks, uploads
-from server.domain.errors import ServiceError, bad_request
+from server.domain.errors import bad_request
 from server.web import auth, openapi, page_data
 from server.web.context import get_db, now
 
@@ -348,29 +348,10 @@ def spot_check_results(round_id: str, code: str, check_id: int) -> Any:
     actor = auth.require_actor()
     db = get_db()
     file = request.files.get("file")
-    filename = None
     if file is not None:
-        from workbook_templates import WorkbookError
-        from workbook_templates.spot_check import read_check_list
-
-        filename = file.filename
-        try:
-            read = read_check_list(file.read())
-        except WorkbookError as err:
-            raise ServiceError(
-                422, "workbook_rejected", err.message_th, {"errors": [{"code": err.code, "message": err.message_th}]}
-            ) from None
-        if read.spot_check_id not in (None, check_id):
-            other = f"ไฟล์นี้เป็นแบบตรวจสอบครั้งที่ {read.spot_check_id} ไม่ใช่ครั้งที่ {check_id}"
-            read.errors.append(
-                {"sheet": None, "row": None, "column": None, "code": "SPOT_CHECK_OTHER", "message": other}
-            )
-        if read.errors:
-            raise ServiceError(422, "spot_check_rejected", read.errors[0]["message"], {"errors": read.errors})
-        results = [r for r in read.results if r["found"] is not None]
-    else:
-        body = _json()
-        results = body.get("results")
-        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-            raise bad_request("bad_results", "ต้องส่ง results เป็นรายการ {citizen_id, found, note} หรือไฟล์แบบตรวจสอบ")
-    return jsonify(spot_checks.record(db, actor, round_id, code, check_id, results, now=now(), filename=filename))
+        return jsonify(spot_checks.record_file(db, actor, round_id, code, check_id, file.read(),
+                                               filename=file.filename, now=now()))  # fmt: skip
+    results = _json().get("results")
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise bad_request("bad_results", "ต้องส่ง results เป็นรายการ {citizen_id, found, note} หรือไฟล์แบบตรวจสอบ")
+    return jsonify(spot_checks.record(db, actor, round_id, code, check_id, results, now=now()))

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import chain, conflicts, registry, rounds, scope
+from server.domain import chain, conflicts, registry, rounds, scope, spot_checks
 from server.domain.actor import Actor
 from server.web.thai_format import count_table
 
@@ -140,8 +140,13 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
         dec["mine_to_fix"] = unit["level"] == "institution" and any(
             u["code"] == code and not u["keeps"] and u["still_listed"] for u in dec["units"]
         )
+    notices = spot_checks.notices_of_unit(db, rnd["id"], code)
+    own_checks = unit["level"] == "province" and (actor.is_admin or actor.unit_code == code)
     return {
         "status": status,
+        "notices": notices,
+        "spot_checks": spot_checks.list_for(db, actor, rnd["id"], code) if own_checks else None,
+        "can_draw": own_checks and writable,
         "node": node,
         "unit": unit,
         "ancestors": list(reversed(registry.ancestors(db, code))),
