@@ -447,14 +447,19 @@ def record_file(db: sqlite_utils.Database, actor: Actor, round_id: str, province
 
     _require_province(db, actor, province)
     try:
-        read = read_check_list(data)
-    except WorkbookError as err:
-        raise ServiceError(422, "workbook_rejected", err.message_th, {"errors": [{"code": err.code,
-                           "message": err.message_th}]}) from None  # fmt: skip
-    if read.spot_check_id not in (None, check_id):
-        other = f"ไฟล์นี้เป็นแบบตรวจสอบครั้งที่ {read.spot_check_id} ไม่ใช่ครั้งที่ {check_id}"
-        read.errors.append({"sheet": None, "row": None, "column": None, "code": "SPOT_CHECK_OTHER", "message": other})
-    if read.errors:
-        raise ServiceError(422, "spot_check_rejected", read.errors[0]["message"], {"errors": read.errors})
+        try:
+            read = read_check_list(data)
+        except WorkbookError as err:
+            raise ServiceError(422, "workbook_rejected", err.message_th, {"errors": [{"code": err.code,
+                               "message": err.message_th}]}) from None  # fmt: skip
+        if read.spot_check_id not in (None, check_id):
+            other = f"ไฟล์นี้เป็นแบบตรวจสอบครั้งที่ {read.spot_check_id} ไม่ใช่ครั้งที่ {check_id}"
+            read.errors.append({"sheet": None, "row": None, "column": None, "code": "SPOT_CHECK_OTHER",
+                                "message": other})  # fmt: skip
+        if read.errors:
+            raise ServiceError(422, "spot_check_rejected", read.errors[0]["message"], {"errors": read.errors})
+    except ServiceError as err:  # a rejected check list is part of the record too
+        _refused(db, "spot_check_results", actor, round_id, province, err, now or clock.now())
+        raise
     results = [r for r in read.results if r["found"] is not None]
     return record(db, actor, round_id, province, check_id, results, now=now, filename=filename)

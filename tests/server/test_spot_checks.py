@@ -86,6 +86,7 @@ def test_printed_filled_uploaded_and_notice(world: World) -> None:
     )
     assert r.status_code == 422
     assert f"แถว {header + 2}" in r.get_json()["message"] and codes[0] in r.get_json()["message"]
+    assert world.audit(action="spot_check_results", outcome="refused")[-1]["code"] == "spot_check_rejected"
     # the rest by JSON
     rest = [{"citizen_id": c["citizen_id"], "found": True, "note": ""} for c in check["institutions"][1]["children"]]
     r = world.post("56", f"{PATH}/{check['id']}/results", json={"results": rest})
