@@ -40,7 +40,7 @@ NEWCOMER_WEIGHT = 3.0
 """A child not on the institution's last confirmed roster weighs this much more in the draw."""
 
 
-def _require_province(db: sqlite_utils.Database, actor: Actor, province: str) -> dict[str, Any]:
+def require_province(db: sqlite_utils.Database, actor: Actor, province: str) -> dict[str, Any]:
     """The province itself (or the national admin) draws and records; everyone else is refused."""
     unit = scope.check(db, actor, province, "view")
     if unit["level"] != "province":
@@ -103,7 +103,7 @@ def draw(
     children in each. Same seed over the same rosters, same sample."""
     now = now or clock.now()
     try:
-        _require_province(db, actor, province)
+        require_province(db, actor, province)
         rnd = rounds.require_round(db, round_id)
         if not (1 <= institutions <= MAX_INSTITUTIONS and 1 <= children <= MAX_CHILDREN):
             raise bad_request(
@@ -259,7 +259,7 @@ def _body(db: sqlite_utils.Database, check_id: int) -> dict[str, Any]:
 
 
 def get(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, check_id: int) -> dict[str, Any]:
-    _require_province(db, actor, province)
+    require_province(db, actor, province)
     head = _head(db, round_id, province, check_id)
     return {**head, **_body(db, check_id), "state": _state(db, check_id)}
 
@@ -273,7 +273,7 @@ def _state(db: sqlite_utils.Database, check_id: int) -> str:
 
 def list_for(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str) -> list[dict[str, Any]]:
     """The province's spot-checks of the round, newest first (heads with progress)."""
-    _require_province(db, actor, province)
+    require_province(db, actor, province)
     ids = [
         r[0]
         for r in db.execute(
@@ -297,7 +297,7 @@ def list_for(db: sqlite_utils.Database, actor: Actor, round_id: str, province: s
 
 def check_list(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, check_id: int) -> dict[str, Any]:
     """What the printable workbook needs (workbook_templates.spot_check.build_check_list)."""
-    unit = _require_province(db, actor, province)
+    unit = require_province(db, actor, province)
     head = _head(db, round_id, province, check_id)
     return {
         "id": check_id,
@@ -327,7 +327,7 @@ def record(
     """
     now = now or clock.now()
     try:
-        _require_province(db, actor, province)
+        require_province(db, actor, province)
         _head(db, round_id, province, check_id)
         sampled = {
             r[0]: r[1]
@@ -445,7 +445,7 @@ def record_file(db: sqlite_utils.Database, actor: Actor, round_id: str, province
     from workbook_templates import WorkbookError
     from workbook_templates.spot_check import read_check_list
 
-    _require_province(db, actor, province)
+    require_province(db, actor, province)
     try:
         try:
             read = read_check_list(data)

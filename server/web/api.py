@@ -347,6 +347,7 @@ def spot_check_results(round_id: str, code: str, check_id: int) -> Any:
     """The filled check list (multipart `file`, read by the hardened reader) or {"results": [...]}."""
     actor = auth.require_actor()
     db = get_db()
+    spot_checks.require_province(db, actor, code)
     file = request.files.get("file")
     if file is not None:
         return jsonify(spot_checks.record_file(db, actor, round_id, code, check_id, file.read(),

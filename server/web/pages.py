@@ -359,6 +359,7 @@ def spot_check_draw(round_id: str, code: str) -> Response:
     actor = _actor()
     _round(round_id)
     back = url_for("pages.unit_page", round_id=round_id, code=code)
+    spot_checks.require_province(get_db(), actor, code)
     form = request.form
     try:
         numbers = {k: int(form.get(k) or 0) for k in ("institutions", "children")}
@@ -369,6 +370,8 @@ def spot_check_draw(round_id: str, code: str) -> Response:
     try:
         check = spot_checks.draw(get_db(), actor, round_id, code, seed=seed, now=now(), **numbers)
     except ServiceError as err:
+        if err.status in (401, 403):
+            raise
         flash(err.message, "error")
         return redirect(back)
     flash(f"สุ่มรายชื่อแล้ว (ครั้งที่ {check['id']}, เลขสุ่ม {check['seed']}) ดาวน์โหลดแบบตรวจสอบเพื่อพิมพ์ได้", "ok")
@@ -381,6 +384,7 @@ def spot_check_results(round_id: str, code: str, check_id: int) -> Response:
     actor = _actor()
     _round(round_id)
     back = url_for("pages.unit_page", round_id=round_id, code=code)
+    spot_checks.require_province(get_db(), actor, code)
     file = request.files.get("file")
     if file is None or not file.filename:
         flash("กรุณาเลือกไฟล์แบบตรวจสอบที่กรอกผลแล้ว", "error")

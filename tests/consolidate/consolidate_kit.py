@@ -60,6 +60,9 @@ def sql_counts(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> di
     out: dict[str, Counter] = {c: Counter() for c in codes}
     for unit, grade, sex, n in db.execute(
         "SELECT unit_code, COALESCE(grade, ?), sex, COUNT(*) FROM pupils WHERE round_id = ?"
+        # a child a duplicate decision gave to another institution counts there only
+        " AND NOT EXISTS (SELECT 1 FROM conflict_decisions d WHERE d.round_id = pupils.round_id"
+        " AND d.citizen_id = pupils.citizen_id AND d.withdrawn_at IS NULL AND d.keep_unit <> pupils.unit_code)"
         " GROUP BY unit_code, grade, sex",
         [CHILD_CENTRE, round_id],
     ):
