@@ -28,6 +28,7 @@ from server.books.sheets import (
     pupils,
     removals,
     signoff,
+    spot_checks,
     summary,
     unconfirmed,
 )
@@ -37,7 +38,18 @@ from server.domain import registry
 
 def build(bw: BookWriter) -> Path:
     """Write every sheet, then close the workbook; the summary is the sheet the book opens on."""
-    for sheet in (summary, correction, chart, conflicts, unconfirmed, changes, removals, institutions, other):
+    for sheet in (
+        summary,
+        correction,
+        chart,
+        conflicts,
+        spot_checks,
+        unconfirmed,
+        changes,
+        removals,
+        institutions,
+        other,
+    ):
         sheet.write(bw)
     if bw.b.scope != "national" and bw.pupils is not None:
         pupils.write(bw)

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import conflicts, correction, registry, rounds
+from server.domain import conflicts, correction, registry, rounds, spot_checks
 from server.domain.registry import NATIONAL
 from server.storage import clock
 from validators.fields import CDC_AGE_GROUPS, GRADE_KEYS, GRADES, LEVELS, OTHER_COUNT_KEYS, OTHER_GRADES, PUPIL_KEYS
@@ -73,6 +73,8 @@ class BookData:
     rosters: dict[str, dict[str, Any]]
     removals: list[tuple[str, str, int]]
     conflicts: list[dict[str, Any]]
+    spot_checks: list[dict[str, Any]] = field(default_factory=list)
+    """Every child the province's spot-checks sampled at the book's institutions, with the result."""
     previous_round: str | None = None
     laos_with_other: set[str] = field(default_factory=set)
     """LAOs the registry lists other-affiliation schools under (the others have no sheet to send)."""
@@ -197,13 +199,14 @@ def _counts(db: sqlite_utils.Database, round_id: str, scope: str, inst_codes: li
     if scope == "national":
         rows = db.conn.execute(
             "SELECT unit_code, COALESCE(grade, age_group), sex, COUNT(*) FROM pupils WHERE round_id = ?"
-            " GROUP BY unit_code, grade, age_group, sex",
+            f" AND {conflicts.COUNTED_SQL} GROUP BY unit_code, grade, age_group, sex",
             [round_id],
         )
     else:
         rows = db.conn.execute(
             "SELECT unit_code, COALESCE(grade, age_group), sex, COUNT(*) FROM pupils WHERE round_id = ?"
-            " AND unit_code IN (SELECT value FROM json_each(?)) GROUP BY unit_code, grade, age_group, sex",
+            f" AND unit_code IN (SELECT value FROM json_each(?)) AND {conflicts.COUNTED_SQL}"
+            " GROUP BY unit_code, grade, age_group, sex",
             [round_id, _json(inst_codes)],
         )
     known = set(inst_codes)
@@ -353,6 +356,9 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
         rosters=_rosters(db, round_id, every),
         removals=_removals(db, round_id, set(inst_codes)),
         conflicts=conflicts.conflicts_for(db, round_id, None if scope == "national" else inst_codes),
+        spot_checks=spot_checks.notices_for(
+            db, round_id, None if scope == "national" else inst_codes, only_missing=False
+        ),
         previous=previous,
         previous_rounds=previous_rounds,
         laos_with_other={
@@ -423,6 +429,12 @@ def fingerprint(db: sqlite_utils.Database, round_id: str, code: str, now: dateti
             h.update(repr(row).encode())
     h.update(repr(q("SELECT MAX(id), COUNT(*) FROM profiles").fetchone()).encode())
     h.update(repr(q("SELECT MAX(id) FROM snapshots").fetchone()).encode())
+    for sql in (  # duplicate decisions move children; spot-check results fill the spot-check sheet
+        "SELECT COUNT(*), MAX(id), MAX(withdrawn_at) FROM conflict_decisions WHERE round_id = ?",
+        "SELECT COUNT(*), MAX(s.id), MAX(s.recorded_at), SUM(i.found IS NOT NULL), SUM(i.found = 0)"
+        " FROM spot_checks s LEFT JOIN spot_check_items i ON i.spot_check_id = s.id WHERE s.round_id = ?",
+    ):
+        h.update(repr(q(sql, [round_id]).fetchone()).encode())
     h.update(repr(q("SELECT COUNT(*), MAX(created_at) FROM rounds").fetchone()).encode())
     passed = [rounds.phase(rnd, now)] + [now > rounds.deadline_for(rnd, lvl) for lvl in rounds.DEADLINE_COLUMN]
     h.update(repr(passed).encode())

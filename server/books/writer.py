@@ -51,6 +51,7 @@ SHEET = {
     "summary": "สรุป",
     "charts": "แผนภูมิ",
     "conflicts": "เด็กซ้ำซ้อน",
+    "spot_checks": "สุ่มตรวจสอบ",
     "unconfirmed": "ยังไม่ยืนยัน",
     "changes": "เปลี่ยนแปลงมาก",
     "removals": "นำออก",

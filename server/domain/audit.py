@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 ACTIONS = (
     "login", "logout", "profile", "account_reset", "upload", "confirm", "revoke", "exception",
     "round_create", "registry_import", "users_issue", "admin_create",
+    "conflict_decide", "conflict_withdraw", "spot_check_draw", "spot_check_results",
 )  # fmt: skip
 
 

@@ -10,7 +10,8 @@
         by the level above only, with a reason, refused (409) while the level above the revoked unit
         is itself still confirmed: the message says whom to ask (letter 000 §8)
     status(db, actor, round_id, code, now=None) -> dict     state, who confirmed, counts, children,
-                                                            open conflicts, blockers of a confirm
+                                                            open conflicts, standing decisions,
+                                                            blockers of a confirm
                                                             (code "TH": national_status, admin only)
     blockers(db, rnd, unit) -> [dict]                       why a confirm would be refused now
     counts_of(db, round_id, code) -> dict                   head counts per grade key and sex
@@ -284,7 +285,8 @@ def revoke(
 
 def _institution_count_rows(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> list[tuple]:
     """(unit, grade_key, sex_key, n) for institutions' rosters; a child centre's children count under their
-    age group ('a2', 'a3', 'a4', 'a5'), or 'cdc' when it is unknown."""
+    age group ('a2', 'a3', 'a4', 'a5'), or 'cdc' when it is unknown. A child a duplicate decision gave to
+    another institution counts there only (conflicts.COUNTED_SQL)."""
     if not codes:
         return []
     keys = _grade_keys()
@@ -293,7 +295,8 @@ def _institution_count_rows(db: sqlite_utils.Database, round_id: str, codes: lis
         chunk = codes[start : start + 500]
         for unit, grade, sex, n in db.execute(
             "SELECT unit_code, COALESCE(grade, age_group, ''), sex, COUNT(*) FROM pupils WHERE round_id = ?"
-            f" AND unit_code IN ({','.join('?' * len(chunk))}) GROUP BY unit_code, grade, age_group, sex",
+            f" AND unit_code IN ({','.join('?' * len(chunk))}) AND {conflicts.COUNTED_SQL}"
+            " GROUP BY unit_code, grade, age_group, sex",
             [round_id, *chunk],
         ):
             out.append((unit, keys.get(grade, grade or "cdc"), SEX_KEY.get(sex, sex or "?"), n))
@@ -486,6 +489,7 @@ def status(
         "counts": counts,
         "children": children,
         "conflicts": conflicts.conflicts_for(db, round_id, subtree),
+        "decisions": conflicts.decisions_for(db, round_id, subtree, now),
         "blockers": [] if conf or fixing else blockers(db, rnd, unit),
         "snapshot": _snapshot_head(db, round_id, code) if level == "province" else None,
         "correction": correction.status_block(db, rnd, unit, counts) if fixing else None,

@@ -1,25 +1,66 @@
-"""Conflicts: the same citizen ID on the rosters of two institutions in the same round.
+"""Conflicts: the same citizen ID on the rosters of two institutions in the same round, and their decisions.
 
 A conflict is not an upload error (either school may be right: the child moved), so the upload is
 accepted and the conflict is shown to both institutions, their LAOs and the province, with the other
-side's name and code so they can phone each other. It is "open" while both rosters still hold the ID;
-it closes when one side removes the child. An LAO cannot confirm while any of its institutions is in
-an open conflict (OBEC claws back money for such duplicates). Computed from the rosters, never stored,
-so it can never disagree with them.
+side's name and code so they can phone each other. It is "open" while both rosters still hold the ID and
+nobody has decided it; it closes when one side removes the child, or when the lowest level that sees
+both sides decides who keeps the child (domain.md, "Duplicates and spot-checks"): the LAO when both
+institutions are its own, the province when they are in two of its LAOs, the national admin across
+provinces. An LAO cannot confirm while any of its institutions is in an open conflict (OBEC claws back
+money for such duplicates); a decided one no longer blocks it. Conflicts are computed from the rosters,
+never stored, so they can never disagree with them; decisions are stored (who decided matters as much
+as what: the letters hold officers personally responsible).
 
-    conflicts_for(db, round_id, units) -> [conflict]   open conflicts touching any of `units`
+    conflicts_for(db, round_id, units) -> [conflict]   open (undecided) conflicts touching any of `units`
                                                         (None = all units, for the admin)
     conflicts_of_unit(db, round_id, unit_code) -> [conflict]   one unit's open conflicts
+    listing(db, actor, round_id, now) -> {"conflicts", "decided"}   open ones with how long, decided ones
+    decide(db, actor, round_id, citizen_id, keep=, kind=, reason=, now=) -> decision
+    withdraw(db, actor, round_id, citizen_id, reason=, now=) -> decision
+    decisions_for(db, round_id, units, now) -> [decision]     active decisions touching any of `units`
+    losses_of_unit(db, round_id, code, now) -> [decision]     decisions another institution won, with the
+                                                              work left to this one and its due date
+    refused_ids(db, round_id, code) -> {citizen_id: decision}   IDs this unit's upload may not bring back
+    note_seen(db, round_id, ids, now)                          remember when a conflict was first seen
+    COUNTED_SQL                                                the WHERE fragment: a pupil row counts
 A conflict is {"citizen_id", "units": [{"code","name","lao","lao_name","province","first_name",
 "last_name","grade","row_no"}]} (row_no: the Excel row on that unit's roster).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
+
+from server.domain import audit, registry, rounds, scope
+from server.domain.actor import Actor
+from server.domain.errors import ServiceError, bad_request, conflict, forbidden, not_found
+from server.storage import clock
+from server.storage.db import transaction
+
+COUNTED_SQL = (
+    "NOT EXISTS (SELECT 1 FROM conflict_decisions cd WHERE cd.round_id = pupils.round_id"
+    " AND cd.citizen_id = pupils.citizen_id AND cd.withdrawn_at IS NULL AND cd.keep_unit <> pupils.unit_code)"
+)
+"""A pupil row counts unless a standing decision gave the child to another institution (the decision
+takes effect at once, before the losing school has sent its corrected roster). Use on table `pupils`."""
+
+KINDS = ("present", "mistyped")
+KIND_TH = {
+    "present": "เด็กเรียนอยู่ที่ {keep} จริง",
+    "mistyped": "เลขประจำตัวที่ {other} พิมพ์ผิด (เด็กที่ {keep} เป็นเจ้าของเลขนี้)",
+}
+"""The reason choices a decider needs (with the free text beside them): with keep = A, "present" is
+"the child is at A" and "mistyped" is "a mistyped ID at B"; the page offers both for each side."""
+TODO_TH = {
+    "present": "นำเด็กออกจากรายชื่อ โดยบันทึกในทะเบียนนักเรียนที่ออก (เช่น ย้ายสถานศึกษา) แล้วส่งแฟ้มใหม่",
+    "mistyped": "แก้เลขประจำตัวของเด็กคนนี้ให้ถูกต้องตามเอกสารแสดงตน แล้วส่งแฟ้มใหม่",
+}
+"""What the losing institution must do, by the kind of decision."""
 
 _DETAIL_SQL = """
 SELECT p.citizen_id, p.unit_code AS code, u.name, l.code AS lao, l.name AS lao_name, l.parent AS province,
@@ -40,7 +81,17 @@ def _details(db: sqlite_utils.Database, round_id: str, ids: list[str]) -> list[d
     return [c for c in out.values() if len(c["units"]) > 1]
 
 
-def conflicts_for(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[dict[str, Any]]:
+def _decided_ids(db: sqlite_utils.Database, round_id: str) -> set[str]:
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT citizen_id FROM conflict_decisions WHERE round_id = ? AND withdrawn_at IS NULL", [round_id]
+        )
+    }
+
+
+def _all_conflicts(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[dict[str, Any]]:
+    """Every ID on two or more rosters touching `units`, decided or not."""
     if units is None:
         ids = [
             r[0]
@@ -50,11 +101,11 @@ def conflicts_for(db: sqlite_utils.Database, round_id: str, units: Iterable[str]
             )
         ]
         return _details(db, round_id, ids)
-    ids: set[str] = set()
+    found: set[str] = set()
     codes = list(units)
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        ids.update(
+        found.update(
             r[0]
             for r in db.execute(
                 "SELECT DISTINCT p.citizen_id FROM pupils p WHERE p.round_id = ? AND p.unit_code IN"
@@ -63,8 +114,380 @@ def conflicts_for(db: sqlite_utils.Database, round_id: str, units: Iterable[str]
                 [round_id, *chunk],
             )
         )
-    return _details(db, round_id, sorted(ids))
+    return _details(db, round_id, sorted(found))
+
+
+def conflicts_for(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[dict[str, Any]]:
+    """The open conflicts: on two rosters and not decided (a standing decision closes a conflict)."""
+    found = _all_conflicts(db, round_id, units)
+    if not found:
+        return found
+    decided = _decided_ids(db, round_id)
+    return [c for c in found if c["citizen_id"] not in decided]
 
 
 def conflicts_of_unit(db: sqlite_utils.Database, round_id: str, unit_code: str) -> list[dict[str, Any]]:
     return conflicts_for(db, round_id, [unit_code])
+
+
+# --- who decides --------------------------------------------------------------------------------------
+
+
+def decider_of(db: sqlite_utils.Database, unit_codes: Iterable[str]) -> dict[str, Any]:
+    """The lowest level whose scope holds every institution: {"level", "code", "name"}."""
+    laos, provinces = set(), set()
+    for code in unit_codes:
+        unit = registry.get_unit(db, code)
+        lao = registry.get_unit(db, unit["parent"]) if unit and unit["parent"] else None
+        laos.add(lao["code"] if lao else None)
+        provinces.add(lao["parent"] if lao else None)
+    if len(laos) == 1 and None not in laos:
+        level, code = "lao", laos.pop()
+    elif len(provinces) == 1 and None not in provinces:
+        level, code = "province", provinces.pop()
+    else:
+        return {"level": "national", "code": registry.NATIONAL, "name": registry.NATIONAL_NAME}
+    unit = registry.require_unit(db, code)
+    return {"level": level, "code": code, "name": registry.label(unit)}
+
+
+def may_decide(actor: Actor, decider: dict[str, Any]) -> bool:
+    if decider["level"] == "national":
+        return actor.is_admin
+    return not actor.is_admin and actor.unit_code == decider["code"]
+
+
+def may_withdraw(db: sqlite_utils.Database, actor: Actor, decider: str) -> bool:
+    """The same level or a higher one: the decider itself, a unit above it, or the national admin."""
+    if actor.is_admin:
+        return True
+    if decider == registry.NATIONAL:
+        return False
+    return actor.unit_code == decider or any(a["code"] == actor.unit_code for a in registry.ancestors(db, decider))
+
+
+# --- reading decisions --------------------------------------------------------------------------------
+
+_DECISION_SQL = """
+SELECT d.*, us.login AS decided_by, pr.first_name AS p_first, pr.last_name AS p_last, pr.position AS p_position,
+       wu.login AS withdrawn_login
+FROM conflict_decisions d JOIN users us ON us.id = d.user_id LEFT JOIN profiles pr ON pr.id = d.profile_id
+LEFT JOIN users wu ON wu.id = d.withdrawn_by
+"""
+
+
+def _due(db: sqlite_utils.Database, round_id: str, now: datetime) -> datetime:
+    """By when the losing institution must act: its own deadline, or the LAO's if that one has passed."""
+    rnd = rounds.require_round(db, round_id)
+    inst = rounds.deadline_for(rnd, "institution")
+    return inst if now <= inst else rounds.deadline_for(rnd, "lao")
+
+
+def _shape(db: sqlite_utils.Database, row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A decision as the API and the pages show it: who keeps, why, who decided, what the others must do."""
+    codes = json.loads(row["units"])
+    names = {u["code"]: u["name"] for u in (registry.get_unit(db, c) for c in codes) if u}
+    holding = {
+        r[0]
+        for r in db.execute(
+            "SELECT unit_code FROM pupils WHERE round_id = ? AND citizen_id = ?", [row["round_id"], row["citizen_id"]]
+        )
+    }
+    keep = row["keep_unit"]
+    others = [c for c in codes if c != keep]
+    keep_label = f"{names.get(keep, keep)} ({keep})"
+    other_label = ", ".join(f"{names.get(c, c)} ({c})" for c in others)
+    due = _due(db, row["round_id"], now)
+    decider = (
+        registry.NATIONAL_NAME
+        if row["decider"] == registry.NATIONAL
+        else registry.label(registry.require_unit(db, row["decider"]))
+    )
+    person = f"{row['p_first'] or ''} {row['p_last'] or ''}".strip() or row["decided_by"]
+    return {
+        "id": row["id"],
+        "round": row["round_id"],
+        "citizen_id": row["citizen_id"],
+        "keep": keep,
+        "keep_name": names.get(keep, keep),
+        "kind": row["kind"],
+        "kind_th": KIND_TH[row["kind"]].format(keep=keep_label, other=other_label),
+        "reason": row["reason"],
+        "units": [
+            {"code": c, "name": names.get(c, c), "keeps": c == keep, "still_listed": c in holding} for c in codes
+        ],
+        "decider": row["decider"],
+        "decider_name": decider,
+        "decided_at": row["decided_at"],
+        "decided_at_th": clock.thai_datetime(row["decided_at"]),
+        "decided_by": row["decided_by"],
+        "person": person,
+        "position": row["p_position"],
+        "todo_th": TODO_TH[row["kind"]],
+        "due": clock.iso(due),
+        "due_th": clock.thai_datetime(due),
+        "done": not any(c in holding for c in others),
+        "withdrawn_at": row["withdrawn_at"],
+    }
+
+
+def _active_rows(db: sqlite_utils.Database, round_id: str) -> list[dict[str, Any]]:
+    return list(db.query(_DECISION_SQL + " WHERE d.round_id = ? AND d.withdrawn_at IS NULL ORDER BY d.id", [round_id]))
+
+
+def decisions_for(
+    db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Standing decisions touching any of `units` (None: all), newest last."""
+    now = now or clock.now()
+    wanted = None if units is None else set(units)
+    return [
+        _shape(db, r, now)
+        for r in _active_rows(db, round_id)
+        if wanted is None or wanted.intersection(json.loads(r["units"]))
+    ]
+
+
+def losses_of_unit(
+    db: sqlite_utils.Database, round_id: str, code: str, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Decisions that gave a child of `code`'s roster to another institution (what `code` must do)."""
+    return [d for d in decisions_for(db, round_id, [code], now) if d["keep"] != code]
+
+
+def refused_ids(db: sqlite_utils.Database, round_id: str, code: str) -> dict[str, dict[str, Any]]:
+    """IDs a new roster of `code` may not hold: decided in favour of another institution of the conflict."""
+    now = clock.now()
+    return {
+        r["citizen_id"]: _shape(db, r, now)
+        for r in _active_rows(db, round_id)
+        if r["keep_unit"] != code and code in json.loads(r["units"])
+    }
+
+
+def note_seen(db: sqlite_utils.Database, round_id: str, ids: Iterable[str], now: datetime) -> None:
+    """Remember when each conflict was first seen (an upload found it): "open for N days" counts from here."""
+    rows = [(round_id, cid, clock.iso(now)) for cid in ids]
+    if rows:
+        with transaction(db):
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO conflict_seen (round_id, citizen_id, first_seen) VALUES (?,?,?)", rows
+            )
+
+
+def _opened_at(db: sqlite_utils.Database, round_id: str, cf: dict[str, Any]) -> str:
+    row = db.execute(
+        "SELECT first_seen FROM conflict_seen WHERE round_id = ? AND citizen_id = ?", [round_id, cf["citizen_id"]]
+    ).fetchone()
+    if row:
+        return row[0]
+    codes = [u["code"] for u in cf["units"]]  # never noted (older data): the latest of the two uploads
+    got = db.execute(
+        f"SELECT MAX(updated_at) FROM rosters WHERE round_id = ? AND unit_code IN ({','.join('?' * len(codes))})",
+        [round_id, *codes],
+    ).fetchone()
+    return got[0]
+
+
+def listing(db: sqlite_utils.Database, actor: Actor, round_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """GET /rounds/{round}/conflicts: the open conflicts in the caller's scope, each with who decides and
+    how long it has been open (oldest first), and the standing decisions in that scope."""
+    now = now or clock.now()
+    scope.require_profile(actor)
+    rounds.require_round(db, round_id)
+    units = scope.visible_units(db, actor)
+    open_ = conflicts_for(db, round_id, units)
+    for cf in open_:
+        opened = _opened_at(db, round_id, cf)
+        cf["opened_at"] = opened
+        cf["opened_at_th"] = clock.thai_datetime(opened) if opened else None
+        cf["open_days"] = (now - clock.parse_datetime(opened)).days if opened else None
+        cf["decider"] = decider_of(db, [u["code"] for u in cf["units"]])
+        cf["may_decide"] = may_decide(actor, cf["decider"])
+    open_.sort(key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
+    decided = decisions_for(db, round_id, units, now)
+    for d in decided:
+        d["may_withdraw"] = may_withdraw(db, actor, d["decider"])
+    return {"conflicts": open_, "decided": decided}
+
+
+# --- deciding and withdrawing -------------------------------------------------------------------------
+
+
+def _refused(
+    db: sqlite_utils.Database,
+    action: str,
+    actor: Actor,
+    round_id: str,
+    citizen_id: str,
+    err: ServiceError,
+    now: datetime,
+    units: list[str],
+) -> None:
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")
+    with transaction(db):
+        for code in units or [None]:
+            audit.record(
+                db,
+                action,
+                "refused",
+                actor=actor,
+                round_id=round_id,
+                unit_code=code,
+                code=err.code,
+                detail={"citizen_id": citizen_id, "message": err.message},
+                now=now,
+            )
+
+
+def _check_province_open(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> None:
+    """A province's confirmation froze its counts: a decision that moves a child there must wait for a revoke."""
+    for code in codes:
+        province = registry.province_of(db, code)
+        if (
+            province
+            and db.execute(
+                "SELECT 1 FROM confirmations WHERE round_id = ? AND unit_code = ?", [round_id, province]
+            ).fetchone()
+        ):
+            prov = registry.require_unit(db, province)
+            raise conflict(
+                "province_confirmed",
+                f"{registry.label(prov)} ยืนยันข้อมูลแล้ว การตัดสินจะเปลี่ยนจำนวนที่ยืนยันไว้:"
+                " กรุณาขอให้กรมส่งเสริมการปกครองท้องถิ่นยกเลิกการยืนยันของจังหวัดก่อน",
+                {"province": province},
+            )
+
+
+def decide(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    round_id: str,
+    citizen_id: str,
+    *,
+    keep: str,
+    reason: str,
+    kind: str = "present",
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Decide who keeps the child: by the lowest level that sees every institution of the conflict.
+
+    Takes effect at once: the child counts only at `keep`, the conflict stops blocking the LAO, and the
+    others' next uploads may not bring the child back. Audited on every institution of the conflict.
+    """
+    now = now or clock.now()
+    codes: list[str] = []
+    try:
+        scope.require_profile(actor)
+        rnd = rounds.require_round(db, round_id)
+        with transaction(db):
+            found = _all_conflicts(db, round_id, None if actor.is_admin else scope.visible_units(db, actor))
+            cf = next((c for c in found if c["citizen_id"] == citizen_id), None)
+            if cf is None and any(
+                d["citizen_id"] == citizen_id for d in decisions_for(db, round_id, scope.visible_units(db, actor), now)
+            ):
+                raise conflict("already_decided", f"เลขประจำตัว {citizen_id} ได้รับการตัดสินแล้ว")
+            if cf is None:
+                raise not_found("no_conflict", f"ไม่พบเลขประจำตัว {citizen_id} ซ้ำกันในรอบ {round_id} ภายในขอบเขตของท่าน")
+            codes = [u["code"] for u in cf["units"]]
+            decider = decider_of(db, codes)
+            if not may_decide(actor, decider):
+                raise forbidden(
+                    "not_decider",
+                    f"เลขประจำตัว {citizen_id} ซ้ำกันระหว่าง {', '.join(codes)}: ผู้ตัดสินคือ {decider['name']}"
+                    " (ระดับต่ำสุดที่เห็นสถานศึกษาทุกแห่งของกรณีนี้)",
+                    {"decider": decider["code"], "units": codes},
+                )
+            if citizen_id in _decided_ids(db, round_id):
+                raise conflict("already_decided", f"เลขประจำตัว {citizen_id} ได้รับการตัดสินแล้ว: ถอนการตัดสินก่อนจึงตัดสินใหม่ได้")
+            if keep not in codes:
+                raise bad_request(
+                    "keep_not_in_conflict",
+                    f"{keep} ไม่ได้อยู่ในกรณีนี้: เลือกสถานศึกษาที่เด็กอยู่จาก {', '.join(codes)}",
+                    {"units": codes},
+                )
+            if kind not in KINDS:
+                raise bad_request("bad_kind", "เหตุผลต้องเป็น present (เด็กอยู่ที่นี่จริง) หรือ mistyped (อีกแห่งพิมพ์เลขผิด)")
+            reason = (reason or "").strip()
+            if not reason:
+                raise bad_request("reason_required", "กรุณาระบุเหตุผลของการตัดสิน (เช่น ตรวจเอกสารแสดงตนแล้ว)")
+            rounds.check_writable(db, rnd, registry.require_unit(db, keep), now)
+            _check_province_open(db, round_id, codes)
+            cur = db.execute(
+                "INSERT INTO conflict_decisions (round_id, citizen_id, keep_unit, kind, reason, units, decider,"
+                " decided_at, user_id, profile_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [round_id, citizen_id, keep, kind, reason, json.dumps(codes), decider["code"], clock.iso(now),
+                 actor.user_id, actor.profile_id],
+            )  # fmt: skip
+            decision_id = int(cur.lastrowid or 0)
+            for code in codes:
+                audit.record(
+                    db,
+                    "conflict_decide",
+                    actor=actor,
+                    round_id=round_id,
+                    unit_code=code,
+                    now=now,
+                    detail={"citizen_id": citizen_id, "keep": keep, "kind": kind, "reason": reason,
+                            "units": codes, "decider": decider["code"], "decision": decision_id},
+                )  # fmt: skip
+    except ServiceError as err:
+        _refused(db, "conflict_decide", actor, round_id, citizen_id, err, now, codes)
+        raise
+    row = next(iter(db.query(_DECISION_SQL + " WHERE d.id = ?", [decision_id])))
+    return _shape(db, row, now)
+
+
+def withdraw(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    round_id: str,
+    citizen_id: str,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Withdraw a standing decision (the same level or a higher one): the conflict is open again."""
+    now = now or clock.now()
+    codes: list[str] = []
+    try:
+        scope.require_profile(actor)
+        rnd = rounds.require_round(db, round_id)
+        with transaction(db):
+            rows = [r for r in _active_rows(db, round_id) if r["citizen_id"] == citizen_id]
+            if not rows:
+                raise not_found("not_decided", f"เลขประจำตัว {citizen_id} ยังไม่มีการตัดสินในรอบ {round_id}")
+            row = rows[0]
+            codes = json.loads(row["units"])
+            if not may_withdraw(db, actor, row["decider"]):
+                who = registry.NATIONAL_NAME if row["decider"] == registry.NATIONAL else row["decider"]
+                raise forbidden(
+                    "not_decider",
+                    f"ถอนการตัดสินของเลขประจำตัว {citizen_id} ได้เฉพาะผู้ตัดสิน ({who}) หรือหน่วยงานระดับสูงกว่า",
+                    {"decider": row["decider"]},
+                )
+            rounds.check_writable(db, rnd, registry.require_unit(db, row["keep_unit"]), now)
+            _check_province_open(db, round_id, codes)
+            db.execute(
+                "UPDATE conflict_decisions SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_profile = ?,"
+                " withdraw_reason = ? WHERE id = ?",
+                [clock.iso(now), actor.user_id, actor.profile_id, (reason or "").strip() or None, row["id"]],
+            )
+            for code in codes:
+                audit.record(
+                    db,
+                    "conflict_withdraw",
+                    actor=actor,
+                    round_id=round_id,
+                    unit_code=code,
+                    now=now,
+                    detail={"citizen_id": citizen_id, "decision": row["id"], "keep": row["keep_unit"],
+                            "reason": (reason or "").strip()},
+                )  # fmt: skip
+    except ServiceError as err:
+        _refused(db, "conflict_withdraw", actor, round_id, citizen_id, err, now, codes)
+        raise
+    shaped = _shape(db, row, now)
+    shaped["withdrawn_at"] = clock.iso(now)
+    return shaped

@@ -33,3 +33,7 @@ OTHER_UNCHANGED = rule("SERVER_OTHER_UNCHANGED", "warning", "server",
     "จำนวนนักเรียนของ {name} ({value}) เท่ากับที่ยืนยันไว้ในปีการศึกษา {year} ทุกชั้น "
     "กรุณาตรวจว่าเป็นจำนวนของปีนี้ ไม่ได้คัดลอกมาจากปีก่อน",
     "Other-affiliation counts of a school identical, grade by grade, to last year's confirmed ones")  # fmt: skip
+DECIDED_ELSEWHERE = rule("SERVER_DECIDED_ELSEWHERE", "error", "server",
+    "เลขประจำตัว {value} ({name}): {decider} ตัดสินเมื่อ {at} ว่าเด็กคนนี้นับที่ {keep} ({why}) "
+    "จึงนำกลับเข้ารายชื่อของสถานศึกษานี้ไม่ได้: {todo}",
+    "A duplicate decision gave this child to another institution: the roster may not bring it back")  # fmt: skip

@@ -205,6 +205,7 @@ def upload_workbook(
         if current and current["sha256"] == sha:
             return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
         report = _read_and_validate(db, rnd, unit, incoming, filename, now, isolation)
+        _check_decisions(db, rnd, unit, report)
         registry_errors, registry_warnings = registry_findings(db, unit, report.form, report.records)
         if registry_errors:
             raise UploadRejected(registry_errors, report.warnings + registry_warnings)
@@ -388,6 +389,38 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
     if report.errors:
         raise UploadRejected(report.errors, report.warnings)
     return report
+
+
+def _check_decisions(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], report: Any) -> None:
+    """A roster may not bring back a child a duplicate decision gave to another institution (422, the
+    clerk's row and the decision named: who decided, when, where the child counts and what to do)."""
+    if report.form == "other":
+        return
+    refused = conflicts.refused_ids(db, rnd["id"], unit["code"])
+    if not refused:
+        return
+    from server.domain import upload_rules
+
+    errors = []
+    for r in report.records:
+        dec = refused.get(r.get("citizen_id"))
+        if dec is None:
+            continue
+        f = upload_rules.DECIDED_ELSEWHERE.finding(
+            "citizen_id",
+            r.get("row"),
+            r["citizen_id"],
+            name=f"{r.get('first_name') or ''} {r.get('last_name') or ''}".strip(),
+            decider=f"{dec['decider_name']} ({dec['person']})",
+            at=dec["decided_at_th"],
+            keep=f"{dec['keep_name']} ({dec['keep']})",
+            why=dec["reason"],
+            todo=dec["todo_th"],
+        )
+        f.sheet = "roster"
+        errors.append(_finding_dict(f, report.form))
+    if errors:
+        raise UploadRejected(errors, report.warnings)
 
 
 def incoming_dir(files_dir: str | Path) -> Path:
@@ -613,6 +646,7 @@ def _store(
             },
         )
     found = [] if form == "other" else conflicts.conflicts_of_unit(db, rid, code)
+    conflicts.note_seen(db, rid, [c["citizen_id"] for c in found], now)
     return {
         "accepted": True,
         "duplicate": False,

@@ -302,7 +302,66 @@ CREATE TABLE cdc_basic (
 with whether the registry listed it); a child's age group on 16 May; a child centre's basic data."""
 
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
+SCHEMA_V7 = """
+CREATE TABLE conflict_decisions (
+  id INTEGER PRIMARY KEY,
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  citizen_id TEXT NOT NULL,
+  keep_unit TEXT NOT NULL REFERENCES units(code),
+  kind TEXT NOT NULL CHECK (kind IN ('present', 'mistyped')),
+  reason TEXT NOT NULL,
+  units TEXT NOT NULL,
+  decider TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  profile_id INTEGER REFERENCES profiles(id),
+  withdrawn_at TEXT,
+  withdrawn_by INTEGER REFERENCES users(id),
+  withdrawn_profile INTEGER REFERENCES profiles(id),
+  withdraw_reason TEXT
+);
+CREATE UNIQUE INDEX conflict_decisions_active ON conflict_decisions(round_id, citizen_id) WHERE withdrawn_at IS NULL;
+CREATE TABLE conflict_seen (
+  round_id TEXT NOT NULL,
+  citizen_id TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  PRIMARY KEY (round_id, citizen_id)
+);
+CREATE TABLE spot_checks (
+  id INTEGER PRIMARY KEY,
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  province_code TEXT NOT NULL REFERENCES units(code),
+  seed INTEGER NOT NULL,
+  institutions INTEGER NOT NULL,
+  children INTEGER NOT NULL,
+  drawn_at TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  profile_id INTEGER REFERENCES profiles(id),
+  recorded_at TEXT,
+  recorded_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX spot_checks_province ON spot_checks(round_id, province_code);
+CREATE TABLE spot_check_items (
+  spot_check_id INTEGER NOT NULL REFERENCES spot_checks(id),
+  seq INTEGER NOT NULL,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  citizen_id TEXT NOT NULL,
+  first_name TEXT,
+  last_name TEXT,
+  grade TEXT,
+  risk REAL NOT NULL DEFAULT 0,
+  found INTEGER,
+  note TEXT,
+  recorded_at TEXT,
+  PRIMARY KEY (spot_check_id, unit_code, citizen_id)
+);
+CREATE INDEX spot_check_items_unit ON spot_check_items(unit_code);
+"""
+"""v7: duplicate decisions (who keeps a child, why, by whom; withdrawn ones stay), when each conflict was
+first seen, and the province's spot-checks with the children drawn and what the visit found."""
+
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import accounts, chain, registry, rounds, uploads
+from server.domain import accounts, chain, conflicts, registry, rounds, spot_checks, uploads
 from server.domain.actor import Actor
 from server.storage import clock
 from validators.context import census_date
@@ -73,6 +73,10 @@ class Spec:
     laos: tuple[Lao, ...]
     conflicts: tuple[tuple[str, str], ...] = ()
     """(from, to): one child of `from`'s roster also appears on `to`'s roster (a move not yet cleared)."""
+    decided: tuple[tuple[str, str, str], ...] = ()
+    """(from, to, keep): like `conflicts`, then decided by the level that sees both, `keep` keeping the child."""
+    spot_check: bool = False
+    """The province draws a spot-check and records the first institution's results (one child not found)."""
     province_confirmed: bool = False
     show: tuple[str, ...] = ()
     """Logins `lec demo` prints, in order."""
@@ -201,6 +205,8 @@ DEMO_SPEC = Spec(
         ),
     ),
     conflicts=(("3056200201", "3056300101"),),
+    decided=(("3056200301", "3056200701", "3056200301"),),
+    spot_check=True,
     show=(
         "56",
         "04560101",
@@ -502,7 +508,7 @@ def build_demo(
         for n, inst in enumerate(insts.values()):
             if inst.state in ("uploaded", "confirmed"):
                 rosters[inst.code] = _roster(inst, round_id, seed=n)
-        for source, target in spec.conflicts:
+        for source, target in (*spec.conflicts, *((a, b) for a, b, _keep in spec.decided)):
             moved = dict(rosters[source][0][len(rosters[source][0]) // 2])
             moved["room"] = "1"
             rosters[target][0].append(moved)
@@ -523,6 +529,8 @@ def build_demo(
                 now=at + timedelta(minutes=23 * n),
             )
 
+        _decide(db, actors, round_id, rosters, spec, at + timedelta(hours=6), say)
+
         say("ส่งจำนวนนักเรียนสถานศึกษาสังกัดอื่น")
         for n, lao in enumerate(spec.laos):
             if lao.state in ("counts", "confirmed"):
@@ -539,16 +547,49 @@ def build_demo(
                 )
 
         say("ยืนยันข้อมูล")
-        at = day0 + timedelta(days=3)
-        for n, inst in enumerate(i for i in insts.values() if i.state == "confirmed"):
-            chain.confirm(db, actors[inst.code], round_id, inst.code, now=at + timedelta(minutes=17 * n))
-        for n, lao in enumerate(lao for lao in spec.laos if lao.state == "confirmed"):
-            chain.confirm(db, actors[lao.code], round_id, lao.code, now=at + timedelta(days=1, minutes=9 * n))
-        if spec.province_confirmed:
-            chain.confirm(db, actors[spec.province[0]], round_id, spec.province[0], now=at + timedelta(days=2))
+        _confirm_and_check(db, actors, round_id, spec, list(insts.values()), day0 + timedelta(days=3), say)
     finally:
         db.close()
     return DemoInfo(data_dir, round_id, _logins(spec, _fresh(spec)))
+
+
+def _confirm_and_check(db: sqlite_utils.Database, actors: dict[str, Actor], round_id: str, spec: Spec,
+                       insts: list[Inst], at: datetime, say: Any) -> None:  # fmt: skip
+    """Confirmations bottom-up in the spec's states, with the province's spot-check between LAOs and province."""
+    for n, inst in enumerate(i for i in insts if i.state == "confirmed"):
+        chain.confirm(db, actors[inst.code], round_id, inst.code, now=at + timedelta(minutes=17 * n))
+    for n, lao in enumerate(lao for lao in spec.laos if lao.state == "confirmed"):
+        chain.confirm(db, actors[lao.code], round_id, lao.code, now=at + timedelta(days=1, minutes=9 * n))
+    if spec.spot_check:
+        say("สุ่มตรวจสอบ")
+        _spot_check(db, actors[spec.province[0]], round_id, spec.province[0], at + timedelta(days=1, hours=3))
+    if spec.province_confirmed:
+        chain.confirm(db, actors[spec.province[0]], round_id, spec.province[0], now=at + timedelta(days=2))
+
+
+Rosters = dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]
+
+
+def _decide(db: sqlite_utils.Database, actors: dict[str, Actor], round_id: str, rosters: Rosters, spec: Spec,
+            at: datetime, say: Any) -> None:  # fmt: skip
+    """Decide each `spec.decided` conflict as the level that sees both sides (a province, an LAO or DLA)."""
+    if spec.decided:
+        say("ตัดสินเด็กซ้ำซ้อน")
+    for source, target, keep in spec.decided:
+        cid = rosters[target][0][-1]["citizen_id"]
+        decider = conflicts.decider_of(db, [source, target])
+        actor = actors[ADMIN_LOGIN if decider["level"] == "national" else decider["code"]]
+        conflicts.decide(db, actor, round_id, cid, keep=keep, kind="present",
+                         reason="ตรวจทะเบียนบ้านและสอบถามผู้ปกครองแล้ว เด็กเรียนอยู่ที่นี่", now=at)  # fmt: skip
+
+
+def _spot_check(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, at: datetime) -> None:
+    """A spot-check in progress: three institutions drawn, the first visited, one child not found."""
+    check = spot_checks.draw(db, actor, round_id, province, institutions=3, children=5, seed=2567, now=at)
+    kids = check["institutions"][0]["children"]
+    results = [{"citizen_id": k["citizen_id"], "found": True, "note": ""} for k in kids[:-1]]
+    results.append({"citizen_id": kids[-1]["citizen_id"], "found": False, "note": "ไม่พบตัว ครูแจ้งว่าย้ายไปต่างจังหวัด"})
+    spot_checks.record(db, actor, round_id, province, check["id"], results, now=at + timedelta(hours=5))
 
 
 def _logins(spec: Spec, fresh: set[str]) -> list[DemoLogin]:

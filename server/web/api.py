@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, send_file
 
-from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, uploads
+from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, spot_checks, uploads
 from server.domain.errors import bad_request
 from server.web import auth, openapi, page_data
 from server.web.context import get_db, now
@@ -131,7 +131,10 @@ def list_rounds() -> Any:
 def unit_status(round_id: str, code: str) -> Any:
     actor = auth.require_actor()
     _round_unit(round_id, code)
-    return jsonify(chain.status(get_db(), actor, round_id, code, now=now()))
+    db = get_db()
+    body = chain.status(db, actor, round_id, code, now=now())
+    body["notices"] = spot_checks.notices_of_unit(db, round_id, code)
+    return jsonify(body)
 
 
 @bp.get("/rounds/<round_id>/units/<code>/roster")
@@ -220,7 +223,33 @@ def round_conflicts(round_id: str) -> Any:
     actor = auth.require_actor()
     db = get_db()
     rounds.require_round(db, round_id)
-    return jsonify({"conflicts": conflicts.conflicts_for(db, round_id, scope.visible_units(db, actor))})
+    return jsonify(conflicts.listing(db, actor, round_id, now()))
+
+
+@bp.post("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+def conflict_decide(round_id: str, citizen_id: str) -> Any:
+    """Who keeps the child and why, by the lowest level that sees every institution of the conflict."""
+    actor = auth.require_actor()
+    data = _json()
+    decision = conflicts.decide(
+        get_db(),
+        actor,
+        round_id,
+        citizen_id,
+        keep=str(data.get("keep", "")),
+        kind=str(data.get("kind") or "present"),
+        reason=str(data.get("reason", "")),
+        now=now(),
+    )
+    return jsonify(decision), 201
+
+
+@bp.delete("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+def conflict_withdraw(round_id: str, citizen_id: str) -> Any:
+    actor = auth.require_actor()
+    data = request.get_json(silent=True) or {}
+    reason = str(data.get("reason", "")) if isinstance(data, dict) else ""
+    return jsonify(conflicts.withdraw(get_db(), actor, round_id, citizen_id, reason=reason, now=now()))
 
 
 AUDIT_MAX = 5000
@@ -257,3 +286,73 @@ def audit_log() -> Any:
         limit=int(text),
     )
     return jsonify({"entries": [page_data.audit_entry(r) for r in rows]})
+
+
+# --- spot-checks (letter 000 §9.4) ---------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(data: dict[str, Any], key: str, default: int | None = None) -> int | None:
+    value = data.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
+        raise bad_request("bad_number", f"{key} ต้องเป็นจำนวนเต็ม", {key: value})
+    return int(value)
+
+
+@bp.post("/rounds/<round_id>/units/<code>/spot-checks")
+def spot_check_draw(round_id: str, code: str) -> Any:
+    """Draw a seeded, risk-weighted sample of the province's institutions and children."""
+    actor = auth.require_actor()
+    data = _json()
+    check = spot_checks.draw(
+        get_db(),
+        actor,
+        round_id,
+        code,
+        institutions=_int(data, "institutions", 5) or 0,
+        children=_int(data, "children", 10) or 0,
+        seed=_int(data, "seed"),
+        now=now(),
+    )
+    return jsonify(check), 201
+
+
+@bp.get("/rounds/<round_id>/units/<code>/spot-checks")
+def spot_check_list(round_id: str, code: str) -> Any:
+    return jsonify({"spot_checks": spot_checks.list_for(get_db(), auth.require_actor(), round_id, code)})
+
+
+@bp.get("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>")
+def spot_check_get(round_id: str, code: str, check_id: int) -> Any:
+    return jsonify(spot_checks.get(get_db(), auth.require_actor(), round_id, code, check_id))
+
+
+@bp.get("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>/workbook")
+def spot_check_workbook(round_id: str, code: str, check_id: int) -> Any:
+    """The printable check list: per institution the sampled children, found / not found / note, signatures."""
+    from workbook_templates.spot_check import build_check_list
+
+    data = spot_checks.check_list(get_db(), auth.require_actor(), round_id, code, check_id)
+    buf = io.BytesIO()
+    build_check_list(data, buf)
+    buf.seek(0)
+    return send_file(buf, mimetype=XLSX, as_attachment=True, download_name=f"สุ่มตรวจ_{code}_{round_id}_{check_id}.xlsx")
+
+
+@bp.post("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>/results")
+def spot_check_results(round_id: str, code: str, check_id: int) -> Any:
+    """The filled check list (multipart `file`, read by the hardened reader) or {"results": [...]}."""
+    actor = auth.require_actor()
+    db = get_db()
+    spot_checks.require_province(db, actor, code)
+    file = request.files.get("file")
+    if file is not None:
+        return jsonify(spot_checks.record_file(db, actor, round_id, code, check_id, file.read(),
+                                               filename=file.filename, now=now()))  # fmt: skip
+    results = _json().get("results")
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise bad_request("bad_results", "ต้องส่ง results เป็นรายการ {citizen_id, found, note} หรือไฟล์แบบตรวจสอบ")
+    return jsonify(spot_checks.record(db, actor, round_id, code, check_id, results, now=now()))

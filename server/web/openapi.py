@@ -29,6 +29,13 @@ def _resp(*codes: int, ok: dict[str, Any] | None = None, ok_type: str = "applica
     return out
 
 
+def _created(*codes: int) -> dict[str, Any]:
+    """Like `_resp`, for a POST that creates something: 201 instead of 200."""
+    out = _resp(*codes)
+    out["201"] = {**out.pop("200"), "description": "Created"}
+    return out
+
+
 def _unit_params() -> list[dict[str, Any]]:
     return [
         {"name": "round", "in": "path", "required": True, "schema": {"type": "string", "example": "2567-2"}},
@@ -44,6 +51,8 @@ def _body(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 S = {"type": "string"}
+CHECK = {"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUTH = [{"bearer": []}]
 
 
@@ -115,10 +124,67 @@ def document() -> dict[str, Any]:
             "/rounds": {"get": {"summary": "All rounds with their deadlines and phase", "responses": _resp(401, 403)}},
             "/rounds/{round}/conflicts": {
                 "get": {
-                    "summary": "Open ID conflicts visible to the caller",
+                    "summary": "Open ID conflicts visible to the caller (who decides, open since) and decided ones",
                     "parameters": unit[:1],
                     "responses": _resp(401, 403, 404),
                 }
+            },
+            "/rounds/{round}/units/{code}/spot-checks": {
+                "post": {
+                    "summary": "The province draws a seeded, risk-weighted sample (same seed, same sample)",
+                    "parameters": unit,
+                    "requestBody": _body(
+                        {
+                            "institutions": {"type": "integer"},
+                            "children": {"type": "integer"},
+                            "seed": {"type": "integer"},
+                        },
+                        ["institutions", "children"],
+                    ),
+                    "responses": _created(400, 401, 403, 404, 409),
+                },
+                "get": {
+                    "summary": "The province's spot-checks of the round",
+                    "parameters": unit,
+                    "responses": _resp(401, 403, 404),
+                },
+            },
+            "/rounds/{round}/units/{code}/spot-checks/{check_id}": {
+                "get": {
+                    "summary": "One spot-check: the sample and its results so far",
+                    "parameters": [*unit, CHECK],
+                    "responses": _resp(401, 403, 404),
+                },
+            },
+            "/rounds/{round}/units/{code}/spot-checks/{check_id}/workbook": {
+                "get": {
+                    "summary": "The printable check list (xlsx): per institution found / not found / note, signatures",
+                    "parameters": [*unit, CHECK],
+                    "responses": _resp(401, 403, 404, ok_type=XLSX),
+                },
+            },
+            "/rounds/{round}/units/{code}/spot-checks/{check_id}/results": {
+                "post": {
+                    "summary": 'Record results: the filled check list (multipart `file`) or {"results": [...]}',
+                    "parameters": [*unit, CHECK],
+                    "responses": _resp(400, 401, 403, 404, 422),
+                },
+            },
+            "/rounds/{round}/conflicts/{citizen_id}/decision": {
+                "post": {
+                    "summary": "Decide who keeps the child (the lowest level seeing every institution); 409 if decided",
+                    "parameters": [*unit[:1], {"name": "citizen_id", "in": "path", "required": True, "schema": S}],
+                    "requestBody": _body(
+                        {"keep": S, "reason": S, "kind": {"type": "string", "enum": ["present", "mistyped"]}},
+                        ["keep", "reason"],
+                    ),
+                    "responses": _created(400, 401, 403, 404, 409, 423),
+                },
+                "delete": {
+                    "summary": "Withdraw the decision (the same level or a higher one)",
+                    "parameters": [*unit[:1], {"name": "citizen_id", "in": "path", "required": True, "schema": S}],
+                    "responses": _resp(401, 403, 404, 423),
+                },
             },
             "/rounds/{round}/units/{code}/status": {
                 "get": {

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import chain, registry, rounds, scope
+from server.domain import chain, conflicts, registry, rounds, scope, spot_checks
 from server.domain.actor import Actor
 from server.web.thai_format import count_table
 
@@ -132,8 +132,21 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
     unit = registry.require_unit(db, code)
     node = _expand_laos(db, actor, rnd, _from_status(db, actor, rnd, status, now), now)
     writable = _round_open(rnd, now) or bool(status["exception"])
+    for cf in status["conflicts"]:
+        cf["decider"] = conflicts.decider_of(db, [u["code"] for u in cf["units"]])
+        cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
+    for dec in status["decisions"]:
+        dec["may_withdraw"] = writable and conflicts.may_withdraw(db, actor, dec["decider"])
+        dec["mine_to_fix"] = unit["level"] == "institution" and any(
+            u["code"] == code and not u["keeps"] and u["still_listed"] for u in dec["units"]
+        )
+    notices = spot_checks.notices_of_unit(db, rnd["id"], code)
+    own_checks = unit["level"] == "province" and (actor.is_admin or actor.unit_code == code)
     return {
         "status": status,
+        "notices": notices,
+        "spot_checks": spot_checks.list_for(db, actor, rnd["id"], code) if own_checks else None,
+        "can_draw": own_checks and writable,
         "node": node,
         "unit": unit,
         "ancestors": list(reversed(registry.ancestors(db, code))),

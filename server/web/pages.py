@@ -34,7 +34,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from server.domain import accounts, chain, login_guard, registry, rounds, scope, uploads
+from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, spot_checks, uploads
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError
 from server.web import auth, page_data, thai_format
@@ -319,6 +319,84 @@ def revoke(round_id: str, code: str) -> Response:
         flash(err.message, "error")
         return redirect(back)
     flash(f"ยกเลิกการยืนยันของ {registry.label(registry.require_unit(db, code))} แล้ว หน่วยงานนั้นแก้ไขและยืนยันใหม่ได้", "ok")
+    return redirect(back)
+
+
+@bp.post("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+def decide(round_id: str, citizen_id: str) -> Response:
+    """The decide form of a conflict: `choice` is "KEEP_CODE:present|mistyped", with a reason."""
+    actor = _actor()
+    _round(round_id)
+    back = _safe_next(request.form.get("next"), url_for("pages.dashboard", round_id=round_id))
+    keep, _, kind = (request.form.get("choice") or "").partition(":")
+    try:
+        dec = conflicts.decide(get_db(), actor, round_id, citizen_id, keep=keep, kind=kind or "present",
+                               reason=request.form.get("reason", ""), now=now())  # fmt: skip
+    except ServiceError as err:
+        flash(err.message, "error")
+        return redirect(back)
+    flash(f"บันทึกการตัดสินแล้ว: เลขประจำตัว {citizen_id} นับที่ {dec['keep_name']} ({dec['keep']})", "ok")
+    return redirect(back)
+
+
+@bp.post("/rounds/<round_id>/conflicts/<citizen_id>/withdraw")
+def withdraw_decision(round_id: str, citizen_id: str) -> Response:
+    actor = _actor()
+    _round(round_id)
+    back = _safe_next(request.form.get("next"), url_for("pages.dashboard", round_id=round_id))
+    try:
+        conflicts.withdraw(get_db(), actor, round_id, citizen_id, reason=request.form.get("reason", ""), now=now())
+    except ServiceError as err:
+        flash(err.message, "error")
+        return redirect(back)
+    flash(f"ถอนการตัดสินของเลขประจำตัว {citizen_id} แล้ว กรณีนี้กลับเป็นรายการซ้ำที่ยังไม่ได้ตัดสิน", "ok")
+    return redirect(back)
+
+
+@bp.post("/rounds/<round_id>/units/<code>/spot-checks")
+def spot_check_draw(round_id: str, code: str) -> Response:
+    """The province's draw form: how many institutions, how many children each, and an optional seed."""
+    actor = _actor()
+    _round(round_id)
+    back = url_for("pages.unit_page", round_id=round_id, code=code)
+    spot_checks.require_province(get_db(), actor, code)
+    form = request.form
+    try:
+        numbers = {k: int(form.get(k) or 0) for k in ("institutions", "children")}
+        seed = int(form["seed"]) if (form.get("seed") or "").strip() else None
+    except ValueError:
+        flash("จำนวนสถานศึกษา จำนวนเด็ก และเลขสุ่ม (seed) ต้องเป็นจำนวนเต็ม", "error")
+        return redirect(back)
+    try:
+        check = spot_checks.draw(get_db(), actor, round_id, code, seed=seed, now=now(), **numbers)
+    except ServiceError as err:
+        if err.status in (401, 403):
+            raise
+        flash(err.message, "error")
+        return redirect(back)
+    flash(f"สุ่มรายชื่อแล้ว (ครั้งที่ {check['id']}, เลขสุ่ม {check['seed']}) ดาวน์โหลดแบบตรวจสอบเพื่อพิมพ์ได้", "ok")
+    return redirect(back)
+
+
+@bp.post("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>/results")
+def spot_check_results(round_id: str, code: str, check_id: int) -> Response:
+    """The filled check list, uploaded from the province's page."""
+    actor = _actor()
+    _round(round_id)
+    back = url_for("pages.unit_page", round_id=round_id, code=code)
+    spot_checks.require_province(get_db(), actor, code)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash("กรุณาเลือกไฟล์แบบตรวจสอบที่กรอกผลแล้ว", "error")
+        return redirect(back)
+    try:
+        done = spot_checks.record_file(get_db(), actor, round_id, code, check_id, file.read(),
+                                       filename=file.filename, now=now())  # fmt: skip
+    except ServiceError as err:
+        flash(err.message, "error")
+        return redirect(back)
+    flash(f"บันทึกผลการสุ่มตรวจครั้งที่ {check_id} แล้ว: ตรวจ {done['checked']} จาก {done['total']} คน"
+          f" ไม่พบตัว {done['missing']} คน", "ok")  # fmt: skip
     return redirect(back)
 
 

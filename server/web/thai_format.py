@@ -38,6 +38,10 @@ ACTION_TH = {
     "registry_import": "นำเข้าทะเบียนหน่วยงาน",
     "users_issue": "ออกบัญชีผู้ใช้",
     "admin_create": "สร้างผู้ดูแลระบบ",
+    "conflict_decide": "ตัดสินเด็กซ้ำซ้อน",
+    "conflict_withdraw": "ถอนการตัดสินเด็กซ้ำซ้อน",
+    "spot_check_draw": "สุ่มตรวจสอบ (สุ่มรายชื่อ)",
+    "spot_check_results": "บันทึกผลการสุ่มตรวจสอบ",
 }
 OUTCOME_TH = {"ok": "สำเร็จ", "refused": "ถูกปฏิเสธ", "rejected": "แฟ้มไม่ผ่านการตรวจ", "duplicate": "แฟ้มซ้ำ"}
 MODE_TH = {"confirm": "รอบยืนยันข้อมูล", "correction": "รอบแก้ไขข้อมูล"}

@@ -70,7 +70,11 @@ def sql_counts(db: sqlite_utils.Database, round_id: str, codes: list[str]) -> di
     age group counted by hand from their birth dates."""
     out: dict[str, Counter] = {c: Counter() for c in codes}
     for unit, grade, birth, sex in db.execute(
-        "SELECT unit_code, grade, birth_date, sex FROM pupils WHERE round_id = ?", [round_id]
+        "SELECT unit_code, grade, birth_date, sex FROM pupils WHERE round_id = ?"
+        # a child a duplicate decision gave to another institution counts there only
+        " AND NOT EXISTS (SELECT 1 FROM conflict_decisions d WHERE d.round_id = pupils.round_id"
+        " AND d.citizen_id = pupils.citizen_id AND d.withdrawn_at IS NULL AND d.keep_unit <> pupils.unit_code)",
+        [round_id],
     ):
         if unit in out:
             out[unit][(grade or hand_age_group(birth, round_id), sex)] += 1

@@ -90,6 +90,9 @@ def test_a_change_of_data_shows_in_the_next_download(app: Flask, demo_copy: tupl
     try:
         code = "3056200701"
         rows = uploads.roster_rows(conn, round_id, code)
+        # its last row is the demo's decided duplicate (counted at the other school, and a decision keeps it
+        # from coming back): it goes too, without changing the total
+        rows = rows[:-1]
         keep = [{k: r[k] for k in PUPIL_KEYS} for r in rows[:-5]]
         gone = [
             {

@@ -176,7 +176,7 @@ def test_a_really_full_disk(tiny_disk: Path) -> None:
         client = loadrun.Client(server.base, code, loadrun.Outcome())
         assert client.upload(code, plan.books[code][0]).status_code == 200
         filler = tiny_disk / "filler"
-        with open(filler, "wb") as fh:
+        with open(filler, "wb", buffering=0) as fh:  # unbuffered: close has nothing left to flush
             try:
                 while True:
                     fh.write(b"\0" * 65536)

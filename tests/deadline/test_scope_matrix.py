@@ -62,6 +62,13 @@ SCOPES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "other_province": ("06570101", "05560101"),
         "admin": ("56", None),
     },
+    "spot_check": {
+        "institution": (None, "56"),
+        "lao": (None, "56"),
+        "province": ("56", "57"),
+        "other_province": ("57", "56"),
+        "admin": ("56", None),
+    },
     "exception": {
         "institution": (None, "3056200001"),
         "lao": (None, "3056200001"),
@@ -89,6 +96,13 @@ ROUTES: dict[str, str] = {
     "records.records_workbook": "upload",
     "records.student_record": "view",
     "records.student_transcript": "view",
+    "api.spot_check_draw": "spot_check",
+    "api.spot_check_list": "spot_check",
+    "api.spot_check_get": "spot_check",
+    "api.spot_check_workbook": "spot_check",
+    "api.spot_check_results": "spot_check",
+    "pages.spot_check_draw": "spot_check",
+    "pages.spot_check_results": "spot_check",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",
@@ -101,13 +115,18 @@ ROUTES: dict[str, str] = {
     "api.list_rounds": "login",
     "api.round_conflicts": "login",
     "api.audit_log": "login",
+    "api.conflict_decide": "login",
+    "api.conflict_withdraw": "login",
+    "pages.decide": "login",
+    "pages.withdraw_decision": "login",
     "pages.logout": "login",
     "pages.profile": "login",
     "pages.home": "login",
     "pages.dashboard": "login",
     "pages.audit_page": "login",
 }
-PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567", "citizen_id": "1103700000011"}
+PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567", "check_id": "1",
+          "citizen_id": "1103700000011"}  # fmt: skip
 
 
 def test_every_route_has_a_case(app: Flask) -> None:

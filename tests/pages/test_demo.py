@@ -128,3 +128,18 @@ def test_lec_template_prefills_from_the_server_data_dir(demo: Any, tmp_path: Pat
     filled = read_workbook(out.read_bytes())
     assert filled.meta.unit_name == name
     assert {values["citizen_id"] for _, values in filled.sheets["roster"].rows} == stored and stored
+
+
+def test_demo_shows_a_decided_and_an_open_conflict_and_a_spot_check_in_progress(demo: Any) -> None:
+    from server.domain import spot_checks
+
+    db = connect(demo.data_dir / "lec.db")
+    province = accounts.actor_for_user(db, db.execute("SELECT id FROM users WHERE login = '56'").fetchone()[0])
+    listed = conflicts.listing(db, province, demo.round_id)
+    assert len(listed["conflicts"]) == 1 and len(listed["decided"]) == 1
+    (decided,) = listed["decided"]
+    assert decided["keep"] == "3056200301" and decided["decider"] == "56" and decided["done"] is False
+    (check,) = spot_checks.list_for(db, province, demo.round_id, "56")
+    assert check["state"] == "in_progress" and check["missing"] == 1 and 0 < check["checked"] < check["total"]
+    assert len(spot_checks.notices_for(db, demo.round_id, None)) == 1
+    db.close()
