@@ -201,11 +201,11 @@ def upload_workbook(
     try:
         unit, rnd = _precheck(db, actor, round_id, code, now)
         incoming, sha, size = _receive(data, files_dir)
+        report = _read_and_validate(db, rnd, unit, incoming, filename, now, isolation)
+        _check_decisions(db, rnd, unit, report)  # even the current file again: a decision since may refuse it
         current = chain.roster(db, round_id, code)
         if current and current["sha256"] == sha:
             return _duplicate(db, actor, rnd, unit, current, sha, filename, now)
-        report = _read_and_validate(db, rnd, unit, incoming, filename, now, isolation)
-        _check_decisions(db, rnd, unit, report)
         registry_errors, registry_warnings = registry_findings(db, unit, report.form, report.records)
         if registry_errors:
             raise UploadRejected(registry_errors, report.warnings + registry_warnings)
