@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from validators.academic import ResultSubject
-from workbook_templates.meta import KEY_ROW, MAGIC, MetaProblem, digest_fields
+from workbook_templates.meta import KEY_ROW, MAGIC, MetaProblem, digest_fields, verified_fields
 
 ACADEMIC_FORMS = ("curriculum", "results", "assessments")
 ACADEMIC_FORM_TITLES = {
@@ -89,22 +89,6 @@ def academic_meta_rows(meta: AcademicMeta) -> list[tuple[str, str]]:
     return [*fields.items(), ("digest", digest_fields(fields))]
 
 
-def _text(value: Any) -> str:
-    """A metadata cell as text; a re-save may turn '2567' into 2567.0 (undone), nothing else."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
-def meta_fields(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
-    """The key/value pairs of a metadata sheet, as text."""
-    fields: dict[str, str] = {}
-    for row in rows:
-        if len(row) >= 2 and row[0] not in ("", None):
-            fields[_text(row[0]).strip()] = _text(row[1])
-    return fields
-
-
 def _dec(text: str) -> Decimal | None:
     if not text:
         return None
@@ -116,18 +100,7 @@ def _dec(text: str) -> Decimal | None:
 
 def parse_academic_meta(rows: Iterable[Sequence[Any]]) -> AcademicMeta:
     """Parse an academic metadata sheet's rows; raise `MetaProblem` ("tampered" or "version")."""
-    fields = meta_fields(rows)
-    if fields.get("magic") != MAGIC:
-        raise MetaProblem("tampered", "metadata magic missing", "ไม่พบรหัสแบบฟอร์ม")
-    try:
-        version = int(fields["template_version"])
-    except (KeyError, ValueError):
-        raise MetaProblem("tampered", "template_version unreadable", "รุ่นแบบฟอร์มอ่านไม่ได้") from None
-    if version not in READABLE_ACADEMIC_VERSIONS:
-        raise MetaProblem("version", f"academic template version {version}", str(version))
-    digest = fields.pop("digest", "")
-    if digest != digest_fields(fields):
-        raise MetaProblem("tampered", "metadata digest mismatch", "ค่าตรวจสอบไม่ตรงกัน")
+    fields, version = verified_fields(rows, READABLE_ACADEMIC_VERSIONS, what="academic template")
     try:
         form = fields["form"]
         if form not in ACADEMIC_FORMS:

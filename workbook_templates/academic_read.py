@@ -36,7 +36,6 @@ from workbook_templates.academic_meta import (
     CLASS_SHEET,
     ROLE_OF_ACADEMIC_FORM,
     AcademicMeta,
-    meta_fields,
     parse_academic_meta,
 )
 from workbook_templates.check import FileReport, check_file
@@ -52,7 +51,7 @@ from workbook_templates.errors import (
     WorkbookError,
     workbook_error,
 )
-from workbook_templates.meta import META_SHEET, MetaProblem, previous_digest
+from workbook_templates.meta import META_SHEET, MetaProblem, meta_fields, previous_digest
 from workbook_templates.read import SheetRows, Source, gc_paused, open_workbook, read_rows
 
 

@@ -139,23 +139,41 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def parse_meta(rows: Iterable[Sequence[Any]]) -> TemplateMeta:
-    """Parse the metadata sheet's rows (as python-calamine returns them); raise `MetaProblem`."""
+def meta_fields(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
+    """The key/value pairs of a metadata sheet, as text, unchecked (to see which form a file says it is)."""
     fields: dict[str, str] = {}
     for row in rows:
         if len(row) >= 2 and row[0] not in ("", None):
             fields[_text(row[0]).strip()] = _text(row[1])
+    return fields
+
+
+def verified_fields(
+    rows: Iterable[Sequence[Any]], readable: Iterable[int], *, what: str = "template"
+) -> tuple[dict[str, str], int]:
+    """A metadata sheet's key/value pairs as text, after its magic, version and digest are checked.
+
+    Shared by the census and the academic forms: the same sheet layout, the same tamper evidence.
+    Returns the fields (without the digest) and the version; raises `MetaProblem`.
+    """
+    fields = meta_fields(rows)
     if fields.get("magic") != MAGIC:
         raise MetaProblem("tampered", "metadata magic missing", "ไม่พบรหัสแบบฟอร์ม")
     try:
         version = int(fields["template_version"])
     except (KeyError, ValueError):
         raise MetaProblem("tampered", "template_version unreadable", "รุ่นแบบฟอร์มอ่านไม่ได้") from None
-    if version not in READABLE_VERSIONS:
-        raise MetaProblem("version", f"template version {version}", str(version))
+    if version not in readable:
+        raise MetaProblem("version", f"{what} version {version}", str(version))
     digest = fields.pop("digest", "")
     if digest != digest_fields(fields):
         raise MetaProblem("tampered", "metadata digest mismatch", "ค่าตรวจสอบไม่ตรงกัน")
+    return fields, version
+
+
+def parse_meta(rows: Iterable[Sequence[Any]]) -> TemplateMeta:
+    """Parse the metadata sheet's rows (as python-calamine returns them); raise `MetaProblem`."""
+    fields, version = verified_fields(rows, READABLE_VERSIONS)
     try:
         form = fields["form"]
         if form not in FORMS:
