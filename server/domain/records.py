@@ -215,7 +215,7 @@ def upload_records_workbook(
     quota = quota or Quota()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        unit = scope.check(db, actor, code, "upload")
+        unit = scope.check(db, actor, code, "records")
         if unit["kind"] not in RECORD_KINDS:
             raise _rejected(f"{registry.label(unit)} ไม่ใช่โรงเรียนหรือวิทยาลัย จึงไม่มีทะเบียนผลการเรียน", "UNIT_KIND")
         report = _read_and_validate(db, unit, year, data, filename or "", files_dir, isolation)
