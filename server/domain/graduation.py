@@ -26,6 +26,7 @@ from server.domain import registry, scope
 from server.domain.actor import Actor
 from server.domain.errors import bad_request, not_found
 from validators.academic import areas, class_grade
+from validators.academic.common import plain_number
 from validators.academic.graduation import LEVELS, Criteria, Status, Taken, criteria, judge
 
 RECORD_KINDS = ("school", "college")
@@ -36,6 +37,11 @@ REGISTER_COLUMNS = ("father_name", "mother_name", "pp1_series", "pp1_no")
 
 def _num(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
+
+
+def _credits(value: Decimal) -> str:
+    """78.0 -> "78", 76.50 -> "76.5": credits as a person writes them."""
+    return plain_number(value)
 
 
 def _dec(text: str | None) -> Decimal:
@@ -165,12 +171,12 @@ def _pupil(cid: str, class_name: str, rows: list[dict[str, Any]], status: Status
         "class_name": class_name,
         "graduated": status.graduated,
         "reasons": status.reasons,
-        "earned_total": _num(status.earned_total),
-        "earned_basic": _num(status.earned_basic),
-        "earned_additional": _num(status.earned_additional),
+        "earned_total": _credits(status.earned_total),
+        "earned_basic": _credits(status.earned_basic),
+        "earned_additional": _credits(status.earned_additional),
         "gpax": _num(status.gpax),
         "areas": {
-            a: {"name": titles.get(a or "", a or "อื่น ๆ"), "gpa": _num(v.gpa), "weight": _num(v.weight)}
+            a: {"name": titles.get(a or "", a or "อื่น ๆ"), "gpa": _num(v.gpa), "weight": _credits(v.weight)}
             for a, v in status.by_area.items()
         },
         "basic_results": [
