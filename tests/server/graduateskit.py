@@ -115,8 +115,8 @@ def census_rows(world: World) -> list[dict[str, Any]]:
     """The school's census roster carrying the cohort (title, sex, birth date for ปพ.3) and a few others."""
     rows = world.roster(SCHOOL, 6, seed=3)
     for i, p in enumerate(PUPILS):
-        rows.append({**rows[0], "citizen_id": p.citizen_id, "prefix": PREFIX[i], "first_name": p.first_name,
-                     "last_name": p.last_name, "sex": SEX[i], "birth_date": BIRTH[i], "grade": "ม.3", "room": "1"})  # fmt: skip
+        person = {"citizen_id": p.citizen_id, "prefix": PREFIX[i], "first_name": p.first_name, "last_name": p.last_name}
+        rows.append({**rows[0], **person, "sex": SEX[i], "birth_date": BIRTH[i], "grade": "ม.3", "room": "1"})
     return rows
 
 
