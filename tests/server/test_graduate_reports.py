@@ -160,3 +160,21 @@ def refused_after_approval(world: World) -> None:
     assert world.post(LAO_REG, BASE + "/return", json={"reason": "แก้ชื่อวิชา"}).status_code == 200
     assert send_records(world, REG, results_workbook(FINAL_YEAR, 2, cleared=True), FINAL_YEAR).status_code == 200
     assert world.db.execute("SELECT COUNT(*) FROM graduate_report_versions").fetchone()[0] == 2
+
+
+def test_approval_refused_when_data_changed_since_submit(world: World) -> None:
+    appoint_all(world)
+    walk_results(world, login=REG)
+    assert world.post(REG, BASE + "/submit").status_code == 200
+    # while submitted, the school may still change its data; the LAO cannot then approve what it read
+    assert send_records(world, REG, results_workbook(FINAL_YEAR, 2, cleared=True), FINAL_YEAR).status_code == 200
+    stale = world.post(LAO_REG, BASE + "/approve")
+    assert stale.status_code == 409 and stale.get_json()["error"] == "changed_since_submit"
+    resent = world.post(REG, BASE + "/submit").get_json()
+    assert (resent["version"], resent["versions"][-1]["graduates"]) == (2, 4)
+    assert world.post(LAO_REG, BASE + "/approve").get_json()["state"] == "approved"
+    assert world.post(LAO_REG, BASE + "/approve").get_json()["error"] == "report_approved"
+    # the census login of the LAO and the school can read the approved report; the audit names the people
+    assert world.get(LAO, BASE).headers["X-Report-State"] == "approved"
+    approve = world.audit(action="graduates_approve")[-1]
+    assert approve["login"] == LAO_REG and approve["profile_id"] and approve["file_sha256"]
