@@ -25,7 +25,9 @@ from server.storage import clock
 from validators.academic import areas
 
 FONT = "TH Sarabun New"
-SHEET = "ปพ.3"
+SHEET = "แบบ ปพ.3"
+"""With a space, so XlsxWriter quotes the name in the print titles: LibreOffice misreads an unquoted
+ปพ.3!$A:$E (a dot is its own sheet separator) and then repeats no key columns on the pages across."""
 SHEET_NOT = "ผู้ยังไม่จบ"
 CORE_AREAS = ("thai", "math", "science", "social", "health", "arts", "careers", "foreign")
 STATE_TH = {None: "ฉบับร่าง (ยังไม่ได้ส่ง)", "returned": "ฉบับร่าง (ส่งคืนให้แก้ไข)", "submitted": "ส่งแล้ว รอตรวจสอบ",
@@ -60,6 +62,7 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
             {**base, "bold": True, "border": 1, "align": "center", "text_wrap": True, "bg_color": "#E7E6E6"}
         ),
         "cell": wb.add_format({**base, "border": 1}),
+        "wrap": wb.add_format({**base, "border": 1, "text_wrap": True}),
         "centre": wb.add_format({**base, "border": 1, "align": "center"}),
         "number": wb.add_format({**base, "border": 1, "align": "center", "num_format": "0.0"}),
     }
@@ -132,7 +135,7 @@ def _head(ws: PrintedSheet, fmt: dict[str, Any], listing: dict[str, Any], stamp:
 
 
 IDENTITY_HEADERS = ("ที่", "เลขประจำตัวนักเรียน", "เลขประจำตัวประชาชน", "ปพ.1 ชุดที่/เลขที่", "ชื่อ - นามสกุล", "เพศ",
-                    "วัน เดือน ปีเกิด", "ชื่อ - นามสกุลบิดา", "ชื่อ - นามสกุลมารดา")  # fmt: skip
+                    "วัน เดือน ปีเกิด", "ชื่อ - นามสกุลบิดา / มารดา")  # fmt: skip
 ASSESS_HEADERS = ("การอ่าน คิดวิเคราะห์ และเขียน", "คุณลักษณะอันพึงประสงค์", "กิจกรรมพัฒนาผู้เรียน", "หมายเหตุ")
 
 
@@ -165,10 +168,10 @@ def _table_header(ws: PrintedSheet, fmt: dict[str, Any], listing: dict[str, Any]
     for h in (*_totals_headers(listing["level"]), *ASSESS_HEADERS):
         ws.merge_range(r, c, r + 1, c, h, fmt["head"])
         c += 1
-    widths = [5, 11, 17, 12, 28, 6, 13, 24, 24]
+    widths = [5, 11, 17, 11, 28, 6, 13, 26]
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    ws.set_column(len(widths), c - 1, 9)
+    ws.set_column(len(widths), c - 1, 8)
     return r + 2
 
 
@@ -187,11 +190,13 @@ def _graduate_row(ws: PrintedSheet, fmt: dict[str, Any], listing: dict[str, Any]
                   p: dict[str, Any]) -> None:  # fmt: skip
     pp1 = "/".join(x for x in (p.get("pp1_series"), p.get("pp1_no")) if x) or "-"
     born = clock.thai_date(p["birth_date"]) if p.get("birth_date") else "-"
-    identity = (str(i), p.get("student_no") or "-", p["citizen_id"], pp1, _name(p), p.get("sex") or "-", born,
-                p.get("father_name") or "-", p.get("mother_name") or "-")  # fmt: skip
+    parents = [x for x in (p.get("father_name"), p.get("mother_name")) if x]
+    identity = (str(i), p.get("student_no") or "-", p["citizen_id"], pp1, _name(p), p.get("sex") or "-", born)
+    ws.set_row(r, 44 if len(parents) > 1 else 22)
     for c, value in enumerate(identity):
-        ws.write_string(r, c, value, fmt["cell"] if c in (4, 7, 8) else fmt["centre"])
-    c = len(identity)
+        ws.write_string(r, c, value, fmt["cell"] if c == 4 else fmt["centre"])
+    ws.write_string(r, len(identity), "\n".join(parents) or "-", fmt["wrap"])
+    c = len(identity) + 1
     for a in cols:
         area = p["areas"].get(a)
         if listing["level"] != "p6":

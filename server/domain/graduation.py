@@ -32,7 +32,9 @@ from validators.academic.graduation import LEVELS, Criteria, Status, Taken, crit
 RECORD_KINDS = ("school", "college")
 REGISTER_TABLE = "pupil_register"
 """The registrar's pupil register (issue 16 item 2), read when present: parents and the ปพ.1 number."""
-REGISTER_COLUMNS = ("father_name", "mother_name", "pp1_series", "pp1_no")
+REGISTER_COLUMNS = {"father_name": "father_name", "mother_name": "mother_name", "pp1_series": "pp1_series",
+                    "pp1_no": "pp1_number"}  # fmt: skip
+"""Our key -> the register's column."""
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -139,10 +141,12 @@ def _register(db: sqlite_utils.Database, code: str, ids: set[str]) -> dict[str, 
     """Parents and the ปพ.1 series and number from the registrar's pupil register, when it exists."""
     if REGISTER_TABLE not in db.table_names():
         return {}
-    have = [c for c in REGISTER_COLUMNS if c in db[REGISTER_TABLE].columns_dict]
+    columns = db[REGISTER_TABLE].columns_dict
+    have = {ours: theirs for ours, theirs in REGISTER_COLUMNS.items() if theirs in columns}
     if not have:
         return {}
-    rows = db.query(f"SELECT citizen_id, {', '.join(have)} FROM {REGISTER_TABLE} WHERE unit_code = ?", [code])
+    select = ", ".join(f"{theirs} AS {ours}" for ours, theirs in have.items())
+    rows = db.query(f"SELECT citizen_id, {select} FROM {REGISTER_TABLE} WHERE unit_code = ?", [code])
     return {r["citizen_id"]: r for r in rows if r["citizen_id"] in ids}
 
 

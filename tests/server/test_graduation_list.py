@@ -29,3 +29,21 @@ def test_statuses_and_reasons(world: World) -> None:
                                   "หน่วยกิตรายวิชาพื้นฐานที่ได้ 64.5 หน่วยกิต ไม่ถึงเกณฑ์ 66 หน่วยกิต",
                                   "ค้างผลการเรียน “ร” วิชา ว23102 วิทยาศาสตร์ 3/2 (ภาคเรียนที่ 2/2567)"]  # fmt: skip
     assert listing["totals"] == {"male": 1, "female": 2, "unknown": 0, "total": 3}
+
+
+def test_report_prints_parents_and_pp1_when_known(world: World) -> None:
+    """What the registrar's pupil register adds (parents, the ปพ.1 series and number) prints on ปพ.3."""
+    import io
+
+    import openpyxl
+
+    from server.books.graduates import report_bytes
+
+    walk_results(world)
+    listing = graduation.build_list(world.db, registry.get_unit(world.db, SCHOOL), FINAL_YEAR, "m3")
+    first = listing["graduates"][0]
+    first.update(father_name="นายสมศักดิ์ ใจดี", mother_name="นางสมใจ ใจดี", pp1_series="0012", pp1_no="345")
+    wb = openpyxl.load_workbook(io.BytesIO(report_bytes(listing)))
+    row = next(r for r in wb.worksheets[0].iter_rows(values_only=True) if first["citizen_id"] in r)
+    assert row[3] == "0012/345" and row[7] == "นายสมศักดิ์ ใจดี\nนางสมใจ ใจดี"
+    assert wb.worksheets[0].title == "แบบ ปพ.3" and wb.worksheets[1].title == "ผู้ยังไม่จบ"
