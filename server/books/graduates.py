@@ -239,7 +239,6 @@ def _signatures(ws: PrintedSheet, fmt: dict[str, Any], r: int) -> None:
 def _not_graduated(wb: xlsxwriter.Workbook, fmt: dict[str, Any], listing: dict[str, Any]) -> None:
     ws = wb.add_worksheet(SHEET_NOT, worksheet_class=PrintedSheet)
     assert isinstance(ws, PrintedSheet)
-    ws.portrait = True
     ws.write_string(0, 0, f"ผู้ยังไม่ผ่านเกณฑ์การจบ ({listing['criteria']['variant']}) ปีการศึกษา {listing['year']}",
                     fmt["title"])  # fmt: skip
     r = 2

@@ -98,3 +98,5 @@ def test_submit_approve_live_and_print(tmp_path: Path, monkeypatch: pytest.Monke
     assert "###" not in text
     assert "แบบรายงานผู้สำเร็จการศึกษา" in text and PUPILS[0].citizen_id in text and PUPILS[3].citizen_id in text
     assert "2.84" in text and "3.34" in text and "หญิง 2 คน" in text
+    pages = [page for page in text.split("\f") if "แบบรายงานผู้สำเร็จการศึกษา" in page]
+    assert len(pages) >= 2 and all(PUPILS[0].citizen_id in page for page in pages)  # key columns on every page
