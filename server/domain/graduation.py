@@ -61,19 +61,15 @@ def require_level(level: str, year: int) -> Criteria:
 
 def _candidates(db: sqlite_utils.Database, code: str, year: int, c: Criteria) -> dict[str, str]:
     """citizen ID -> class name, of the pupils with results in the level's last class that year."""
-    classes = [
-        name
-        for (name,) in db.execute(
-            "SELECT DISTINCT class_name FROM results WHERE unit_code = ? AND year = ?", [code, year]
-        )
-        if class_grade(name) == c.final_grade
-    ]
     out: dict[str, str] = {}
-    for name in sorted(classes):
-        for (cid,) in db.execute(
-            "SELECT DISTINCT citizen_id FROM results WHERE unit_code = ? AND year = ? AND class_name = ?",
-            [code, year, name],
-        ):
+    grade_of: dict[str, str | None] = {}
+    for name, cid in db.execute(
+        "SELECT DISTINCT class_name, citizen_id FROM results WHERE unit_code = ? AND year = ? ORDER BY class_name",
+        [code, year],
+    ):
+        if name not in grade_of:
+            grade_of[name] = class_grade(name)
+        if grade_of[name] == c.final_grade:
             out.setdefault(cid, name)
     return out
 

@@ -153,6 +153,7 @@ def latest(taken: Iterable[Taken]) -> list[Taken]:
     return sorted(last.values(), key=lambda t: (t.year, t.term, t.subject_code))
 
 
+@cache
 def _open_marks() -> frozenset[str]:
     """Marks that leave a subject open until cleared (ร, มส, ขร., ขส., มส.): the scales' pending ones."""
     return frozenset(code for s in scales().values() for code, m in s.marks.items() if m.pending)
@@ -225,6 +226,7 @@ def judge(
     ({"year": 2567, "reading": "ดี", ...}); `final_year` is the year the pupil finishes, whose
     assessments must be on record."""
     subjects = latest(taken)
+    opened = _open_marks()
     graded = [GradedSubject(t.subject_code, t.grade, t.weight, t.area, t.year, t.term) for t in subjects]
     earned = [t for t in subjects if (grade_value(t.grade) or 0) > 0]
     status = Status(
@@ -234,7 +236,7 @@ def judge(
         earned_additional=sum((t.weight for t in earned if t.kind == "additional"), Decimal(0)),
         gpax=gpa(graded),
         by_area=gpa_by_area(graded),
-        open_marks=[t for t in subjects if t.grade in _open_marks() or t.grade == "0"],
+        open_marks=[t for t in subjects if t.grade in opened or t.grade == "0"],
         subjects=subjects,
     )
     reasons = [] if subjects else ["ไม่มีผลการเรียนในหลักสูตรนี้"]
