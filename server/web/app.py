@@ -21,7 +21,17 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.domain import accounts, uploads
 from server.domain.errors import ServiceError
 from server.storage import config, db
-from server.web import api, auth, consolidated_route, graduates_api, pages, records_api, security, xlwings_route
+from server.web import (
+    api,
+    auth,
+    consolidated_route,
+    graduates_api,
+    graduates_pages,
+    pages,
+    records_api,
+    security,
+    xlwings_route,
+)
 from server.web.session import SqliteSessionInterface
 
 HTTP_TH = {
@@ -104,6 +114,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(records_api.bp)  # academic records (LSQ)
     app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
     pages.register(app)
+    graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
     xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request
