@@ -65,6 +65,8 @@ def check_report_figures(data: bytes, graduates: int) -> None:
     females = graduates - 1
     assert f"รวมผู้สำเร็จการศึกษา ชาย 1 คน หญิง {females} คน รวม {graduates} คน" in flat
     assert "นายทะเบียน (ผู้จัดทำ)" in flat and "ผู้อำนวยการสถานศึกษา (ผู้อนุมัติ)" in flat
+    assert "(นางสาวพิมพ์ใจ รักเรียน)" in flat  # the appointed registrar, named, with the order
+    assert "คำสั่งแต่งตั้งนายทะเบียนที่ 1/3056200001 ลงวันที่ 16 พฤษภาคม 2567" in flat
     assert flat.count("ผู้ตรวจสอบ (กรรมการ)") == 2
 
 
