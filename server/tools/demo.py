@@ -78,6 +78,9 @@ class Spec:
     spot_check: bool = False
     """The province draws a spot-check and records the first institution's results (one child not found)."""
     province_confirmed: bool = False
+    records: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(school, grades): a confirmed school with a year of academic records (both terms) for those
+    grades (empty: every grade with subjects on its roster); see server/tools/demo_records.py."""
     show: tuple[str, ...] = ()
     """Logins `lec demo` prints, in order."""
 
@@ -207,6 +210,7 @@ DEMO_SPEC = Spec(
     conflicts=(("3056200201", "3056300101"),),
     decided=(("3056200301", "3056200701", "3056200301"),),
     spot_check=True,
+    records=(("3056200103", ()),),
     show=(
         "56",
         "04560101",
@@ -216,6 +220,7 @@ DEMO_SPEC = Spec(
         "3056200701",
         "3056200201",
         "3056200101",
+        "3056200103",
         "3056500301",
         ADMIN_LOGIN,
     ),
@@ -244,6 +249,7 @@ SMALL_SPEC = Spec(
             (("1056100201", "โรงเรียนบ้านต๋อมดอนไชย"),),
         ),
     ),
+    records=(("3056200101", ("ป.6", "ม.1")),),
     show=("56", "05560102", "3056200202", "3056200201"),
 )
 """Two LAOs, one institution at its first login: the browser and page tests walk the whole chain on it."""
@@ -257,6 +263,7 @@ _NOTES = {
     "3056200701": "ส่งแฟ้มแล้ว: กดยืนยันสถานศึกษาได้",
     "3056200201": "มีเด็กชื่อซ้ำกับสถานศึกษาอื่น",
     "3056200101": "ยืนยันแล้ว",
+    "3056200103": "มีผลการเรียนทั้งปี: ทะเบียนผลการเรียน ผลรายชั้น ผลรายคน และดาวน์โหลด ปพ.1",
     "3056500301": "ศพด. ยังไม่ส่งข้อมูลพื้นฐาน: ยืนยันไม่ได้จนกว่าจะส่ง",
     ADMIN_LOGIN: "ผู้ดูแลระบบระดับกรมฯ",
 }
@@ -548,6 +555,7 @@ def build_demo(
 
         say("ยืนยันข้อมูล")
         _confirm_and_check(db, actors, round_id, spec, list(insts.values()), day0 + timedelta(days=3), say)
+        _records(db, actors, spec, round_id, files_dir, day0 + timedelta(days=4), say)
     finally:
         db.close()
     return DemoInfo(data_dir, round_id, _logins(spec, _fresh(spec)))
@@ -581,6 +589,18 @@ def _decide(db: sqlite_utils.Database, actors: dict[str, Actor], round_id: str, 
         actor = actors[ADMIN_LOGIN if decider["level"] == "national" else decider["code"]]
         conflicts.decide(db, actor, round_id, cid, keep=keep, kind="present",
                          reason="ตรวจทะเบียนบ้านและสอบถามผู้ปกครองแล้ว เด็กเรียนอยู่ที่นี่", now=at)  # fmt: skip
+
+
+def _records(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, round_id: str, files_dir: Path,
+             at: datetime, say: Any) -> None:  # fmt: skip
+    """A year of academic records (curriculum, both terms' results, assessments) for `spec.records`."""
+    from server.tools.demo_records import add_school_records
+
+    names = {i.code: i.name for lao in spec.laos for i in lao.institutions}
+    year, _ = rounds.parse_round_id(round_id)
+    for code, grades in spec.records:
+        say(f"ส่งผลการเรียนทั้งปีของ {names[code]}")
+        add_school_records(db, actors[code], code, names[code], year, files_dir=files_dir, at=at, grades=grades)
 
 
 def _spot_check(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, at: datetime) -> None:
