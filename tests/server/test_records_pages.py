@@ -111,3 +111,15 @@ def test_web_upload_accepts_and_rejects(world: World) -> None:
     other = world.client.post(f"{INDEX}/upload", headers=world.headers(OTHER_LAO), content_type="multipart/form-data",
                               data={"file": (io.BytesIO(results_workbook(2)), "x.xlsx")})  # fmt: skip
     assert other.status_code == 403
+
+
+def test_overview_json_for_the_add_in(world: World) -> None:
+    upload_both_terms(world)
+    body = world.get(LAO, f"/years/{YEAR}/units/{SCHOOL}/records").get_json()
+    assert body["unit"] == {"code": SCHOOL, "name": "โรงเรียนเทศบาลบ้านต๋อม", "kind": "school"}
+    assert body["classes"] == [{"class_name": CLASS, "terms": [
+        {"term": 1, "pupils": 3, "subjects": 3, "pending": 2}, {"term": 2, "pupils": 3, "subjects": 2, "pending": 0}]}]  # fmt: skip
+    assert [u["term"] for u in body["uploads"]] == [2, 1] and body["years"] == [YEAR]
+    assert world.get(OTHER_LAO, f"/years/{YEAR}/units/{SCHOOL}/records").status_code == 403
+    spec = world.client.get("/api/v1/openapi.json").get_json()
+    assert "get" in spec["paths"]["/years/{year}/units/{code}/records"]
