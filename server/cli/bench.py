@@ -77,6 +77,15 @@ def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:
         ]
 
 
+def _records(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """A school's year of academic results uploaded and stored, and a pupil's ปพ.1 (server/tools/records_bench.py)."""
+    from server.tools.records_bench import bench_records_year
+
+    with tqdm(desc="records workbooks", unit="file", file=sys.stderr, leave=False) as bar:
+        return bench_records_year(pupils=300 if quick else 1_500, workdir=workdir, repeat=1 if quick else 3,
+                                  progress=bar.update)  # fmt: skip
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -84,6 +93,7 @@ SCENARIOS: dict[str, Scenario] = {
     "province": _province_book,
     "national": _national_book,
     "deadline": _deadline,
+    "records": _records,
 }
 
 
