@@ -46,7 +46,7 @@ def subject_sort_key(subject: dict[str, Any]) -> tuple[int, int, str]:
     return (rank, {"basic": 0, "additional": 1}.get(subject.get("kind") or "", 2), subject["subject_code"])
 
 
-def _records_unit(db: sqlite_utils.Database, actor: Any, code: str) -> dict[str, Any]:
+def records_unit(db: sqlite_utils.Database, actor: Any, code: str) -> dict[str, Any]:
     """The unit after the view check; a unit that keeps no academic records (a child centre, an LAO)
     answers 404 with the reason, so a link typed by hand does not show an empty page as if data were lost."""
     unit = scope.check(db, actor, code, "view")
@@ -58,7 +58,7 @@ def _records_unit(db: sqlite_utils.Database, actor: Any, code: str) -> dict[str,
 
 def records_overview(db: sqlite_utils.Database, actor: Any, year: int, code: str) -> dict[str, Any]:
     """The year's classes and terms with their counts, the year's accepted uploads, the other years."""
-    unit = _records_unit(db, actor, code)
+    unit = records_unit(db, actor, code)
     rows = db.execute(
         "SELECT class_name, term, COUNT(DISTINCT citizen_id), COUNT(DISTINCT subject_code), SUM(pending)"
         " FROM results WHERE unit_code = ? AND year = ? GROUP BY class_name, term",
@@ -99,7 +99,7 @@ def records_overview(db: sqlite_utils.Database, actor: Any, year: int, code: str
 
 def latest_year(db: sqlite_utils.Database, actor: Any, code: str) -> int | None:
     """The newest year with an accepted records upload of the unit (after the view check); None if none."""
-    _records_unit(db, actor, code)
+    records_unit(db, actor, code)
     row = db.execute("SELECT MAX(year) FROM record_uploads WHERE unit_code = ?", [code]).fetchone()
     return int(row[0]) if row and row[0] else None
 
@@ -116,7 +116,7 @@ def class_results(
 
     A pupil without a result in a subject shows an empty cell (the upload rules refuse a sheet that
     misses a pupil of the roster, but a subject may be uploaded later than another)."""
-    unit = _records_unit(db, actor, code)
+    unit = records_unit(db, actor, code)
     rows = [
         dict(r)
         for r in db.query(
@@ -178,4 +178,12 @@ def class_results(
     }
 
 
-__all__ = ["FORM_TH", "class_results", "class_sort_key", "latest_year", "records_overview", "subject_sort_key"]
+__all__ = [
+    "FORM_TH",
+    "class_results",
+    "class_sort_key",
+    "latest_year",
+    "records_overview",
+    "records_unit",
+    "subject_sort_key",
+]

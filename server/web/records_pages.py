@@ -8,17 +8,20 @@ see the pages; another LAO gets 403, a unit that keeps no records 404.
 
     GET  /years/<year>/units/<code>/records                         the year's classes and terms, uploads
     POST /years/<year>/units/<code>/records/upload                  a filled curriculum/results/assessments
+    GET  /years/<year>/units/<code>/records/form?form=results&class=ม.1/1&term=1   a pre-filled form (xlsx)
     GET  /years/<year>/units/<code>/records/class?class=ม.1/1&term=1 pupils × subjects, GPA, pending ร/มส
     GET  /years/<year>/units/<code>/students/<citizen_id>           every term's grades, GPA, GPAX, ปพ.1 link
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from server.books import records_forms
 from server.domain import records, records_views, registry, scope, uploads
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth, page_data
@@ -80,7 +83,31 @@ def records_index(year: int, code: str) -> Any:
     view = records_views.records_overview(get_db(), actor, year, code)
     _nav()
     can_upload = scope.may(get_db(), actor, view["unit"], "upload")
-    return render_template("records_index.html", ancestors=_crumbs(code), can_upload=can_upload, **view)
+    return render_template("records_index.html", ancestors=_crumbs(code), can_upload=can_upload,
+                           census_classes=records_forms.census_classes(get_db(), code, year), **view)  # fmt: skip
+
+
+@bp.get("/years/<int:year>/units/<code>/records/form")
+def records_form(year: int, code: str) -> Any:
+    """A curriculum, results or assessments form pre-filled from the server (pupils, numbers, subjects)."""
+    actor = auth.require_actor()
+    db = get_db()
+    unit = records_views.records_unit(db, actor, code)
+    args = request.args
+    try:
+        term = int(args["term"]) if (args.get("term") or "").strip() else None
+    except ValueError:
+        raise bad_request("bad_term", "ภาคเรียนต้องเป็น 1 หรือ 2") from None
+    try:
+        form, class_name = args.get("form") or "", (args.get("class") or "").strip()
+        data, filename = records_forms.form_bytes(db, unit, year, form, class_name, term)
+    except ServiceError as err:
+        if err.status in (401, 403):
+            raise
+        flash(err.message, "error")
+        return redirect(url_for("records_pages.records_index", year=year, code=code))
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
 
 @bp.post("/years/<int:year>/units/<code>/records/upload")
@@ -104,6 +131,7 @@ def records_upload(year: int, code: str) -> Any:
         _nav()
         return render_template(
             "records_index.html", ancestors=_crumbs(code), can_upload=True, rejected=file.filename,
+            census_classes=records_forms.census_classes(db, code, year),
             errors=errors[:ERRORS_SHOWN], errors_hidden=max(0, len(errors) - ERRORS_SHOWN), **view,
         ), 422  # fmt: skip
     what = records_views.FORM_TH.get(result["form"], result["form"])

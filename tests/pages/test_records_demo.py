@@ -50,3 +50,34 @@ def test_demo_login_table_names_the_records_school() -> None:
     row = next(x for x in _logins(DEMO_SPEC, _fresh(DEMO_SPEC)) if x.login == code)
     assert "ปพ.1" in row.note and f"`{code}`" in logins_markdown()
     assert SMALL_SPEC.records[0][0] == SCHOOL  # the page tests' school
+
+
+def test_forms_download_prefilled_from_the_server(login: Any, client: Any, round_id: str) -> None:
+    import io
+
+    import openpyxl
+
+    from workbook_templates.academic_read import check_any_file
+
+    year = year_of(round_id)
+    login(SCHOOL)
+    index = client.get(f"/years/{year}/units/{SCHOOL}/records").get_data(as_text=True)
+    assert '<option value="ม.1">' in index  # the census classes offered
+    form = f"/years/{year}/units/{SCHOOL}/records/form"
+    resp = client.get(form, query_string={"form": "results", "class": "ม.1", "term": 2})
+    assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
+    wb = openpyxl.load_workbook(io.BytesIO(resp.data))
+    subjects = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"][1:]
+    assert len(subjects) == 10 and all(s.startswith(("ท", "ค", "ว", "ส", "พ", "ศ", "ง", "อ")) for s in subjects)
+    assert all(s[1:3] == "21" and int(s[-2:]) % 2 == 0 for s in subjects)  # ม.1, term 2: even sequence numbers
+    report = check_any_file(resp.data)
+    assert {e["code"] for e in report.errors} == {"RESULT_MISSING"}  # blank scores only: pupils and subjects fit
+    sheet = wb[subjects[0]]
+    assert sheet["B5"].value and sheet["A5"].value  # the student number typed once is carried
+    curriculum = client.get(form, query_string={"form": "curriculum"})
+    assert check_any_file(curriculum.data).rows == 40  # ป.6 and ม.1, two terms, ten subjects
+    missing = client.get(form, query_string={"form": "results", "class": "ป.2", "term": 1})
+    assert missing.status_code == 302
+    assert "ยังไม่มีรายวิชาของชั้น ป.2" in client.get(missing.headers["Location"]).get_data(as_text=True)
+    login(OTHER_LAO)
+    assert client.get(form, query_string={"form": "curriculum"}).status_code == 403
