@@ -97,6 +97,12 @@ def records_overview(db: sqlite_utils.Database, actor: Any, year: int, code: str
     }
 
 
+def overview_for_clients(db: sqlite_utils.Database, actor: Any, year: int, code: str) -> dict[str, Any]:
+    """`records_overview` for the API and the add-in: the unit reduced to its public fields (code, name, kind)."""
+    view = records_overview(db, actor, year, code)
+    return {**view, "unit": {k: view["unit"][k] for k in ("code", "name", "kind")}}
+
+
 def latest_year(db: sqlite_utils.Database, actor: Any, code: str) -> int | None:
     """The newest year with an accepted records upload of the unit (after the view check); None if none."""
     records_unit(db, actor, code)
@@ -183,6 +189,7 @@ __all__ = [
     "class_results",
     "class_sort_key",
     "latest_year",
+    "overview_for_clients",
     "records_overview",
     "records_unit",
     "subject_sort_key",

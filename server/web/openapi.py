@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.web import records_openapi, records_overview_api
+from server.web import records_openapi, records_overview_openapi
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -306,6 +306,6 @@ def document() -> dict[str, Any]:
                 }
             },
             **records_openapi.paths(_resp),
-            **records_overview_api.openapi_paths(_resp),
+            **records_overview_openapi.paths(_resp),
         },
     }

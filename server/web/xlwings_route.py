@@ -90,10 +90,9 @@ class InProcessBackend:
 
     def records_status(self, year: int, unit: str) -> dict[str, Any]:
         try:
-            view = records_views.records_overview(get_db(), self.actor, year, unit)
+            return records_views.overview_for_clients(get_db(), self.actor, year, unit)
         except ServiceError as err:
             raise self._error(err) from err
-        return {**view, "unit": {k: view["unit"][k] for k in ("code", "name", "kind")}}
 
 
 def _payload() -> dict[str, Any]:
