@@ -145,6 +145,7 @@ def records_upload(year: int, code: str) -> Any:
 @bp.get("/years/<int:year>/units/<code>/records/class")
 def class_page(year: int, code: str) -> Any:
     actor = auth.require_actor()
+    records_views.records_unit(get_db(), actor, code)  # scope before the input: outside it is a 403, never a 400
     class_name = (request.args.get("class") or "").strip()
     try:
         term = int(request.args.get("term") or 1)
