@@ -86,6 +86,13 @@ def _records(workdir: Path, quick: bool) -> list[dict[str, object]]:
                                   progress=bar.update)  # fmt: skip
 
 
+def _graduates(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The graduate report ปพ.3 of one school: 400 graduates (target under 2 s)."""
+    from server.tools.graduates_bench import bench_graduates
+
+    return [bench_graduates(pupils=100 if quick else 400, workdir=workdir, repeat=3 if quick else 5)]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -94,6 +101,7 @@ SCENARIOS: dict[str, Scenario] = {
     "national": _national_book,
     "deadline": _deadline,
     "records": _records,
+    "graduates": _graduates,
 }
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, registry, scope
+from server.domain import audit, registry, report_locks, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, not_found
 from server.domain.uploads import Quota, UploadRejected, file_path, incoming_dir, keep_file
@@ -215,11 +215,13 @@ def upload_records_workbook(
     quota = quota or Quota()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        unit = scope.check(db, actor, code, "upload")
+        unit = scope.check(db, actor, code, "records")
         if unit["kind"] not in RECORD_KINDS:
             raise _rejected(f"{registry.label(unit)} ไม่ใช่โรงเรียนหรือวิทยาลัย จึงไม่มีทะเบียนผลการเรียน", "UNIT_KIND")
         report = _read_and_validate(db, unit, year, data, filename or "", files_dir, isolation)
         with transaction(db):
+            if report.meta is not None and report.meta.form in ("results", "assessments"):
+                report_locks.check(db, code, year, report.meta.class_name)  # an approved ปพ.3 stands on them
             _check_quota(db, code, len(data), sha, quota)
             keep_file(db, files_dir, data)
             return _store(db, actor, unit, year, report, sha=sha, filename=filename, now=now)

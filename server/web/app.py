@@ -25,6 +25,8 @@ from server.web import (
     api,
     auth,
     consolidated_route,
+    graduates_api,
+    graduates_pages,
     pages,
     records_api,
     records_overview_api,
@@ -115,6 +117,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(records_overview_api.bp)  # a school's year of records as JSON (the add-in's status)
     pages.register(app)
     records_pages.register(app)  # academic records pages (a class's results, a pupil's record)
+    app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
+    graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
     xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request
