@@ -7,11 +7,11 @@ Every expected grade and reason is written out by hand here (not read from valid
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import openpyxl
 from seasonkit import NEXT_YEAR, confirm_province, open_next_year
 from serverkit import World
+from walk import sheet_rows
 
 from validators.fields import SHEETS
 
@@ -22,18 +22,6 @@ BY_HAND = {
     "ป.5": "ป.6", "ป.6": "ม.1", "ม.1": "ม.2", "ม.2": "ม.3",
 }  # fmt: skip
 """The kit's schools teach อ.1–ม.3 (extended opportunity): ม.3 leaves to study on, everyone else moves up."""
-
-
-def sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:
-    """The input rows of a template sheet, by the hidden key row (row 3), read with openpyxl."""
-    ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)[name]
-    keys = [c.value for c in ws[3]]
-    out = []
-    for row in ws.iter_rows(min_row=5, values_only=True):
-        rec = {k: v for k, v in zip(keys, row, strict=False) if k and not str(k).startswith("_")}
-        if rec.get("citizen_id"):
-            out.append(rec)
-    return out
 
 
 def template(world: World, code: str) -> bytes:
