@@ -7,6 +7,8 @@ Every expected grade and reason is written out by hand here (not read from valid
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import openpyxl
 from seasonkit import NEXT_YEAR, confirm_province, open_next_year
@@ -69,3 +71,45 @@ def test_a_centres_children_stay_without_grades(world: World) -> None:
     roster = sheet_rows(data, SHEETS["cdc"]["roster"])
     assert {r["citizen_id"] for r in roster} == {r["citizen_id"] for r in sent[CENTRE]}  # the kit's are 2–4
     assert sheet_rows(data, SHEETS["cdc"]["removed"]) == []
+
+
+def test_lec_template_previous_of_an_earlier_year_promotes_and_lec_validate_checks_it(tmp_path: Path) -> None:
+    """Offline, with no server: last year's filled workbook becomes this year's promoted template, and
+    `lec validate` on it names a pupil kept in last year's grade (the template says which year it carried)."""
+    from click.testing import CliRunner
+    from walk import fill, set_grade
+
+    from server.cli import main
+    from validators.synthetic import make_roster
+    from workbook_templates import build_template
+
+    rows = make_roster("school", 18, year=2567, unit_code=SCHOOL, seed=4, grades=("ป.4", "ป.5", "ป.6"))
+    old = tmp_path / "2567.xlsx"
+    build_template("school", unit_code=SCHOOL, unit_name="โรงเรียนทดสอบ", year=2567, round_no=2, out=str(old),
+                   rows=rows, capacity=30)  # fmt: skip
+    new = tmp_path / "2568.xlsx"
+    done = CliRunner().invoke(main, ["template", "school", "--unit", SCHOOL, "--year", "2568", "--round", "1",
+                                     "--previous", str(old), "--out", str(new)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "เลื่อนชั้นจากปีการศึกษา 2567" in done.output
+    data = new.read_bytes()
+    roster, register = sheet_rows(data, SHEETS["school"]["roster"]), sheet_rows(data, SHEETS["school"]["removed"])
+    by_hand = {"ป.4": "ป.5", "ป.5": "ป.6"}
+    assert {r["citizen_id"]: r["grade"] for r in roster} == {
+        r["citizen_id"]: by_hand[r["grade"]] for r in rows if r["grade"] != "ป.6"
+    }
+    assert {r["citizen_id"]: r["reason"] for r in register} == {
+        r["citizen_id"]: "ย้ายไปเรียนต่อ" for r in rows if r["grade"] == "ป.6"
+    }  # a primary school: its ป.6 go on elsewhere
+
+    def verdict(data: bytes) -> dict:
+        path = tmp_path / "check.xlsx"
+        path.write_bytes(data)
+        return json.loads(CliRunner().invoke(main, ["validate", "--json", str(path)]).output)["files"][0]
+
+    as_is = verdict(fill(data, roster))
+    assert not as_is["errors"] and "GRADES_NOT_PROMOTED" not in {w["code"] for w in as_is["warnings"]}
+    repeater = next(r for r in roster if r["grade"] == "ป.5")  # a ป.4 of last year, kept back
+    kept_back = verdict(set_grade(data, repeater["citizen_id"], "ป.4"))
+    (warn,) = [w for w in kept_back["warnings"] if w["code"] == "GRADES_NOT_PROMOTED"]
+    assert "1 คน" in warn["message"]
