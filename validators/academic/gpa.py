@@ -69,17 +69,40 @@ def cut2(value: Fraction | Decimal) -> Decimal:
     return Decimal(hundredths) / 100
 
 
+class Tally:
+    """Σ grade × weight and Σ weight, added one result at a time: the GPA rule for a stream of results
+    (the GPAX export reads millions of rows and keeps one tally per pupil and area, never a list).
+
+    Decimal sums are exact here (grades and weights have one or two decimals, far below the context's
+    28 digits); the division and the cut happen once, on exact fractions, in `value`.
+    """
+
+    __slots__ = ("den", "num")
+
+    def __init__(self) -> None:
+        self.num = Decimal(0)
+        self.den = Decimal(0)
+
+    def add(self, grade: str, weight: Decimal) -> bool:
+        """Count a result; a mark (ร, มส, ...) or a weightless subject is left out. True when counted."""
+        value = grade_value(grade)
+        if value is None or weight <= 0:
+            return False
+        self.num += value * weight
+        self.den += weight
+        return True
+
+    def value(self) -> Decimal | None:
+        """The GPA cut to two decimals; None when nothing graded was added."""
+        return cut2(Fraction(self.num) / Fraction(self.den)).quantize(CUT) if self.den else None
+
+
 def gpa(results: Iterable[GradedSubject]) -> Decimal | None:
     """Σ grade × weight / Σ weight over the graded results, cut to two decimals; None when none is graded."""
-    num = Fraction(0)
-    den = Fraction(0)
+    tally = Tally()
     for r in results:
-        value = grade_value(r.grade)
-        if value is None or r.weight <= 0:
-            continue
-        num += Fraction(value) * Fraction(r.weight)
-        den += Fraction(r.weight)
-    return cut2(num / den).quantize(CUT) if den else None
+        tally.add(r.grade, r.weight)
+    return tally.value()
 
 
 def gpa_by_term(results: Iterable[GradedSubject]) -> dict[tuple[int | None, int | None], Decimal | None]:
