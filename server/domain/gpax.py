@@ -51,7 +51,9 @@ COLUMNS: tuple[str, ...] = (
     *(f"{a}_{what}" for a in AREA_KEYS for what in ("gpa", "credits")),
 )
 """The CSV header: stable English keys. `credits` columns hold hours for a primary pupil (the weight a
-primary GPA is averaged over); `weight_unit` says which. `terms` counts the window's terms with results."""
+primary GPA is averaged over); `weight_unit` says which. A pupil with any subject in credits is averaged
+over the credit subjects only (primary results weighed in hours do not enter a secondary GPAX).
+`terms` counts the window's terms with results."""
 CHUNK_ROWS = 2_000
 
 
@@ -122,16 +124,16 @@ def gpax_rows(db: sqlite_utils.Database, schools: list[str], year: int, terms: i
     for school in schools:
         cursor = db.execute(_SQL, [school, lo, hi])
         for cid, rows in groupby(cursor, key=lambda r: r[0]):
-            total = Tally()
-            by_area: dict[str, Tally] = {}
+            tallies: dict[str, tuple[Tally, dict[str, Tally]]] = {"credits": (Tally(), {}), "hours": (Tally(), {})}
             seen: set[int] = set()
             current = False
-            unit = "credits"
+            has_credits = False
             for _, y, t, area, grade, credits, hours in rows:
                 seen.add(y * 10 + t)
                 current = current or y == year
-                if not credits:
-                    unit = "hours"
+                unit = "credits" if credits else "hours"
+                has_credits = has_credits or bool(credits)
+                total, by_area = tallies[unit]
                 w = weight(credits) if credits else weight(hours)
                 if total.add(grade or "", w) and area:
                     tally = by_area.get(area)
@@ -140,6 +142,8 @@ def gpax_rows(db: sqlite_utils.Database, schools: list[str], year: int, terms: i
                     tally.add(grade, w)
             if not current:
                 continue
+            unit = "credits" if has_credits else "hours"
+            total, by_area = tallies[unit]
             cells = [school, cid, str(len(seen)), unit, _num(total.den), _num(total.value())]
             for a in AREA_KEYS:
                 tally = by_area.get(a)

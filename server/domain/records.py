@@ -130,6 +130,12 @@ def _read_and_validate(db: sqlite_utils.Database, unit: dict[str, Any], year: in
     meta = report.meta
     if meta is None:
         raise UploadRejected(report.errors, [])
+    if meta.form == "localschool":
+        raise _rejected(
+            "ไฟล์นี้เป็นผลการเรียนย้อนหลัง (LocalSchool) ให้ส่งที่ /years/{ปี}/units/{รหัส}/localschool"
+            " หรือคำสั่ง lec localschool import ซึ่งรับแถวที่ถูกต้องและส่งแถวที่ผิดกลับมาให้แก้",
+            "FORM_MISMATCH",
+        )
     if meta.form not in ("curriculum", "results", "assessments"):
         raise _rejected(
             "ไฟล์นี้เป็นแบบฟอร์มทะเบียนนักเรียน ให้ส่งที่เมนูส่งทะเบียนนักเรียนของรอบสำรวจ ไม่ใช่ทะเบียนผลการเรียน", "FORM_MISMATCH"
@@ -173,11 +179,14 @@ def _rejected_bytes(db: sqlite_utils.Database, code: str) -> int:
     sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f WHERE f.sha256 IN (
                SELECT file_sha256 FROM audit WHERE unit_code = ? AND action = ?
                AND outcome = 'rejected' AND json_extract(detail, '$.kept') = 1)"""
-    return int(db.execute(sql, [code, ACTION]).fetchone()[0])
+    return int(db.execute(sql, [code, ACTION]).fetchone()[0]) + int(
+        db.execute(sql, [code, "localschool_import"]).fetchone()[0]
+    )
 
 
-def _refuse(db: sqlite_utils.Database, actor: Actor, year: int, code: str, err: ServiceError, sha: str,
-            data: bytes, filename: str | None, files_dir: str | Path, quota: Quota, now: datetime) -> None:  # fmt: skip
+def _refuse(db: sqlite_utils.Database, actor: Actor | None, year: int, code: str, err: ServiceError, sha: str,
+            data: bytes, filename: str | None, files_dir: str | Path, quota: Quota, now: datetime,
+            action: str = ACTION) -> None:  # fmt: skip
     """Audit a refusal; a 422 for a unit in scope keeps the file (under the unit's rejected quota)."""
     if db.conn.in_transaction:
         db.execute("ROLLBACK")
@@ -192,7 +201,8 @@ def _refuse(db: sqlite_utils.Database, actor: Actor, year: int, code: str, err: 
         if isinstance(err, UploadRejected):
             detail["errors"] = len(err.detail["errors"])
             detail["first_errors"] = err.detail["errors"][:20]
-        audit.record(db, ACTION, "rejected" if err.status == 422 else "refused", actor=actor,
+        audit.record(db, action, "rejected" if err.status == 422 else "refused", actor=actor,
+                     login=None if actor else audit.CLI_LOGIN,
                      unit_code=code if registry.get_unit(db, code) else None, code=err.code,
                      sha256=sha, detail=detail, now=now)  # fmt: skip
 
@@ -390,6 +400,13 @@ def pupil_record(db: sqlite_utils.Database, actor: Actor, year: int, code: str, 
         ],
         "assessments": assessments,
     }
+
+
+check_in_worker = _check
+"""`check_any_file` in a capped worker (for the other academic imports: the LocalSchool migration)."""
+check_quota = _check_quota
+refuse = _refuse
+rejected = _rejected
 
 
 def kept_file(files_dir: str | Path, sha256: str) -> Path:

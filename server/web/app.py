@@ -21,7 +21,17 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.domain import accounts, uploads
 from server.domain.errors import ServiceError
 from server.storage import config, db
-from server.web import api, auth, consolidated_route, gpax_route, pages, records_api, security, xlwings_route
+from server.web import (  # LSQ part 2: GPAX export, LocalSchool migration
+    api,
+    auth,
+    consolidated_route,
+    gpax_route,
+    localschool_route,
+    pages,
+    records_api,
+    security,
+    xlwings_route,
+)
 from server.web.session import SqliteSessionInterface
 
 HTTP_TH = {
@@ -103,6 +113,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(records_api.bp)  # academic records (LSQ)
     app.register_blueprint(gpax_route.bp)  # the GPAX export (LSQ)
+    app.register_blueprint(localschool_route.bp)  # the LocalSchool migration (LSQ)
     pages.register(app)
     xlwings_route.register(app)  # the add-in without local Python
 

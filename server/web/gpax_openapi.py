@@ -1,4 +1,4 @@
-"""The GPAX export's path of the OpenAPI document (server/web/openapi.py merges it in)."""
+"""The paths of the GPAX export and the LocalSchool migration in the OpenAPI document (openapi.py merges them)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from server.domain.gpax import COLUMNS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+S = {"type": "string"}
+INT = {"type": "integer"}
+
+
+def _unit(*extra: str) -> list[dict[str, Any]]:
+    out = [
+        {"name": "year", "in": "path", "required": True, "schema": {"type": "integer", "example": 2567}},
+        {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "example": "3056200001"}},
+    ]
+    return out + [{"name": n, "in": "path", "required": True, "schema": INT} for n in extra]
 
 
 def paths(_resp: Callable[..., dict[str, Any]]) -> dict[str, Any]:
@@ -24,4 +36,22 @@ def paths(_resp: Callable[..., dict[str, Any]]) -> dict[str, Any]:
             ],
             "responses": _resp(400, 401, 403, 404, ok_type="text/csv"),
         }},
+        "/years/{year}/units/{code}/localschool": {"post": {
+            "summary": "Import a school's past results (LocalSchool migration workbook, multipart `file`): good rows "
+                       "are stored (a re-import changes nothing), failed rows come back as a workbook to fix",
+            "parameters": _unit(),
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {
+                **_resp(400, 401, 403, 404, 413, ok={"type": "object", "properties": {
+                    "accepted": {"const": True}, "import_id": INT, "rows": INT, "stored": INT, "unchanged": INT,
+                    "failed": INT, "failed_workbook": {"type": ["string", "null"]}, "errors": {"type": "array"},
+                    "warnings": {"type": "array"}}}),
+                "422": {"description": "not a LocalSchool workbook of this unit and year; nothing stored",
+                        "content": {"application/json": {"schema": {"type": "object"}}}},
+            }}},
+        "/years/{year}/units/{code}/localschool/{import_id}/failed": {"get": {
+            "summary": "The rows of one import that failed, as a LocalSchool workbook with the Thai reason beside "
+                       "each (fix them and send this workbook back)",
+            "parameters": _unit("import_id"), "responses": _resp(401, 403, 404, ok_type=XLSX)}},
     }  # fmt: skip

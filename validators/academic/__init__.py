@@ -7,6 +7,7 @@ Entry points (rows are `(excel_row, {column_key: raw_value})` as a reader got th
 - `validate_results(subject, rows, grade=..., class_name=..., roster=...)` for one subject's sheet of a
   `results` workbook (one class and term);
 - `validate_assessments(rows, class_name=..., roster=...)` for the `assessments` form;
+- `validate_localschool(rows, last_year=...)` for the `localschool` migration (past results, row by row);
 - `summarise(graded_subjects)` (and `gpa`, `gpa_by_term`, `gpa_by_area`, `gpax`, `cut2`) for a
   pupil's record and transcript.
 
@@ -30,6 +31,7 @@ from validators.academic.gpa import (
     grade_value,
     summarise,
 )
+from validators.academic.localschool import LOCALSCHOOL_KEYS, LocalSchoolResult, validate_localschool
 from validators.academic.results import (
     Pupil,
     ResultsResult,
@@ -49,11 +51,13 @@ from validators.academic.subjects import (
 
 __all__ = [
     "ACTIVITY_KEYS",
+    "LOCALSCHOOL_KEYS",
     "RATING_KEYS",
     "AreaGPA",
     "AssessmentsResult",
     "CurriculumResult",
     "GradedSubject",
+    "LocalSchoolResult",
     "Pupil",
     "RecordSummary",
     "ResultSubject",
@@ -82,5 +86,6 @@ __all__ = [
     "total_of",
     "validate_assessments",
     "validate_curriculum",
+    "validate_localschool",
     "validate_results",
 ]
