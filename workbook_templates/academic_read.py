@@ -27,6 +27,7 @@ from validators.academic import (
     validate_results,
 )
 from validators.academic.localschool import validate_localschool
+from validators.academic.register import validate_register
 from validators.academic.results import CLASS_ROSTER_TAMPERED
 from validators.findings import Finding
 from workbook_templates import read as roster_read
@@ -184,6 +185,10 @@ def validate_academic_workbook(
         result = validate_curriculum(filled.sheets["subjects"].rows)
         findings += result.findings
         report.records = list(result.records)
+    elif meta.form == "register":
+        register = validate_register(filled.sheets["register"].rows)
+        findings += register.findings
+        report.records = list(register.records)
     elif meta.form == "localschool":
         history = validate_localschool(filled.sheets["localschool"].rows, last_year=meta.year)
         findings += history.findings

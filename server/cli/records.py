@@ -178,9 +178,10 @@ def school_template(form: str, *, unit_code: str, unit_name: str, year: int, dat
                 raise click.UsageError(f"ไม่พบหน่วย {unit_code} ในทะเบียนของ {data_dir}")
             unit_name = unit_name or unit["name"]
             if form == "register":
-                from server.domain import pupil_register
+                from server.domain import pupil_register, records
 
-                pupils = pupil_register.prefill_rows(database, unit_code, year)
+                source = records.confirmed_round(database, unit_code, year)
+                pupils = pupil_register.prefill_rows(database, unit_code, source)
         finally:
             database.close()
     try:

@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, registry, scope
+from server.domain import audit, pupil_register, registry, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, not_found
 from server.domain.uploads import Quota, UploadRejected, file_path, incoming_dir, keep_file
@@ -136,7 +136,7 @@ def _read_and_validate(db: sqlite_utils.Database, unit: dict[str, Any], year: in
             " หรือคำสั่ง lec localschool import ซึ่งรับแถวที่ถูกต้องและส่งแถวที่ผิดกลับมาให้แก้",
             "FORM_MISMATCH",
         )
-    if meta.form not in ("curriculum", "results", "assessments"):
+    if meta.form not in ("curriculum", "results", "assessments", "register"):
         raise _rejected(
             "ไฟล์นี้เป็นแบบฟอร์มทะเบียนนักเรียน ให้ส่งที่เมนูส่งทะเบียนนักเรียนของรอบสำรวจ ไม่ใช่ทะเบียนผลการเรียน", "FORM_MISMATCH"
         )
@@ -149,6 +149,8 @@ def _read_and_validate(db: sqlite_utils.Database, unit: dict[str, Any], year: in
         carried = [(p.citizen_id, p.first_name, p.last_name) for p in pupils or []]
         if pupils is not None and previous_digest(carried) != meta.roster_digest:
             report = _check(data, filename, files_dir, isolation, pupils)
+    if meta.form == "register" and not report.errors:  # what only the server knows (census births, ปพ.1 taken)
+        report.errors += pupil_register.server_checks(db, unit["code"], report.records)
     if report.errors:
         raise UploadRejected(report.errors, report.warnings)
     return report
@@ -269,6 +271,8 @@ def _store(db: sqlite_utils.Database, actor: Actor, unit: dict[str, Any], year: 
             [(year, code, r["grade"], r["term"] or 0, r["subject_code"], r["subject_name"], r["kind"],
               _text(r["credits"]), _text(r["hours"]), r["area"], upload_id) for r in report.records],
         )  # fmt: skip
+    elif meta.form == "register":
+        pupil_register.store(db, code, year, report.records, upload_id)
     elif meta.form == "assessments":
         db.execute(
             "DELETE FROM assessments WHERE year = ? AND unit_code = ? AND class_name = ?", [year, code, meta.class_name]

@@ -62,6 +62,8 @@ CREATE TABLE pupil_register (
   student_no TEXT,
   first_name TEXT,
   last_name TEXT,
+  birth_date TEXT,
+  class_name TEXT,
   father_name TEXT,
   mother_name TEXT,
   entry_date TEXT,

@@ -29,6 +29,7 @@ from server.web import (  # LSQ part 2: GPAX export, LocalSchool migration
     localschool_route,
     pages,
     records_api,
+    register_route,
     security,
     xlwings_route,
 )
@@ -114,6 +115,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(records_api.bp)  # academic records (LSQ)
     app.register_blueprint(gpax_route.bp)  # the GPAX export (LSQ)
     app.register_blueprint(localschool_route.bp)  # the LocalSchool migration (LSQ)
+    app.register_blueprint(register_route.bp)  # the registrar's pupil register (LSQ)
     pages.register(app)
     xlwings_route.register(app)  # the add-in without local Python
 

@@ -54,4 +54,12 @@ def paths(_resp: Callable[..., dict[str, Any]]) -> dict[str, Any]:
             "summary": "The rows of one import that failed, as a LocalSchool workbook with the Thai reason beside "
                        "each (fix them and send this workbook back)",
             "parameters": _unit("import_id"), "responses": _resp(401, 403, 404, ok_type=XLSX)}},
+        "/years/{year}/units/{code}/register/template": {"get": {
+            "summary": "The registrar's pupil register form, pre-filled from the school's last confirmed census "
+                       "roster and its register so far (send it back through records/workbook)",
+            "parameters": _unit(), "responses": _resp(401, 403, 404, ok_type=XLSX)}},
+        "/years/{year}/units/{code}/register": {"get": {
+            "summary": "The school's pupil register: student numbers, parents, entry and leaving, ปพ.1 series and "
+                       "number, per pupil",
+            "parameters": _unit(), "responses": _resp(401, 403, 404)}},
     }  # fmt: skip

@@ -8,6 +8,7 @@ Entry points (rows are `(excel_row, {column_key: raw_value})` as a reader got th
   `results` workbook (one class and term);
 - `validate_assessments(rows, class_name=..., roster=...)` for the `assessments` form;
 - `validate_localschool(rows, last_year=...)` for the `localschool` migration (past results, row by row);
+- `validate_register(rows)` for the registrar's `register` (student numbers, parents, entry, leaving, ปพ.1);
 - `summarise(graded_subjects)` (and `gpa`, `gpa_by_term`, `gpa_by_area`, `gpax`, `cut2`) for a
   pupil's record and transcript.
 
@@ -32,6 +33,7 @@ from validators.academic.gpa import (
     summarise,
 )
 from validators.academic.localschool import LOCALSCHOOL_KEYS, LocalSchoolResult, validate_localschool
+from validators.academic.register import LEAVE_REASONS, REGISTER_KEYS, RegisterResult, validate_register
 from validators.academic.results import (
     Pupil,
     ResultsResult,
@@ -51,8 +53,10 @@ from validators.academic.subjects import (
 
 __all__ = [
     "ACTIVITY_KEYS",
+    "LEAVE_REASONS",
     "LOCALSCHOOL_KEYS",
     "RATING_KEYS",
+    "REGISTER_KEYS",
     "AreaGPA",
     "AssessmentsResult",
     "CurriculumResult",
@@ -60,6 +64,7 @@ __all__ = [
     "LocalSchoolResult",
     "Pupil",
     "RecordSummary",
+    "RegisterResult",
     "ResultSubject",
     "ResultsResult",
     "Scale",
@@ -87,5 +92,6 @@ __all__ = [
     "validate_assessments",
     "validate_curriculum",
     "validate_localschool",
+    "validate_register",
     "validate_results",
 ]
