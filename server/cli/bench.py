@@ -77,6 +77,16 @@ def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:
         ]
 
 
+def _gpax(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The national GPAX export at growing sizes (default up to 2 million result rows, a few minutes;
+    LEC_BENCH_GPAX_PUPILS=50000,1500000 or `python -m server.tools.gpax_bench` for the nation's 30 million)."""
+    from server.tools.gpax_bench import bench_gpax, sizes_from_env
+
+    result = bench_gpax(sizes_from_env((5_000, 20_000) if quick else (25_000, 50_000, 100_000)), workdir)
+    result.pop("runs", None)
+    return [result]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -84,6 +94,7 @@ SCENARIOS: dict[str, Scenario] = {
     "province": _province_book,
     "national": _national_book,
     "deadline": _deadline,
+    "gpax": _gpax,
 }
 
 

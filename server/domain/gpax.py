@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import sqlite_utils
@@ -35,7 +36,7 @@ from server.domain.actor import Actor
 from server.domain.errors import bad_request
 from server.storage import clock
 from server.storage.db import transaction
-from validators.academic import Tally, areas
+from validators.academic import Tally, areas, weighted
 
 RECORD_KINDS = ("school", "college")
 TERM_CHOICES = (5, 6)
@@ -101,7 +102,7 @@ def _num(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-_SQL = (
+EXPORT_SQL = (
     "SELECT citizen_id, year, term, area, grade, credits, hours FROM results"
     " WHERE unit_code = ? AND year * 10 + term BETWEEN ? AND ? ORDER BY citizen_id"
 )
@@ -111,39 +112,46 @@ def gpax_rows(db: sqlite_utils.Database, schools: list[str], year: int, terms: i
     """One row per pupil of each school (COLUMNS order), school by school, pupils in citizen-ID order."""
     span = window(year, terms)
     lo, hi = span[0][0] * 10 + span[0][1], span[-1][0] * 10 + span[-1][1]
-    weights: dict[str, Decimal] = {}  # a weight's text -> Decimal, parsed once for the whole export
+    # (grade, credits, hours) -> (is a credit subject, the validators' weighted pair or None): a nation has
+    # a few dozen distinct ones, so the rule runs a few dozen times, not once a row
+    counted: dict[tuple[str | None, str | None, str | None], tuple[bool, tuple[Decimal, Decimal] | None]] = {}
 
-    def weight(text: str | None) -> Decimal:
-        if not text:
-            return Decimal(0)
-        w = weights.get(text)
-        if w is None:
-            w = weights[text] = Decimal(text)
-        return w
+    def judge(key: tuple[str | None, str | None, str | None]) -> tuple[bool, tuple[Decimal, Decimal] | None]:
+        grade, credits, hours = key
+        text = credits or hours
+        pair = weighted(grade or "", Decimal(text)) if text else None
+        counted[key] = result = (bool(credits), pair)
+        return result
 
     for school in schools:
-        cursor = db.execute(_SQL, [school, lo, hi])
-        for cid, rows in groupby(cursor, key=lambda r: r[0]):
-            tallies: dict[str, tuple[Tally, dict[str, Tally]]] = {"credits": (Tally(), {}), "hours": (Tally(), {})}
+        cursor = db.execute(EXPORT_SQL, [school, lo, hi])
+        for cid, rows in groupby(cursor, key=itemgetter(0)):
+            credit_total, hour_total = Tally(), Tally()
+            credit_areas: dict[str, Tally] = {}
+            hour_areas: dict[str, Tally] = {}
             seen: set[int] = set()
-            current = False
-            has_credits = False
+            current = has_credits = False
             for _, y, t, area, grade, credits, hours in rows:
                 seen.add(y * 10 + t)
-                current = current or y == year
-                unit = "credits" if credits else "hours"
-                has_credits = has_credits or bool(credits)
-                total, by_area = tallies[unit]
-                w = weight(credits) if credits else weight(hours)
-                if total.add(grade or "", w) and area:
+                if y == year:
+                    current = True
+                key = (grade, credits, hours)
+                is_credit, pair = counted.get(key) or judge(key)
+                if is_credit:
+                    has_credits = True
+                if pair is None:
+                    continue
+                total, by_area = (credit_total, credit_areas) if is_credit else (hour_total, hour_areas)
+                total.add_weighted(pair)
+                if area:
                     tally = by_area.get(area)
                     if tally is None:
                         tally = by_area[area] = Tally()
-                    tally.add(grade, w)
+                    tally.add_weighted(pair)
             if not current:
                 continue
             unit = "credits" if has_credits else "hours"
-            total, by_area = tallies[unit]
+            total, by_area = (credit_total, credit_areas) if has_credits else (hour_total, hour_areas)
             cells = [school, cid, str(len(seen)), unit, _num(total.den), _num(total.value())]
             for a in AREA_KEYS:
                 tally = by_area.get(a)

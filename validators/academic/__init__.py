@@ -31,6 +31,7 @@ from validators.academic.gpa import (
     gpax,
     grade_value,
     summarise,
+    weighted,
 )
 from validators.academic.localschool import LOCALSCHOOL_KEYS, LocalSchoolResult, validate_localschool
 from validators.academic.register import LEAVE_REASONS, REGISTER_KEYS, RegisterResult, validate_register
@@ -94,4 +95,5 @@ __all__ = [
     "validate_localschool",
     "validate_register",
     "validate_results",
+    "weighted",
 ]
