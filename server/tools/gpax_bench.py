@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import resource
 import shutil
 import sqlite3
@@ -38,9 +37,10 @@ PUPILS_PER_LAO = 3_000
 PROVINCES = 76
 
 
-def build_results_db(path: Path, pupils: int, seed: int = 1) -> dict[str, Any]:
-    """A migrated database holding `pupils` pupils' results for YEAR (terms 1 and 2), built with raw
-    sqlite3 in primary-key order with durability off (it is thrown away). -> its shape and build time."""
+def build_results_db(path: Path, pupils: int) -> dict[str, Any]:
+    """A migrated database holding `pupils` pupils' results for YEAR (terms 1 and 2), generated inside
+    SQLite in primary-key order with durability off (it is thrown away). -> its shape and build time.
+    (`pending` is left 0: the export does not read it.)"""
     from server.storage import db
 
     started = time.perf_counter()
@@ -61,26 +61,26 @@ def build_results_db(path: Path, pupils: int, seed: int = 1) -> dict[str, Any]:
     conn.execute("INSERT INTO files (sha256, size, first_seen_at) VALUES ('bench', 0, ?)", [now])
     conn.execute("INSERT INTO record_uploads (id, year, unit_code, form, sha256, uploaded_at, rows)"
                  " VALUES (1, ?, '3000000001', 'results', 'bench', ?, 0)", [YEAR, now])  # fmt: skip
-    rng = random.Random(seed)
-    sql = ("INSERT INTO results (year, term, unit_code, class_name, subject_code, citizen_id, student_no, first_name,"
-           " last_name, subject_name, kind, credits, area, attendance_pct, score_total, grade, pending, upload_id)"
-           " VALUES (?,?,?,'ม.1/1',?,?,?,'ชื่อ','นามสกุล',?, 'basic','1.5',?,'95',?,?,?,1)")  # fmt: skip
-    rows = 0
+    conn.execute("CREATE TEMP TABLE bench_subjects (code TEXT, area TEXT)")
+    conn.executemany("INSERT INTO bench_subjects VALUES (?, ?)", sorted(SUBJECTS))
+    grade = "CASE abs(random()) % {n} {whens} END".format(  # a random grade a row, in GRADES' proportions
+        n=len(GRADES), whens=" ".join(f"WHEN {i} THEN '{g}'" for i, g in enumerate(GRADES))
+    )
+    sql = (  # one school's rows in primary-key order, generated inside SQLite (no Python per row)
+        "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?),"
+        " t(term) AS (VALUES (1), (2))"
+        " INSERT INTO results (year, term, unit_code, class_name, subject_code, citizen_id, student_no, first_name,"
+        " last_name, subject_name, kind, credits, area, attendance_pct, score_total, grade, pending, upload_id)"
+        f" SELECT {YEAR}, t.term, ?, 'ม.1/1', s.code, printf('1%012d', ? + k.n), k.n + 1, 'ชื่อ', 'นามสกุล', s.code,"
+        f" 'basic', '1.5', s.area, '95', '75', {grade}, 0, 1"
+        " FROM t, bench_subjects s, k ORDER BY t.term, s.code, k.n"
+    )
     per_school = [pupils // schools + (1 if i < pupils % schools else 0) for i in range(schools)]
     serial = 0
     for s, n in enumerate(per_school):
-        code = f"30{s + 1:08d}"
-        ids = [f"1{serial + k:012d}" for k in range(n)]
+        conn.execute(sql, [n, f"30{s + 1:08d}", serial])
         serial += n
-        for term in (1, 2):
-            for subject, area in sorted(SUBJECTS):
-                batch = []
-                for k, cid in enumerate(ids):
-                    grade = GRADES[rng.randrange(len(GRADES))]
-                    batch.append((YEAR, term, code, subject, cid, str(k + 1), subject, area, "75", grade,
-                                  int(grade == "ร")))  # fmt: skip
-                conn.executemany(sql, batch)
-                rows += len(batch)
+    rows = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
     conn.execute("COMMIT")
     conn.close()
     return {"pupils": pupils, "rows": rows, "schools": schools, "laos": laos, "provinces": PROVINCES,
