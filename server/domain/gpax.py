@@ -15,7 +15,9 @@ with before the last term ends). A pupil is exported when the unit holds a resul
 Every figure is the GPA rule of `validators.academic` (`Tally`: Σ grade × weight / Σ weight, marks
 left out, cut to two decimals, not rounded). The rows are read school by school in citizen-ID order
 through the `results_pupil` index and tallied one pupil at a time, so memory does not grow with the
-nation: the export is a stream, never a table held in memory.
+nation: the export is a stream, never a table held in memory. The price of its one read snapshot: while a
+national export runs (minutes at the nation's size), SQLite cannot checkpoint the WAL past it, so the WAL
+grows by what is written meanwhile and shrinks at the next checkpoint after the export.
 """
 
 from __future__ import annotations
