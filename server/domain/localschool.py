@@ -66,6 +66,11 @@ def _unit(db: sqlite_utils.Database, actor: Actor | None, code: str, action: str
     return unit
 
 
+def check_scope(db: sqlite_utils.Database, actor: Actor, code: str) -> None:
+    """403/404 before a request's body is looked at (the import itself checks again, and audits)."""
+    scope.check(db, actor, code, "upload")
+
+
 def _read(data: bytes, filename: str, files_dir: str | Path, isolation: Isolation | None, unit: dict[str, Any],
           year: int) -> Any:  # fmt: skip
     """The worker's report of a LocalSchool workbook for this unit and year, or the 422 saying why not."""
@@ -232,4 +237,4 @@ def failed_workbook(db: sqlite_utils.Database, actor: Actor | None, year: int, c
     return buf.getvalue(), f"localschool-{code}-{year}-failed-{import_id}.xlsx"
 
 
-__all__ = ["ACTION", "failed_rows", "failed_workbook", "import_workbook"]
+__all__ = ["ACTION", "check_scope", "failed_rows", "failed_workbook", "import_workbook"]

@@ -27,6 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.post("/years/<int:year>/units/<code>/localschool")
 def localschool_import(year: int, code: str) -> Any:
     actor = auth.require_actor()
+    localschool.check_scope(get_db(), actor, code)  # scope before the body: a stranger learns nothing of it
     file = request.files.get("file")
     if file is None:
         raise bad_request("file_required", "กรุณาแนบไฟล์ในช่อง file (multipart/form-data)")
