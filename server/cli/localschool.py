@@ -3,7 +3,7 @@ at the server's console (the same service as `POST /years/{year}/units/{code}/lo
 
 Good rows are stored, the failed ones written to `--failed-out` (default: beside FILE, `-failed.xlsx`)
 with the Thai reason beside each; fix them and import that file. Works on `LEC_DATA_DIR` (default ./var);
-audited as the console (`cli`) with `--by`.
+audited as the console (login `cli`).
 """
 
 from __future__ import annotations
