@@ -93,6 +93,16 @@ def _graduates(workdir: Path, quick: bool) -> list[dict[str, object]]:
     return [bench_graduates(pupils=100 if quick else 400, workdir=workdir, repeat=3 if quick else 5)]
 
 
+def _gpax(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The national GPAX export at growing sizes (default up to 2 million result rows, a few minutes;
+    LEC_BENCH_GPAX_PUPILS=50000,1500000 or `python -m server.tools.gpax_bench` for the nation's 30 million)."""
+    from server.tools.gpax_bench import bench_gpax, sizes_from_env
+
+    result = bench_gpax(sizes_from_env((5_000, 20_000) if quick else (25_000, 50_000, 100_000)), workdir)
+    result.pop("runs", None)
+    return [result]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -102,6 +112,7 @@ SCENARIOS: dict[str, Scenario] = {
     "deadline": _deadline,
     "records": _records,
     "graduates": _graduates,
+    "gpax": _gpax,
 }
 
 

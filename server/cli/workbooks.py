@@ -22,7 +22,7 @@ from validators.fields import FORM_TITLES, FORMS
 from validators.findings import SEVERITY_TH
 from validators.normalize import display_width
 
-FORM_CHOICES = click.Choice([*FORMS, "curriculum", "results", "assessments"])
+FORM_CHOICES = click.Choice([*FORMS, "curriculum", "results", "assessments", "localschool", "register"])
 
 
 def _unit_problem(form: str, code: str) -> str | None:
@@ -85,7 +85,8 @@ def template_command(
     out: Path,
 ) -> None:
     """Write a locked template (FORM: school, cdc or other) for one unit and round, or an academic one
-    (curriculum; results with --term and --class; assessments with --class).
+    (curriculum; results with --term and --class; assessments with --class; localschool, the migration of
+    past results; register, the registrar's pupil register, pre-filled from the census with --data-dir).
 
     With a server data dir the unit's name comes from the registry and, when the round is known there,
     the template carries the unit's last confirmed roster (and this round's upload, if any), exactly as

@@ -25,12 +25,15 @@ from server.web import (
     api,
     auth,
     consolidated_route,
+    gpax_route,
     graduates_api,
     graduates_pages,
+    localschool_route,
     pages,
     records_api,
     records_overview_api,
     records_pages,
+    register_route,
     security,
     xlwings_route,
 )
@@ -115,6 +118,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(records_api.bp)  # academic records (LSQ)
     app.register_blueprint(records_overview_api.bp)  # a school's year of records as JSON (the add-in's status)
+    app.register_blueprint(gpax_route.bp)  # the GPAX export (LSQ)
+    app.register_blueprint(localschool_route.bp)  # the LocalSchool migration (LSQ)
+    app.register_blueprint(register_route.bp)  # the registrar's pupil register (LSQ)
     pages.register(app)
     records_pages.register(app)  # academic records pages (a class's results, a pupil's record)
     app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
