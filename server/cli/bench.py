@@ -77,6 +77,13 @@ def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:
         ]
 
 
+def _dashboard(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The province dashboard of the national data's largest province (349 LAOs); see dashboard_bench."""
+    from server.tools.dashboard_bench import bench_dashboard
+
+    return [bench_dashboard(pupils=60_000 if quick else 1_500_000, workdir=workdir, repeat=3 if quick else 7)]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -84,6 +91,7 @@ SCENARIOS: dict[str, Scenario] = {
     "province": _province_book,
     "national": _national_book,
     "deadline": _deadline,
+    "dashboard": _dashboard,
 }
 
 
