@@ -39,7 +39,7 @@ def _largest_province(conn: Any) -> tuple[str, int, int]:
     return code, laos, insts
 
 
-def _accounts(path: Path, province: str) -> None:
+def ready_accounts(path: Path, province: str) -> None:
     """A ready account with a profile for the province and each of its units (one real password hash)."""
     from server.domain import accounts
 
@@ -112,7 +112,7 @@ def bench_dashboard(pupils: int, workdir: str | Path, repeat: int = 7) -> dict[s
     conn = db.open_db(data / "lec.db")
     province, laos, insts = _largest_province(conn.conn)
     conn.close()
-    _accounts(data / "lec.db", province)
+    ready_accounts(data / "lec.db", province)
     app = create_app({"DATA_DIR": data, "NOW": NOW, **FAST_HASH})
     client = app.test_client()
     _login(client, province)
