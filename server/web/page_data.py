@@ -29,9 +29,8 @@ AUDIT_LIMIT = 500
 
 
 def default_round(db: sqlite_utils.Database, now: datetime) -> dict[str, Any] | None:
-    """The newest open round, else the newest round of any phase (list_rounds sorts newest first)."""
-    all_rounds = rounds.list_rounds(db, now)
-    return next((r for r in all_rounds if r["phase"] == "open"), all_rounds[0] if all_rounds else None)
+    """The newest open round, else the newest round of any phase (`rounds.current_round`)."""
+    return rounds.current_round(db, now)
 
 
 def _round_open(rnd: dict[str, Any], now: datetime) -> bool:
