@@ -196,6 +196,7 @@ def overview(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code:
     contacts = _contacts(db, [u["code"] for u in units])
     correcting = rnd["mode"] == "correction"
     deadlines = {lvl: rounds.deadline_for(rnd, lvl) for lvl in LEVELS if lvl in rounds.DEADLINE_COLUMN}
+    due_iso = {lvl: clock.iso(dt) for lvl, dt in deadlines.items()}
     names = {u["code"]: u["name"] for u in units}
     if head["level"] == "province":
         names[head["code"]] = head["name"]
@@ -203,13 +204,15 @@ def overview(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code:
     for u in units:
         state = states[u["code"]]
         deadline = None if correcting else deadlines.get(u["level"])
-        if deadline and u["code"] in extended:
+        due = None if correcting else due_iso.get(u["level"])
+        if deadline and u["code"] in extended:  # an exception granted past the round's deadline
             deadline = max(deadline, clock.parse_datetime(extended[u["code"]]))
+            due = clock.iso(deadline)
         roster = rosters.get(u["code"])
         row = {
             **u,
             "state": state,
-            "deadline": clock.iso(deadline) if deadline else None,
+            "deadline": due,
             "overdue": bool(deadline and now > deadline and state != "confirmed"),
             "rows": roster[0] if roster else None,
             "uploaded_at": roster[1] if roster else None,

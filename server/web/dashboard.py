@@ -122,9 +122,13 @@ def view(
     national = ov["unit"]["level"] == "national"
     top_level = "province" if national else "lao"
     tops = [r for r in ov["units"] if r["level"] == top_level]
-    if national:
-        for prov in tops:  # each province's summary counts all its units, not only its LAOs
-            prov["children"] = [r for r in ov["units"] if r["province"] == prov["code"] and r["level"] != "province"]
+    if national:  # each province's summary counts all its units, not only its LAOs
+        below: dict[str, list[dict[str, Any]]] = {t["code"]: [] for t in tops}
+        for r in ov["units"]:
+            if r["level"] != "province" and r["province"] in below:
+                below[r["province"]].append(r)
+        for prov in tops:
+            prov["children"] = below[prov["code"]]
     groups = [g for g in (_group(t, filters, ov["correcting"]) for t in tops) if g is not None]
     found: list[dict[str, Any]] = []
     hidden = 0
