@@ -15,7 +15,7 @@ from tests.pages.test_pages import LAO_A, LAO_B, PROVINCE, X1, X3, text
 def test_province_dashboard_has_the_summary_and_the_folds(client: Any, login: Any, round_id: str) -> None:
     login(PROVINCE)
     html = text(client.get(f"/rounds/{round_id}"))
-    assert 'data-test="progress"' in html and "<svg class=\"bar\"" in html
+    assert 'data-test="progress"' in html and '<svg class="bar"' in html
     assert '<details class="unit' in html and f'data-unit="{LAO_B}"' in html
     assert "<script" not in html  # the CSP allows none inline; the page needs none
     only_b = text(client.get(f"/rounds/{round_id}?q={LAO_B}"))
