@@ -103,6 +103,13 @@ def _gpax(workdir: Path, quick: bool) -> list[dict[str, object]]:
     return [result]
 
 
+def _dashboard(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The province dashboard of the national data's largest province (349 LAOs); see dashboard_bench."""
+    from server.tools.dashboard_bench import bench_dashboard
+
+    return [bench_dashboard(pupils=60_000 if quick else 1_500_000, workdir=workdir, repeat=3 if quick else 7)]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -113,6 +120,7 @@ SCENARIOS: dict[str, Scenario] = {
     "records": _records,
     "graduates": _graduates,
     "gpax": _gpax,
+    "dashboard": _dashboard,
 }
 
 
