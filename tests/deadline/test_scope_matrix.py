@@ -77,6 +77,8 @@ SCOPES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "admin": ("3056200001", None),
     },
 }
+SCOPES["province_page"] = SCOPES["spot_check"]  # pages only a province (its own) and the admin open
+
 ROUTES: dict[str, str] = {
     # routes that name a unit: the scope action they need
     "api.unit_status": "view",
@@ -115,6 +117,8 @@ ROUTES: dict[str, str] = {
     "api.spot_check_results": "spot_check",
     "pages.spot_check_draw": "spot_check",
     "pages.spot_check_results": "spot_check",
+    "progress.progress_page": "province_page",
+    "progress.late_list": "province_page",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",
