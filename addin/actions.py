@@ -16,10 +16,12 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from addin import book_io, sheets
+from addin import book_io, records_sheets, sheets
 from addin.book_io import ERROR_FILL, INPUT_FILL, WARNING_FILL, Grid, Mark
 from addin.client import ApiError, Backend
-from workbook_templates.check import FileReport, check_file
+from workbook_templates.academic_meta import ACADEMIC_FORMS, AcademicMeta
+from workbook_templates.academic_read import check_any_file
+from workbook_templates.check import FileReport
 from workbook_templates.read import FilledWorkbook
 
 CONFIRM_CALLBACK = "LecConfirmAnswer"
@@ -48,6 +50,12 @@ class Loaded:
     report: FileReport
 
     @property
+    def records(self) -> AcademicMeta | None:
+        """The metadata of an academic records form (curriculum, results, assessments); None for a roster."""
+        meta = self.report.meta
+        return meta if self.report.form in ACADEMIC_FORMS and isinstance(meta, AcademicMeta) else None
+
+    @property
     def round_id(self) -> str:
         assert self.filled is not None
         return self.filled.meta.round_label
@@ -59,9 +67,10 @@ class Loaded:
 
 
 def load(book: Any, *, today: date | None = None) -> Loaded:
-    """Read the Book's values through xlwings and check them with `check_file`, as `lec validate` does."""
+    """Read the Book's values through xlwings and check them as `lec validate` does (`check_any_file`:
+    a roster with the census rules, a records form with the academic ones)."""
     grids = book_io.read_grids(book)
-    report = check_file(book_io.GridWorkbook(grids), file=str(book.name), today=today)
+    report = check_any_file(book_io.GridWorkbook(grids), file=str(book.name), today=today)
     return Loaded(grids, report.workbook, report)
 
 
@@ -116,6 +125,8 @@ def _groups(report: FileReport) -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 def _title(loaded: Loaded, what: str) -> str:
+    if loaded.records is not None:
+        return records_sheets.records_title(loaded.records, what)
     if loaded.filled is None:
         return f"{what}: {loaded.report.file}"
     meta = loaded.filled.meta
@@ -143,6 +154,8 @@ def upload(book: Any, backend: Backend, *, today: date | None = None, now: datet
     """Check locally first (no upload with errors), then send the values and show the server's verdict."""
     loaded = load(book, today=today)
     report = loaded.report
+    if loaded.records is not None and not report.errors:
+        return _upload_records(book, backend, loaded, now=now)
     if report.errors or loaded.filled is None:
         remark(book, loaded, report.errors, report.warnings)
         summary = "ยังไม่ได้ส่งข้อมูล: " + _summary(report)
@@ -153,16 +166,7 @@ def upload(book: Any, backend: Backend, *, today: date | None = None, now: datet
     try:
         body = backend.upload(loaded.round_id, loaded.unit, upload_filename(str(book.name)), data)
     except ApiError as err:
-        errors = list(err.body.get("errors") or [])
-        warnings = list(err.body.get("warnings") or [])
-        if not errors:
-            errors = [{"sheet": None, "cell": None, "message": err.message, "code": err.code}]
-        remark(book, loaded, errors, warnings)
-        summary = f"เซิร์ฟเวอร์ไม่รับข้อมูล: {err.message}"
-        sheets.write_findings(book, _title(loaded, "ผลการส่งข้อมูล"), summary,
-                              [("error", errors), ("warning", warnings)], now=now)  # fmt: skip
-        return Outcome(False, "ส่งข้อมูล", summary, len(errors), len(warnings),
-                       data={"status": err.status, "error": err.code, "body": err.body, "sent": True})  # fmt: skip
+        return _refused(book, loaded, err, now)
     warnings = list(body.get("warnings") or [])
     conflicts = list(body.get("conflicts") or [])
     remark(book, loaded, [], warnings)
@@ -178,9 +182,45 @@ def upload(book: Any, backend: Backend, *, today: date | None = None, now: datet
     return Outcome(True, "ส่งข้อมูล", summary, 0, len(warnings), data={"body": body, "sent": True})
 
 
+def _refused(book: Any, loaded: Loaded, err: ApiError, now: datetime | None) -> Outcome:
+    """The server's refusal of an upload: its findings marked and listed, as for a local check."""
+    errors = list(err.body.get("errors") or [])
+    warnings = list(err.body.get("warnings") or [])
+    if not errors:
+        errors = [{"sheet": None, "cell": None, "message": err.message, "code": err.code}]
+    remark(book, loaded, errors, warnings)
+    summary = f"เซิร์ฟเวอร์ไม่รับข้อมูล: {err.message}"
+    sheets.write_findings(book, _title(loaded, "ผลการส่งข้อมูล"), summary,
+                          [("error", errors), ("warning", warnings)], now=now)  # fmt: skip
+    return Outcome(False, "ส่งข้อมูล", summary, len(errors), len(warnings),
+                   data={"status": err.status, "error": err.code, "body": err.body, "sent": True})  # fmt: skip
+
+
+def _upload_records(book: Any, backend: Backend, loaded: Loaded, *, now: datetime | None) -> Outcome:
+    """A records form checked clean: send its values to the records endpoint; list the pending ร / มส."""
+    meta = loaded.records
+    assert meta is not None
+    data = book_io.grids_to_xlsx(loaded.grids)
+    try:
+        body = backend.upload_records(meta.year, meta.unit_code, upload_filename(str(book.name)), data)
+    except ApiError as err:
+        return _refused(book, loaded, err, now)
+    warnings = list(body.get("warnings") or [])
+    pending = list(body.get("pending") or [])
+    remark(book, loaded, [], warnings)
+    summary = f"ส่งข้อมูลสำเร็จ เซิร์ฟเวอร์บันทึก {body.get('rows', loaded.report.rows)} แถวแล้ว"
+    if pending:
+        summary += f" มีผลการเรียนค้าง (ร/มส) {len(pending)} รายการ (ดูท้ายตาราง)"
+    summary += " ดูผลการเรียนของชั้นได้ที่หน้าเว็บ ทะเบียนผลการเรียน หรือกดปุ่มสถานะ"
+    sheets.write_findings(book, _title(loaded, "ผลการส่งข้อมูล"), summary,
+                          [("warning", warnings), ("info", list(body.get("notices") or []))],
+                          extra=records_sheets.pending_rows(pending), now=now)  # fmt: skip
+    return Outcome(True, "ส่งข้อมูล", summary, 0, len(warnings), data={"body": body, "sent": True})
+
+
 def _unit_of(book: Any) -> tuple[Loaded | None, Outcome | None]:
     loaded = load(book)
-    if loaded.filled is None:
+    if loaded.filled is None and loaded.records is None:
         message = loaded.report.errors[0]["message"] if loaded.report.errors else "ไม่พบข้อมูลกำกับแบบฟอร์ม"
         return None, Outcome(False, "สถานะ", message, 1)
     return loaded, None
@@ -192,6 +232,8 @@ def status(book: Any, backend: Backend, *, now: datetime | None = None) -> Outco
     if failed:
         return failed
     assert loaded is not None
+    if loaded.records is not None:
+        return _records_status(book, backend, loaded.records, now=now)
     try:
         body = backend.status(loaded.round_id, loaded.unit)
     except ApiError as err:
@@ -202,6 +244,28 @@ def status(book: Any, backend: Backend, *, now: datetime | None = None) -> Outco
     blockers = body.get("blockers") or []
     if blockers:
         message += " / " + blockers[0].get("message", "")
+    return Outcome(True, "สถานะ", message, data={"status": body})
+
+
+def _records_status(book: Any, backend: Backend, meta: AcademicMeta, *, now: datetime | None) -> Outcome:
+    """A records form's status: the school's year of records on the server, this workbook's class marked."""
+    try:
+        body = backend.records_status(meta.year, meta.unit_code)
+    except ApiError as err:
+        return Outcome(False, "สถานะ", err.message, 1, data={"status": err.status, "error": err.code})
+    records_sheets.write_records_status(book, body, meta, now=now)
+    here = [t for c in body.get("classes") or [] if c.get("class_name") == meta.class_name
+            for t in c.get("terms") or [] if not meta.term or t.get("term") == meta.term]  # fmt: skip
+    what = f"ชั้น {meta.class_name} {records_sheets.when_th(meta)}" if meta.class_name else records_sheets.when_th(meta)
+    if meta.form == "curriculum":
+        message = f"{meta.unit_code}: รายวิชาของสถานศึกษาบนเซิร์ฟเวอร์ {body.get('curriculum_subjects', 0)} รายการ"
+    elif meta.form == "results" and here:
+        message = (f"{meta.unit_code}: {what} บันทึกแล้ว นักเรียน {here[0].get('pupils')} คน"
+                   f" {here[0].get('subjects')} วิชา ผลค้าง {here[0].get('pending')} รายการ")  # fmt: skip
+    else:
+        uploads = body.get("uploads") or []
+        sent = any(u.get("form") == meta.form and u.get("class_name") == meta.class_name for u in uploads)
+        message = f"{meta.unit_code}: {what} {'ส่งแล้ว' if sent else 'ยังไม่ได้ส่ง'}"
     return Outcome(True, "สถานะ", message, data={"status": body})
 
 
@@ -219,6 +283,9 @@ def confirm(
     if failed:
         return failed
     assert loaded is not None
+    if loaded.records is not None:
+        return Outcome(False, "ยืนยันข้อมูล", "แบบบันทึกผลการเรียนไม่ต้องกดยืนยัน: เซิร์ฟเวอร์บันทึกทันทีเมื่อส่งสำเร็จ"
+                       " (แก้ไขได้โดยส่งแบบบันทึกของชั้นและภาคเรียนเดิมใหม่ทั้งชุด)")  # fmt: skip
     meta = loaded.filled.meta  # type: ignore[union-attr]
     if answer is None:
         prompt = (f"ยืนยันข้อมูลของ {meta.unit_code} {meta.unit_name} ปีการศึกษา {meta.year} ครั้งที่ "

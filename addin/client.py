@@ -1,7 +1,8 @@
 """Talking to the LEC Sheets server from the add-in, the CLI and the LAO merge.
 
 `Backend` is what the add-in's actions need from a server: upload a workbook, read a unit's status,
-confirm a unit. `ApiClient` implements it over HTTP (design.md's /api/v1); the server-hosted set-up
+confirm a unit; for the academic records forms, upload one and read the school's year of records.
+`ApiClient` implements it over HTTP (design.md's /api/v1); the server-hosted set-up
 implements it in-process (server/web/xlwings_route.py), so the actions cannot tell the two apart.
 
 Login: `POST /token` with the login and a password typed when asked, then the bearer token is cached in
@@ -49,6 +50,14 @@ class Backend(Protocol):
     def status(self, round_id: str, unit: str) -> dict[str, Any]: ...
 
     def confirm(self, round_id: str, unit: str) -> dict[str, Any]: ...
+
+    def upload_records(self, year: int, unit: str, filename: str, data: bytes) -> dict[str, Any]:
+        """An academic records form (curriculum, results, assessments): 200 body or ApiError, as `upload`."""
+        ...
+
+    def records_status(self, year: int, unit: str) -> dict[str, Any]:
+        """The school's year of records (classes and terms stored, uploads)."""
+        ...
 
 
 def config_dir() -> Path:
@@ -160,6 +169,13 @@ class ApiClient:
 
     def confirm(self, round_id: str, unit: str) -> dict[str, Any]:
         return self._call("POST", f"/rounds/{round_id}/units/{unit}/confirm")
+
+    def upload_records(self, year: int, unit: str, filename: str, data: bytes) -> dict[str, Any]:
+        files = {"file": (filename, data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+        return self._call("POST", f"/years/{year}/units/{unit}/records/workbook", files=files)
+
+    def records_status(self, year: int, unit: str) -> dict[str, Any]:
+        return self._call("GET", f"/years/{year}/units/{unit}/records")
 
 
 def cached_client(server: str, login: str, store: TokenStore | None = None) -> ApiClient:

@@ -6,6 +6,7 @@
     lec round create ROUND --as-of ... --opens ... --institution-deadline ... --lao-deadline ...
                            --province-deadline ... [--closes ...] [--mode confirm|correction]
     lec round list                        lec round exception ROUND UNIT --until DT --reason TEXT
+    lec round current                     the open round's id, for scripts: ROUND=$(lec round current)
     lec serve [--host 127.0.0.1] [--port 8000] [--threads 64] [--connections 1000]
 All work on the data dir of `LEC_DATA_DIR` (default ./var).
 """
@@ -272,6 +273,20 @@ def round_list() -> None:
             f"{r['id']}\t{r['mode']}\t{r['phase']}\topens {r['opens']}\tinstitution {r['institution_deadline']}"
             f"\tlao {r['lao_deadline']}\tprovince {r['province_deadline']}\tcloses {r['closes']}"
         )
+
+
+@round_.command("current")
+def round_current() -> None:
+    """Print the current round's id (the newest open round, else the newest): ROUND=$(lec round current).
+
+    Exit status 1, with a Thai message on stderr, when the data dir has no round yet."""
+    from server.domain import rounds
+
+    row = rounds.current_round(_db())
+    if row is None:
+        click.echo("ยังไม่มีรอบการเก็บข้อมูลในที่เก็บข้อมูลนี้ (สร้างด้วย lec round create หรือ lec demo)", err=True)
+        sys.exit(1)
+    click.echo(row["id"])
 
 
 @round_.command("exception")

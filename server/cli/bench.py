@@ -77,11 +77,37 @@ def _deadline(workdir: Path, quick: bool) -> list[dict[str, object]]:
         ]
 
 
+def _records(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """A school's year of academic results uploaded and stored, and a pupil's ปพ.1 (server/tools/records_bench.py)."""
+    from server.tools.records_bench import bench_records_year
+
+    with tqdm(desc="records workbooks", unit="file", file=sys.stderr, leave=False) as bar:
+        return bench_records_year(pupils=300 if quick else 1_500, workdir=workdir, repeat=1 if quick else 3,
+                                  progress=bar.update)  # fmt: skip
+
+
 def _graduates(workdir: Path, quick: bool) -> list[dict[str, object]]:
     """The graduate report ปพ.3 of one school: 400 graduates (target under 2 s)."""
     from server.tools.graduates_bench import bench_graduates
 
     return [bench_graduates(pupils=100 if quick else 400, workdir=workdir, repeat=3 if quick else 5)]
+
+
+def _gpax(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The national GPAX export at growing sizes (default up to 2 million result rows, a few minutes;
+    LEC_BENCH_GPAX_PUPILS=50000,1500000 or `python -m server.tools.gpax_bench` for the nation's 30 million)."""
+    from server.tools.gpax_bench import bench_gpax, sizes_from_env
+
+    result = bench_gpax(sizes_from_env((5_000, 20_000) if quick else (25_000, 50_000, 100_000)), workdir)
+    result.pop("runs", None)
+    return [result]
+
+
+def _dashboard(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The province dashboard of the national data's largest province (349 LAOs); see dashboard_bench."""
+    from server.tools.dashboard_bench import bench_dashboard
+
+    return [bench_dashboard(pupils=60_000 if quick else 1_500_000, workdir=workdir, repeat=3 if quick else 7)]
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -91,7 +117,10 @@ SCENARIOS: dict[str, Scenario] = {
     "province": _province_book,
     "national": _national_book,
     "deadline": _deadline,
+    "records": _records,
     "graduates": _graduates,
+    "gpax": _gpax,
+    "dashboard": _dashboard,
 }
 
 

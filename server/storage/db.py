@@ -46,6 +46,7 @@ import sqlite_utils
 
 from server.storage import clock
 from server.storage.graduates_schema import SCHEMA_V8
+from server.storage.history_schema import SCHEMA_V9
 from server.storage.records_schema import SCHEMA_V4
 
 APPEND_ONLY = ("audit", "snapshots", "snapshot_counts")
@@ -363,7 +364,17 @@ CREATE INDEX spot_check_items_unit ON spot_check_items(unit_code);
 first seen, and the province's spot-checks with the children drawn and what the visit found."""
 
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_V8]
+MIGRATIONS: list[str] = [
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_V3,
+    SCHEMA_V4,
+    SCHEMA_V5,
+    SCHEMA_V6,
+    SCHEMA_V7,
+    SCHEMA_V8,
+    SCHEMA_V9,
+]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

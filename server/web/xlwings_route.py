@@ -33,7 +33,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from addin import actions, book_io, sheets
 from addin.client import ApiError
 from addin.remote import ensure_remote_engine, remote_book
-from server.domain import accounts, chain, login_guard, rounds, uploads
+from server.domain import accounts, chain, login_guard, records, records_views, rounds, uploads
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth, xlwings_payload
 from server.web.context import get_db, now
@@ -77,6 +77,20 @@ class InProcessBackend:
     def confirm(self, round_id: str, unit: str) -> dict[str, Any]:
         try:
             return chain.confirm(get_db(), self.actor, round_id, unit, now=now())
+        except ServiceError as err:
+            raise self._error(err) from err
+
+    def upload_records(self, year: int, unit: str, filename: str, data: bytes) -> dict[str, Any]:
+        try:
+            return records.upload_records_workbook(get_db(), self.actor, year, unit, data, filename=filename,
+                                                   files_dir=current_app.config["FILES_DIR"], now=now(),
+                                                   **uploads.limits(current_app.config))  # fmt: skip
+        except ServiceError as err:
+            raise self._error(err) from err
+
+    def records_status(self, year: int, unit: str) -> dict[str, Any]:
+        try:
+            return records_views.overview_for_clients(get_db(), self.actor, year, unit)
         except ServiceError as err:
             raise self._error(err) from err
 

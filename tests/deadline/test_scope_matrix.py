@@ -85,6 +85,8 @@ SCOPES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         role: (None, "3056200001") for role in ("institution", "lao", "province", "other_province", "admin")
     },
 }
+SCOPES["province_page"] = SCOPES["spot_check"]  # pages only a province (its own) and the admin open
+
 ROUTES: dict[str, str] = {
     # routes that name a unit: the scope action they need
     "api.unit_status": "view",
@@ -104,6 +106,18 @@ ROUTES: dict[str, str] = {
     "records.records_workbook": "upload",
     "records.student_record": "view",
     "records.student_transcript": "view",
+    "records_overview.records_overview": "view",
+    "records_pages.records_index": "view",
+    "records_pages.records_latest": "view",
+    "records_pages.records_form": "view",
+    "records_pages.class_page": "view",
+    "records_pages.pupil_page": "view",
+    "records_pages.records_upload": "upload",
+    "gpax.gpax_csv": "view",
+    "localschool.localschool_import": "upload",
+    "localschool.localschool_failed": "view",
+    "register.register_template": "upload",
+    "register.register_rows": "view",
     "api.spot_check_draw": "spot_check",
     "api.spot_check_list": "spot_check",
     "api.spot_check_get": "spot_check",
@@ -118,6 +132,8 @@ ROUTES: dict[str, str] = {
     "graduates.return_report": "graduates_decide",
     "graduate_pages.report_page": "view",
     "graduate_pages.report_action": "graduates_submit",
+    "progress.progress_page": "province_page",
+    "progress.late_list": "province_page",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",
@@ -143,7 +159,7 @@ ROUTES: dict[str, str] = {
     "graduate_pages.report_list": "login",
 }
 PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567", "check_id": "1",
-          "citizen_id": "1103700000011", "level": "m3"}  # fmt: skip
+          "citizen_id": "1103700000011", "import_id": "1", "level": "m3"}  # fmt: skip
 
 
 def test_every_route_has_a_case(app: Flask) -> None:

@@ -1,0 +1,30 @@
+"""`GET /api/v1/years/{year}/units/{code}/records`: a school's year of academic records as JSON.
+
+What the add-in's "สถานะ" button shows for a records form (and any program may read): the classes and
+terms stored with their pupils, subjects and pending ร/มส, the year's accepted uploads, the other years.
+The same view as the records index page (`records_views.records_overview`, scope checked there).
+Kept out of records_api.py, which another change is converting to request/response models.
+Its OpenAPI entry is in records_overview_openapi.py (server/web/openapi.py imports that, not a route).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+
+from server.domain import records_views
+from server.web import auth
+from server.web.context import get_db
+
+bp = Blueprint("records_overview", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/years/<int:year>/units/<code>/records")
+def records_overview(year: int, code: str) -> Any:
+    actor = auth.require_actor()
+    return jsonify(records_views.overview_for_clients(get_db(), actor, year, code))
+
+
+def register(app: Any) -> None:
+    app.register_blueprint(bp)
