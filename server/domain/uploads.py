@@ -338,6 +338,8 @@ def _keep_rejected(db: sqlite_utils.Database, files_dir: str | Path, code: str, 
     """Keep a rejected file for the audit trail, unless the unit's rejected files already fill their share."""
     if db.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha]).fetchone():
         return True
+    if not incoming.exists():  # a worker that could not start may leave nothing to keep: still a clean refusal
+        return False
     size = incoming.stat().st_size
     if _unit_bytes(db, code, rejected=True) + size > quota.rejected_mb * 2**20:
         return False
