@@ -3,8 +3,9 @@
 Why spectree: it decorates plain Flask views, so the app factory, the blueprints, the auth and CSRF
 checks and the multipart uploads stay as they are (flask-openapi3 would replace Flask and Blueprint).
 A route declares its models with `@api_doc.validate(json=..., query=..., resp=answers(...))` under its
-`@bp.get/post` line; its docstring's first paragraph is the summary. spectree validates the body
-before the view runs; a bad one is refused here, in Thai, naming the field:
+`@bp.get/post` line; its docstring's first paragraph is the summary; the view reads its body with
+`body(Model)`. spectree validates the body before the view runs; a bad one is refused when the view
+asks for it (after the view's own auth and scope checks), in Thai, naming the field:
 
     400 {"error": "invalid_body", "message": "...", "detail": {...}, "errors": [{"field", "message"}]}
 
@@ -18,9 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response as FlaskResponse
-from flask import current_app, request
+from flask import current_app, g, request
 from pydantic import BaseModel, ValidationError
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.plugins.base import Context
 from spectree.plugins.flask_plugin import FlaskPlugin
 
 from server.domain.errors import ServiceError
@@ -47,7 +49,6 @@ PROBLEM_TH = {
     "int_type": "{title} ต้องเป็นจำนวนเต็ม",
     "int_parsing": "{title} ต้องเป็นจำนวนเต็ม",
     "int_from_float": "{title} ต้องเป็นจำนวนเต็ม",
-    "value_error": "{title} ต้องเป็นจำนวนเต็ม",  # schemas._whole: true/false given for a count
     "bool_type": "{title} ต้องเป็น true หรือ false",
     "literal_error": "{title} ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {expected}",
     "list_type": "{title} ต้องเป็นรายการ",
@@ -97,7 +98,7 @@ def invalid_body(model: type[BaseModel], err: ValidationError) -> ServiceError:
 
 
 def parse(model: type[BaseModel], data: Any) -> Any:
-    """Validate `data` against `model` by hand, for a body spectree does not read (a DELETE's)."""
+    """Validate `data` against `model` by hand, for a body spectree does not read (a DELETE's, a form's)."""
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as err:
@@ -105,22 +106,30 @@ def parse(model: type[BaseModel], data: Any) -> Any:
 
 
 def body(model: type[BaseModel]) -> Any:
-    """The request's body as `model`: the one spectree validated, or, for a body spectree leaves alone (a
-    DELETE's, a form-encoded one), validated here against the same model."""
+    """The request's body as `model`, or its refusal (400 in Thai), when the view asks for it.
+
+    spectree validates before the view runs; the plugin keeps a failure until here, so a view's own
+    checks (401 without credentials, 403 out of scope, 404 unknown round) come first, as they always
+    have. A body spectree leaves alone (a DELETE's, a form-encoded one) is validated here."""
+    err = g.pop("body_error", None)
+    if err is not None:
+        raise invalid_body(model, err)
     done = getattr(getattr(request, "context", None), "json", None)
     if done is not None:
         return done
     return parse(model, request.get_json(silent=True) if request.is_json else request.form.to_dict())
 
 
-def _refuse(_req: Any, _resp: Any, err: Exception | None, _instance: Any, _adapter: Any) -> None:
-    """spectree's `before` hook: a request that failed its model is refused in Thai, as a ServiceError."""
-    if isinstance(err, ValidationError):
-        raise invalid_body(getattr(schemas, err.title, schemas.Body), err)
-
-
 class _Plugin(FlaskPlugin):
-    """spectree's Flask plugin, checking answers against their models only under TESTING."""
+    """spectree's Flask plugin: a body's failure is kept for `body()`, answers are checked against their
+    models only under TESTING."""
+
+    def request_validation(self, request: Any, *models: Any) -> None:
+        try:
+            super().request_validation(request, *models)
+        except ValidationError as err:
+            request.context = Context(None, None, None, None, None)
+            g.body_error = err
 
     def validate_response(self, resp: Any, resp_model: Any, skip_validation: bool, force_resp_serialize: bool):
         response: FlaskResponse = current_app.make_response(resp)
@@ -136,7 +145,6 @@ api_doc = SpecTree(
     backend=_Plugin,
     mode="strict",  # only the routes declared with @api_doc.validate: the pages are not the API
     annotations=False,
-    before=_refuse,
     naming_strategy=lambda model: model.__name__,  # schemas.py's names are unique: no hash suffix
     nested_naming_strategy=lambda _parent, child: child,
     validation_error_status=400,

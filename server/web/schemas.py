@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from server.domain.conflicts import KINDS
 from validators.fields import HEADER_BY_KEY
@@ -24,7 +25,7 @@ from validators.fields import HEADER_BY_KEY
 def _whole(value: Any) -> Any:
     """A count given as true/false is a mistake, not 1/0 (pydantic would take it)."""
     if isinstance(value, bool):
-        raise ValueError("bool")
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
     return value
 
 
@@ -132,9 +133,10 @@ class FieldError(BaseModel):
 
 
 class InvalidBodyAnswer(ErrorAnswer):
-    """A body that does not match its model (error `invalid_body`, or `bad_json` when it is no object)."""
+    """A 400: a body that does not match its model (error `invalid_body`, or `bad_json` when it is no
+    object) lists its fields in `errors`; other bad input (bad_limit, file_required, ...) has none."""
 
-    errors: list[FieldError]
+    errors: list[FieldError] = []
 
 
 class TokenAnswer(Answer):

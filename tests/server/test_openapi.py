@@ -107,3 +107,11 @@ def test_a_form_encoded_body_is_validated_against_the_same_model(world: World) -
     assert r.status_code == 400 and r.get_json()["errors"][0]["field"] == "password"
     r = world.client.post("/api/v1/token", data={"login": "56", "password": world.passwords["56"]})
     assert r.status_code == 200 and r.get_json()["token"]
+
+
+def test_a_bad_body_is_judged_after_who_calls_and_their_scope(world: World) -> None:
+    path = f"/api/v1/rounds/{ROUND}/units/3056200001/revoke"
+    r = world.client.post(path, json={"reason": 5})  # no credentials
+    assert r.status_code == 401 and r.get_json()["error"] == "unauthenticated"
+    r = world.client.post(f"/api/v1{CHECK_PATH}/1/results", json={}, headers=world.headers("57"))
+    assert r.status_code == 403 and r.get_json()["error"] == "out_of_scope"  # another province's check
