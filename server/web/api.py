@@ -3,8 +3,10 @@
 Every route that names a unit goes through `scope.check` inside its service; routes that do not
 (`/rounds`, `/audit`, `/conflicts`) filter by `scope.visible_units`. The consolidated workbook route
 lives in server/web/consolidated_route.py. Each route declares its bodies (server/web/schemas.py) with
-`@api_doc.validate`, which refuses a bad body before the view runs and generates the document served
-at /api/v1/openapi.json (server/web/openapi.py); a docstring's first paragraph is the route's summary.
+`@api_doc.validate`, which validates the body before the view runs and generates the document served
+at /api/v1/openapi.json (server/web/openapi.py); the view reads its body with `openapi.body(Model)`,
+which refuses a bad one (400, Thai, naming the field) after the view's own auth and scope checks. A
+docstring's first paragraph is the route's summary in the document.
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ def unit_workbook(round_id: str, code: str) -> Any:
 
 
 @bp.post("/rounds/<round_id>/units/<code>/confirm")
-@api_doc.validate(resp=answers(401, 403, 404, 409, 423, ok=s.ChainAnswer))
+@api_doc.validate(resp=answers(401, 403, 404, 409, 423, ok=s.ConfirmAnswer))
 def unit_confirm(round_id: str, code: str) -> Any:
     """Confirm the unit (its own account)"""
     actor = auth.require_actor(profile=False)
@@ -223,7 +225,7 @@ def unit_confirm(round_id: str, code: str) -> Any:
 
 
 @bp.post("/rounds/<round_id>/units/<code>/revoke")
-@api_doc.validate(json=s.ReasonBody, resp=answers(400, 401, 403, 404, 409, 423, ok=s.ChainAnswer))
+@api_doc.validate(json=s.ReasonBody, resp=answers(400, 401, 403, 404, 409, 423, ok=s.RevokeAnswer))
 def unit_revoke(round_id: str, code: str) -> Any:
     """Revoke the unit's confirmation (the level above, with a reason)"""
     actor = auth.require_actor(profile=False)
@@ -232,7 +234,7 @@ def unit_revoke(round_id: str, code: str) -> Any:
 
 
 @bp.post("/rounds/<round_id>/units/<code>/exception")
-@api_doc.validate(json=s.ExceptionBody, resp=answers(400, 401, 403, 404, ok=s.ChainAnswer))
+@api_doc.validate(json=s.ExceptionBody, resp=answers(400, 401, 403, 404, ok=s.ExceptionAnswer))
 def unit_exception(round_id: str, code: str) -> Any:
     """Admin: let the unit act after its deadline / after closing, until a time"""
     actor = auth.require_actor()

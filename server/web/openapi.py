@@ -112,8 +112,8 @@ def body(model: type[BaseModel]) -> Any:
     checks (401 without credentials, 403 out of scope, 404 unknown round) come first, as they always
     have. A body spectree leaves alone (a DELETE's, a form-encoded one) is validated here."""
     err = g.pop("body_error", None)
-    if err is not None:
-        raise invalid_body(model, err)
+    if err is not None:  # the model that failed (a multipart form's, say) names the fields
+        raise invalid_body(getattr(schemas, err.title, model), err)
     done = getattr(getattr(request, "context", None), "json", None)
     if done is not None:
         return done

@@ -168,14 +168,49 @@ class ResetAnswer(Answer):
     must_complete_profile: bool
 
 
+class RoundInfo(Answer):
+    id: str = Field(examples=["2567-2"])
+    year: int
+    round_no: int
+    mode: Literal["confirm", "correction"]
+    opens: str
+    institution_deadline: str
+    lao_deadline: str
+    province_deadline: str
+    closes: str
+    phase: Literal["upcoming", "open", "closed"]
+
+
 class RoundsAnswer(Answer):
-    rounds: list[dict[str, Any]]
+    rounds: list[RoundInfo]
+
+
+class RoundRef(Answer):
+    id: str
+    mode: str
+    phase: str
+
+
+class UnitRef(Answer):
+    code: str
+    name: str
+    kind: str
+    level: str
+    parent: str | None
 
 
 class StatusAnswer(Answer):
-    round: dict[str, Any]
-    unit: dict[str, Any]
-    state: Any
+    """The unit's page as data (the nation's, `TH`, for the admin: every province's state)."""
+
+    round: RoundRef
+    unit: UnitRef
+    state: str = Field(description="the chain state of the unit")
+    confirmed: dict[str, Any] | None = Field(None, description="who confirmed, when, as which person")
+    counts: dict[str, Any] | None = None
+    children: list[dict[str, Any]] | None = Field(None, description="the units below and their states")
+    conflicts: list[dict[str, Any]] | None = Field(None, description="open ID conflicts touching the unit")
+    blockers: list[dict[str, Any]] | None = Field(None, description="what stops a confirmation: {error, message}")
+    notices: list[dict[str, Any]] | None = Field(None, description="spot-check notices to the unit")
 
 
 class RosterAnswer(Answer):
@@ -212,16 +247,55 @@ class RecordsAccepted(Answer):
     pending: list[Any]
 
 
-class ChainAnswer(Answer):
-    """What a confirm, revoke or exception changed (the unit, by whom, when)."""
+class ConfirmAnswer(Answer):
+    round: str
+    unit: str
+    confirmed_at: str
+    confirmed_by: str
+    counts: dict[str, Any] = Field(description="pupils and other-affiliation counts, with totals")
+    exception: int | None = Field(description="the id of the exception the confirmation used, if any")
+    snapshot: int | None = Field(None, description="a province's confirmation: the id of its frozen totals")
+
+
+class RevokeAnswer(Answer):
+    round: str
+    unit: str
+    revoked_at: str
+    revoked_by: str
+    reason: str
+
+
+class ExceptionAnswer(Answer):
+    id: int
+    round_id: str
+    unit_code: str
+    until: str
+    reason: str
 
 
 class ConflictsAnswer(Answer):
     """The open conflicts visible to the caller (who decides, open since) and the decided ones."""
 
+    conflicts: list[dict[str, Any]]
+    decided: list[dict[str, Any]]
+
 
 class DecisionAnswer(Answer):
-    """The decision as stored, or as withdrawn."""
+    """The decision as stored (or as withdrawn: `withdrawn_at` set)."""
+
+    id: int
+    round: str
+    citizen_id: str
+    keep: str
+    keep_name: str
+    kind: Kind
+    kind_th: str
+    reason: str
+    decided_at: str
+    decided_by: str
+    decider: str
+    withdrawn_at: str | None
+    units: list[dict[str, Any]]
 
 
 class AuditAnswer(Answer):
@@ -229,7 +303,14 @@ class AuditAnswer(Answer):
 
 
 class SpotCheckAnswer(Answer):
+    """A spot-check: its seeded sample per institution and what the visit found so far."""
+
     id: int
+    seed: int
+    institutions: list[dict[str, Any]]
+    total: int = Field(description="children sampled")
+    checked: int = Field(description="children with a result")
+    missing: int = Field(description="children not found")
 
 
 class SpotChecksAnswer(Answer):
@@ -238,3 +319,14 @@ class SpotChecksAnswer(Answer):
 
 class RecordAnswer(Answer):
     """A pupil's results up to the year: GPA per term and learning area, GPAX (cut, not rounded)."""
+
+    pupil: dict[str, Any]
+    unit: dict[str, Any]
+    results: list[dict[str, Any]]
+    terms: list[dict[str, Any]]
+    areas: list[dict[str, Any]]
+    gpax: str | None = Field(description="a decimal as text, cut to two places (not rounded)")
+    weight_attempted: str | None
+    weight_earned: str | None
+    pending: list[dict[str, Any]] = Field(description="subjects still ร / มส: year, term, subject_code, grade")
+    assessments: list[dict[str, Any]]

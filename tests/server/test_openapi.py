@@ -115,3 +115,13 @@ def test_a_bad_body_is_judged_after_who_calls_and_their_scope(world: World) -> N
     assert r.status_code == 401 and r.get_json()["error"] == "unauthenticated"
     r = world.client.post(f"/api/v1{CHECK_PATH}/1/results", json={}, headers=world.headers("57"))
     assert r.status_code == 403 and r.get_json()["error"] == "out_of_scope"  # another province's check
+
+
+def test_a_multipart_post_without_its_file_names_the_file(world: World) -> None:
+    world.fill("3056200001", 5)
+    check = world.post("56", CHECK_PATH, json={"institutions": 1, "children": 1, "seed": 3}).get_json()
+    r = world.client.post(
+        f"/api/v1{CHECK_PATH}/{check['id']}/results", data={"note": "x"}, headers=world.headers("56"),
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert r.status_code == 400 and r.get_json()["errors"] == [{"field": "file", "message": "ต้องระบุไฟล์ (file)"}]
