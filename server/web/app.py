@@ -154,6 +154,8 @@ def register_error_handlers(app: Flask) -> None:
         if err.code == "workbook_rejected":  # design.md: 422 {"accepted":false,"errors","warnings"}
             body.update(err.detail)
             body["detail"] = {"errors": len(err.detail["errors"])}
+        elif err.code in ("invalid_body", "bad_json"):  # openapi.invalid_body: each field named, in Thai
+            body["errors"] = err.detail["errors"]
         resp = jsonify(body)
         resp.status_code = err.status
         if err.status == 429 and isinstance(err.detail, dict):
