@@ -306,9 +306,11 @@ def with_open_days(
     db: sqlite_utils.Database, round_id: str, found: list[dict[str, Any]], now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Each open conflict with since when (`opened_at`, `opened_at_th`) and how many whole days it has been
-    open (`open_days`, `open_th` "เปิดมาแล้ว N วัน"): a province and the nation chase the oldest first."""
+    open (`open_days`, `open_th` "เปิดมาแล้ว N วัน"): a province and the nation chase the oldest first.
+    Also who decides it (`decider`), so a list of conflicts says whom to ask."""
     now = now or clock.now()
     for cf in found:
+        cf["decider"] = decider_of(db, [u["code"] for u in cf["units"]])
         opened = _opened_at(db, round_id, cf)
         days = max(0, (now - clock.parse_datetime(opened)).days) if opened else None
         cf["opened_at"] = opened

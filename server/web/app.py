@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.domain import accounts, uploads
 from server.domain.errors import ServiceError
 from server.storage import config, db
-from server.web import api, auth, consolidated_route, pages, records_api, security, xlwings_route
+from server.web import api, auth, consolidated_route, integrity_routes, pages, records_api, security, xlwings_route
 from server.web.session import SqliteSessionInterface
 
 HTTP_TH = {
@@ -103,6 +103,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(records_api.bp)  # academic records (LSQ)
     pages.register(app)
+    integrity_routes.register(app)  # spot-check notices and the institution's explanation (issue 13)
     xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.web import records_openapi
+from server.web import integrity_openapi, records_openapi
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -306,5 +306,6 @@ def document() -> dict[str, Any]:
                 }
             },
             **records_openapi.paths(_resp),
+            **integrity_openapi.paths(_resp),
         },
     }

@@ -98,7 +98,7 @@ def tree(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: date
             "kind": "national",
             "state": None,
             "children": [],
-            "conflicts": [],
+            "conflicts": _national_conflicts(db, actor, rnd, now),
             "blockers": [],
             "confirmed": None,
         }
@@ -110,6 +110,18 @@ def tree(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: date
     assert actor.unit_code
     root = _from_status(db, actor, rnd, chain.status(db, actor, rnd["id"], actor.unit_code, now=now), now)
     return _expand_laos(db, actor, rnd, root, now)
+
+
+def _national_conflicts(
+    db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: datetime
+) -> list[dict[str, Any]]:
+    """The nation's open conflicts, oldest first, each with how long it has been open and who decides."""
+    found = conflicts.with_open_days(db, rnd["id"], conflicts.conflicts_for(db, rnd["id"], None), now)
+    writable = _round_open(rnd, now)
+    for cf in found:
+        cf["decider"] = conflicts.decider_of(db, [u["code"] for u in cf["units"]])
+        cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
+    return sorted(found, key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
 
 
 def _expand_laos(
@@ -132,6 +144,7 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
     unit = registry.require_unit(db, code)
     node = _expand_laos(db, actor, rnd, _from_status(db, actor, rnd, status, now), now)
     writable = _round_open(rnd, now) or bool(status["exception"])
+    status["conflicts"].sort(key=lambda c: (c.get("opened_at") or "", c["citizen_id"]))  # the oldest first
     for cf in status["conflicts"]:
         cf["decider"] = conflicts.decider_of(db, [u["code"] for u in cf["units"]])
         cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
@@ -145,6 +158,7 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
     return {
         "status": status,
         "notices": notices,
+        "can_explain": writable and not actor.is_admin and actor.unit_code == code and unit["level"] == "institution",
         "spot_checks": spot_checks.list_for(db, actor, rnd["id"], code) if own_checks else None,
         "can_draw": own_checks and writable,
         "node": node,
