@@ -537,14 +537,43 @@ _OTHER_SQL = """
 SELECT o.citizen_id, o.lao_code, o.other_school_code, o.other_school_name, o.first_name, o.last_name, o.grade,
        o.row_no, l.name AS lao_name, l.parent AS province
 FROM other_pupils o JOIN units l ON l.code = o.lao_code
-WHERE o.round_id = ? AND EXISTS (SELECT 1 FROM pupils p WHERE p.round_id = o.round_id AND p.citizen_id = o.citizen_id)
+WHERE o.round_id = ? AND o.citizen_id IN ({ids})
 ORDER BY o.citizen_id, o.lao_code
 """
+_ON_A_ROSTER = "EXISTS (SELECT 1 FROM pupils p WHERE p.round_id = o.round_id AND p.citizen_id = o.citizen_id)"
+_ON_A_LIST = "EXISTS (SELECT 1 FROM other_pupils o WHERE o.round_id = p.round_id AND o.citizen_id = p.citizen_id)"
 
 
 def other_side_name(school_name: str | None, school_code: str, lao_name: str | None) -> str:
     """How a conflict names the other side: the school, and whose list it is on."""
     return f"{school_name or school_code} ({school_code}) สังกัดอื่น ตามรายชื่อของ {lao_name or ''}".strip()
+
+
+def _listed_on_rosters(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[str]:
+    """IDs on an LAO's pupil list and on a roster, touching `units`: the lists of LAOs among them, and the
+    rosters of institutions among them (each side probed by index: the cost follows the caller's scope,
+    not the size of every list in the nation)."""
+    if units is None:
+        sql = f"SELECT DISTINCT o.citizen_id FROM other_pupils o WHERE o.round_id = ? AND {_ON_A_ROSTER}"
+        return [r[0] for r in db.execute(sql, [round_id])]
+    codes = json.dumps(list(units))
+    found = {
+        r[0]
+        for r in db.execute(
+            "SELECT o.citizen_id FROM other_pupils o WHERE o.round_id = ? AND o.lao_code IN"
+            f" (SELECT value FROM json_each(?)) AND {_ON_A_ROSTER}",
+            [round_id, codes],
+        )
+    }
+    found.update(
+        r[0]
+        for r in db.execute(
+            "SELECT p.citizen_id FROM pupils p WHERE p.round_id = ? AND p.unit_code IN"
+            f" (SELECT value FROM json_each(?)) AND {_ON_A_LIST}",
+            [round_id, codes],
+        )
+    )
+    return sorted(found)
 
 
 def other_affiliation_conflicts(
@@ -555,18 +584,16 @@ def other_affiliation_conflicts(
     are every roster holding the ID, then the list(s) naming it (as their LAO's code)."""
     if db.execute("SELECT 1 FROM other_pupils WHERE round_id = ? LIMIT 1", [round_id]).fetchone() is None:
         return []  # no LAO attached a list this round: nothing to cross-check (the usual case, one lookup)
+    ids = _listed_on_rosters(db, round_id, units)
     listed: dict[str, list[dict[str, Any]]] = {}
-    for row in db.query(_OTHER_SQL, [round_id]):
-        listed.setdefault(row["citizen_id"], []).append(row)
-    if not listed:
-        return []
-    ids = sorted(listed)
     holders: dict[str, list[dict[str, Any]]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for row in db.query(_DETAIL_SQL.format(ids=",".join("?" * len(chunk))), [round_id, *chunk]):
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(_OTHER_SQL.format(ids=marks), [round_id, *chunk]):
+            listed.setdefault(row["citizen_id"], []).append(row)
+        for row in db.query(_DETAIL_SQL.format(ids=marks), [round_id, *chunk]):
             holders.setdefault(row.pop("citizen_id"), []).append(row)
-    wanted = None if units is None else set(units)
     out = []
     for cid in ids:
         sides = [
@@ -575,11 +602,9 @@ def other_affiliation_conflicts(
              "first_name": o["first_name"], "last_name": o["last_name"], "grade": o["grade"], "row_no": o["row_no"],
              "other_school_code": o["other_school_code"], "other_school_name": o["other_school_name"],
              "sheet": "pupils"}
-            for o in listed[cid]
+            for o in listed.get(cid, [])
         ]  # fmt: skip
-        cf_units = [*holders.get(cid, []), *sides]
-        if wanted is None or wanted.intersection(u["code"] for u in cf_units):
-            out.append({"citizen_id": cid, "kind": OTHER_KIND, "units": cf_units})
+        out.append({"citizen_id": cid, "kind": OTHER_KIND, "units": [*holders.get(cid, []), *sides]})
     return out
 
 
