@@ -15,7 +15,7 @@ from clientjson import FakeExcel, payload_from_xlsx
 from live import ROUND, Live, live_server
 
 from addin import actions
-from addin.book_io import STATUS_SHEET, VBA_ACTIONS
+from addin.book_io import FINDINGS_SHEET, STATUS_SHEET, VBA_ACTIONS
 from validators.synthetic import make_roster
 
 pytestmark = pytest.mark.live
@@ -115,3 +115,54 @@ def _lao_sees_its_schools_decisions_and_notices(live: Live, make_workbook: Calla
     text = "\n".join(_text(excel))
     assert "การตัดสินเด็กซ้ำซ้อน 1 ราย" in text and "โรงเรียนเทศบาลบ้านต๋อม (3056200001)" in text
     assert "แจ้งเตือนจากการสุ่มตรวจสอบ: ไม่พบตัวเด็ก 1 คน" in text and "มีใบรับรองแพทย์" in text
+
+
+MAESAI, CDC = "06560201", "3056500001"
+PUPIL_SHEET = "รายชื่อนักเรียนสังกัดอื่น"
+
+
+def _maesai_rows() -> list[dict[str, Any]]:
+    from validators.fields import span_count_keys
+
+    return [{"other_school_code": "1056000001", "other_school_name": "โรงเรียนบ้านแม่ใส (สพฐ.)", "affiliation": "สพฐ.",
+             "grades": "k1-p6", "closed": "ไม่ใช่", **{k: 1 for k in span_count_keys("k1-p6")}}]  # fmt: skip
+
+
+def _listed(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"other_school_code": "1056000001", "citizen_id": c["citizen_id"], "first_name": c["first_name"],
+             "last_name": c["last_name"], "grade": "อ.1"} for c in children]  # fmt: skip
+
+
+def test_other_affiliation_list_in_the_add_in(live: Live, make_workbook: Callable[..., bytes]) -> None:
+    """The LAO's pupil list: checked by the add-in's validate (cells on the list sheet), sent, cross-checked
+    on the server; the LAO's status sheet shows the conflict with its school and whom to ask."""
+    cdc = make_roster("cdc", 6, year=2567, unit_code=CDC, seed=44)
+    live.ready(CDC).upload(ROUND, CDC, "roster.xlsx", make_workbook("cdc", unit=CDC, rows=cdc))
+    others = make_roster("school", 3, year=2567, unit_code="1056000001", seed=45)
+    bad = [*_listed(others), {**_listed(cdc[:1])[0], "citizen_id": "1234567890123"}]
+    excel = FakeExcel(payload_from_xlsx(make_workbook("other", rows=_maesai_rows(), unit=MAESAI, pupils=bad)))
+    book = excel.book()
+    outcome = actions.validate(book)
+    excel.apply(book.json()["actions"])
+    assert not outcome.ok
+    findings = [" | ".join(str(v) for v in row if v is not None) for row in excel.grid(FINDINGS_SHEET) if row]
+    (bad_id,) = [line for line in findings if "ID_CHECK_DIGIT" in line]
+    assert f"{PUPIL_SHEET}!B8" in bad_id and "1234567890123" in bad_id
+
+    good = [*_listed(others), *_listed(cdc[:1])]
+    excel = FakeExcel(payload_from_xlsx(make_workbook("other", rows=_maesai_rows(), unit=MAESAI, pupils=good)))
+    book = excel.book()
+    outcome = actions.upload(book, live.ready(MAESAI))
+    excel.apply(book.json()["actions"])
+    assert outcome.ok, outcome.message
+    (cf,) = outcome.data["body"]["conflicts"]
+    assert cf["kind"] == "other_affiliation" and cf["citizen_id"] == cdc[0]["citizen_id"]
+
+    book = excel.book()
+    outcome = actions.status(book, live.ready(MAESAI))
+    excel.apply(book.json()["actions"])
+    assert outcome.ok and "เลขประจำตัวซ้ำ" in outcome.message  # the blocker: it cannot confirm yet
+    lines = [line for line in _text(excel) if line.startswith(cdc[0]["citizen_id"])]
+    assert len(lines) == 2 and all("จังหวัดพะเยา" in line and "เปิดมาแล้ว 0 วัน" in line for line in lines)
+    assert any(CDC in line for line in lines)
+    assert any(MAESAI in line and "โรงเรียนบ้านแม่ใส" in line and "สังกัดอื่น" in line for line in lines)
