@@ -329,7 +329,6 @@ def listing(db: sqlite_utils.Database, actor: Actor, round_id: str, now: datetim
     units = scope.visible_units(db, actor)
     open_ = with_open_days(db, round_id, conflicts_for(db, round_id, units), now)
     for cf in open_:
-        cf["decider"] = decider_of(db, [u["code"] for u in cf["units"]])
         cf["may_decide"] = may_decide(actor, cf["decider"])
     open_.sort(key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
     decided = decisions_for(db, round_id, units, now)
@@ -640,11 +639,11 @@ def _other_side(
     list: whether the list still holds the child, and what the LAO must do when the child stays on a roster."""
     school = row.get("other_school_code")
     if not school:
-        return {"conflict_kind": "duplicate"}
+        return {"conflict_kind": "duplicate", "todo_for": "roster"}
     codes = json.loads(row["units"])
     lao = next((c for c in codes if (registry.get_unit(db, c) or {}).get("level") == "lao"), None)
     if lao is None:
-        return {"conflict_kind": OTHER_KIND}
+        return {"conflict_kind": OTHER_KIND, "todo_for": "roster"}
     label = other_side_name(row.get("other_school_name"), school, names.get(lao, lao))
     on_list = (
         db.execute(
@@ -662,6 +661,7 @@ def _other_side(
     school_label = f"{row.get('other_school_name') or school} ({school})"
     return {
         "conflict_kind": OTHER_KIND,
+        "todo_for": "roster" if keep == lao else "list",  # who must act: the school's roster or the LAO's list
         "other_school_code": school,
         "other_school_name": row.get("other_school_name"),
         "keep_name": shown.get(keep, keep),

@@ -119,7 +119,6 @@ def _national_conflicts(
     found = conflicts.with_open_days(db, rnd["id"], conflicts.conflicts_for(db, rnd["id"], None), now)
     writable = _round_open(rnd, now)
     for cf in found:
-        cf["decider"] = conflicts.decider_of(db, [u["code"] for u in cf["units"]])
         cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
     return sorted(found, key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
 
@@ -145,14 +144,13 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
     node = _expand_laos(db, actor, rnd, _from_status(db, actor, rnd, status, now), now)
     writable = _round_open(rnd, now) or bool(status["exception"])
     status["conflicts"].sort(key=lambda c: (c.get("opened_at") or "", c["citizen_id"]))  # the oldest first
-    for cf in status["conflicts"]:
-        cf["decider"] = conflicts.decider_of(db, [u["code"] for u in cf["units"]])
+    for cf in status["conflicts"]:  # each carries its decider (conflicts.with_open_days)
         cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
     for dec in status["decisions"]:
         dec["may_withdraw"] = writable and conflicts.may_withdraw(db, actor, dec["decider"])
-        dec["mine_to_fix"] = unit["level"] == "institution" and any(
-            u["code"] == code and not u["keeps"] and u["still_listed"] for u in dec["units"]
-        )
+        dec["mine_to_fix"] = (
+            unit["level"] == "institution" or dec.get("conflict_kind") == "other_affiliation"
+        ) and any(u["code"] == code and not u["keeps"] and u["still_listed"] for u in dec["units"])
     notices = spot_checks.notices_of_unit(db, rnd["id"], code)
     own_checks = unit["level"] == "province" and (actor.is_admin or actor.unit_code == code)
     return {

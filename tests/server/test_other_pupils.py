@@ -4,10 +4,11 @@ roster of the round, a match is a conflict of its own kind, decided, blocking an
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from openpyxl import load_workbook
-from serverkit import ROUND, World
+from serverkit import PASSWORD, ROUND, World
 
 from validators.fields import SHEETS
 from workbook_templates import build_template
@@ -33,6 +34,17 @@ def _listed(children: list[dict[str, Any]], school: str = OBEC) -> list[dict[str
          "first_name": c["first_name"], "last_name": c["last_name"], "grade": "ป.1"}
         for c in children
     ]  # fmt: skip
+
+
+def _page(world: World, login: str, path: str) -> str:
+    """A page as `login` sees it, logged in through the login form (session cookie, CSRF)."""
+    client = world.app.test_client()
+    world.headers(login)  # first login and profile done
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    r = client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 302
+    return client.get(path).get_data(as_text=True)
 
 
 def _decide(world: World, login: str, cid: str, keep: str, **kw: Any) -> Any:
@@ -110,6 +122,9 @@ def test_a_decision_for_the_roster_refuses_the_list_until_the_lao_takes_the_chil
     assert r.status_code == 201, r.get_json()
     (loss,) = world.status(MAESAI).get_json()["decisions"]
     assert "สังกัดอื่น" in loss["todo_th"] and "1056000001" in loss["todo_th"] and loss["done"] is False
+    assert loss["todo_for"] == "list"
+    html = _page(world, MAESAI, f"/rounds/{ROUND}/units/{MAESAI}")
+    assert "สิ่งที่ อปท. นี้ต้องทำ" in html and "รอ อปท. แก้รายชื่อสังกัดอื่น" in html
 
     # the LAO's next file listing the child again is refused, on the pupil-list sheet, naming the decision
     r = world.send(MAESAI, MAESAI, _other_workbook(world, MAESAI, obec))
