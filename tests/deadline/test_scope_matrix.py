@@ -103,6 +103,9 @@ ROUTES: dict[str, str] = {
     "api.spot_check_results": "spot_check",
     "pages.spot_check_draw": "spot_check",
     "pages.spot_check_results": "spot_check",
+    "integrity_api.notices": "view",
+    "integrity_api.explain": "confirm",  # the institution itself (an LAO or province: its own code, no notice)
+    "integrity_pages.explain_form": "confirm",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",
