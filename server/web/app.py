@@ -28,6 +28,7 @@ from server.web import (
     gpax_route,
     graduates_api,
     graduates_pages,
+    integrity_routes,
     localschool_route,
     pages,
     progress_route,
@@ -127,6 +128,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
     graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
     app.register_blueprint(progress_route.bp)  # any province's dashboard, the late list workbook
+    integrity_routes.register(app)  # spot-check notices and the institution's explanation (issue 13)
     xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request
