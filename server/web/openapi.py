@@ -30,6 +30,7 @@ from server.web import schemas
 
 PREFIX = "/api/v1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv"
 STATUS_TH = {
     200: "สำเร็จ (OK)",
     201: "สร้างแล้ว (Created)",
@@ -184,6 +185,11 @@ def answers(*codes: int, ok: type[BaseModel] | None = None, status: int = 200, o
 def xlsx(*codes: int, what: str = "ไฟล์ Excel") -> Response:
     """The answers of a download: the workbook itself, or a refusal."""
     return answers(*codes, ok_text=f"{what} (.xlsx, {XLSX})")
+
+
+def csv(*codes: int, what: str = "ไฟล์ CSV") -> Response:
+    """The answers of a CSV download: a file like a workbook (no JSON model), or a refusal."""
+    return answers(*codes, ok_text=f"{what} (.csv, {CSV})")
 
 
 def document() -> dict[str, Any]:

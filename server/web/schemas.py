@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from pydantic_core import PydanticCustomError
 
 from server.domain.conflicts import KINDS
+from validators.academic.graduation import LEVELS
 from validators.fields import HEADER_BY_KEY
 
 
@@ -32,6 +33,7 @@ def _whole(value: Any) -> Any:
 Whole = Annotated[int, BeforeValidator(_whole)]
 Upload = Annotated[Any, WithJsonSchema({"type": "string", "format": "binary"})]
 Kind = Literal[KINDS]  # type: ignore[valid-type]  # conflicts.KINDS: ("present", "mistyped")
+Level = Literal[LEVELS]  # type: ignore[valid-type]  # graduation.LEVELS: ("p6", "m3", "m6", "pvc3", "pvs2")
 
 
 class Body(BaseModel):
@@ -104,6 +106,18 @@ class ResultsBody(Body):
 
 class FileBody(Body):
     file: Upload = Field(title="ไฟล์", description="the workbook (.xlsx / .xlsm), multipart field `file`")
+
+
+class ExplanationBody(Body):
+    explanation: str = Field(title="คำชี้แจง", description="why the child is real though unseen (the service judges it)")
+
+
+class ReportsQuery(Body):
+    year: int | None = Field(None, title="ปีการศึกษา", examples=[2567], description="all years when left out")
+
+
+class GpaxQuery(Body):
+    terms: Literal[5, 6] = Field(6, title="จำนวนภาคเรียน", description="the first 5 or 6 terms from term 1 of year-2")
 
 
 class AuditQuery(Body):
@@ -330,3 +344,149 @@ class RecordAnswer(Answer):
     weight_earned: str | None
     pending: list[dict[str, Any]] = Field(description="subjects still ร / มส: year, term, subject_code, grade")
     assessments: list[dict[str, Any]]
+
+
+class UnitBrief(Answer):
+    code: str
+    name: str
+    kind: str
+
+
+class TermCounts(Answer):
+    term: int
+    pupils: int
+    subjects: int
+    pending: int = Field(description="results still ร / มส")
+
+
+class ClassTerms(Answer):
+    class_name: str
+    terms: list[TermCounts]
+
+
+class RecordUpload(Answer):
+    form: str
+    form_th: str
+    term: int | None
+    class_name: str | None
+    filename: str | None
+    login: str
+    at: str
+    rows: int
+
+
+class RecordsOverviewAnswer(Answer):
+    """A school's year of academic records: what the add-in's "สถานะ" button shows for a records form."""
+
+    unit: UnitBrief
+    year: int
+    classes: list[ClassTerms] = Field(description="classes and terms stored, with their counts")
+    uploads: list[RecordUpload] = Field(description="the year's accepted uploads, newest first (at most 100)")
+    years: list[int] = Field(description="the years with records, newest first")
+    curriculum_subjects: int = Field(description="subjects of the year's curriculum")
+
+
+class RegisterAnswer(Answer):
+    """The school's pupil register: student numbers, parents, entry and leaving, ปพ.1 series and number."""
+
+    unit: str
+    year: int
+    pupils: list[dict[str, Any]] = Field(description="one row per pupil, by citizen ID")
+
+
+class LocalSchoolAccepted(Answer):
+    """The LocalSchool migration's counts: good rows stored (a re-import changes nothing), failed rows
+    listed and kept as a workbook to fix and send back."""
+
+    accepted: Literal[True]
+    import_id: int
+    form: Literal["localschool"]
+    year: int
+    rows: int
+    stored: int = Field(description="rows written (new or changed)")
+    unchanged: int = Field(description="rows already stored as they are")
+    failed: int
+    failed_workbook: str | None = Field(description="the path of the failed rows' workbook, when rows failed")
+    errors: list[Any] = Field(description="why the failed rows failed (sheet, row, column, message), at most 500")
+    warnings: list[Any]
+
+
+class GraduateReport(Answer):
+    """A graduate report ปพ.3 in its chain: its state, every kept version and every event."""
+
+    year: int
+    unit_code: str
+    level: Level
+    state: Literal["submitted", "returned", "approved"]
+    state_th: str
+    version: int = Field(description="the current version (each submission adds one)")
+    updated_at: str
+    versions: list[dict[str, Any]] = Field(
+        description="version, sha256 of the kept file, figures_sha256, graduates, candidates, created_at"
+    )
+    events: list[dict[str, Any]] = Field(description="submit / approve / return: version, at, login, person, reason")
+
+
+class Candidate(Answer):
+    citizen_id: str
+    student_no: str | None
+    first_name: str
+    last_name: str
+    class_name: str
+    graduated: bool
+    reasons: list[str] = Field(description="why not graduated, in Thai")
+    earned_total: str
+    gpax: str | None = Field(description="a decimal as text, cut to two places (not rounded)")
+
+
+class GraduateTotals(Answer):
+    male: int
+    female: int
+    unknown: int = Field(description="graduates whose sex is not known (never guessed)")
+    total: int
+
+
+class GraduationAnswer(Answer):
+    """Every candidate's graduation status with the Thai reasons, the totals by sex, the criteria (with
+    their curriculum) and the report's state (null until first submitted)."""
+
+    unit: dict[str, Any]
+    year: int
+    level: Level
+    criteria: dict[str, Any] = Field(description="curriculum, variant, minimum credits and GPAX")
+    candidates: int
+    graduates: list[Candidate]
+    not_graduated: list[Candidate]
+    totals: GraduateTotals
+    report: GraduateReport | None
+
+
+class GraduateReportsAnswer(Answer):
+    reports: list[dict[str, Any]] = Field(
+        description="year, unit_code, unit_name, level, state, state_th, version, graduates, candidates, last, reason"
+    )
+
+
+class Notice(Answer):
+    """A child a spot-check did not find, and what the institution did about it."""
+
+    spot_check: int
+    unit_code: str
+    unit_name: str
+    citizen_id: str
+    first_name: str | None
+    last_name: str | None
+    grade: str | None
+    note: str | None
+    found: bool | None
+    still_listed: bool = Field(description="the roster still lists the child: the institution is on notice")
+    state: Literal["open", "explained", "removed"] | None
+    todo_th: str | None = Field(description="what the institution must do (Thai)")
+    explanation: str | None
+    explained_at: str | None
+    explained_at_th: str | None
+    explained_by: str | None = Field(description="the person who explained")
+
+
+class NoticesAnswer(Answer):
+    notices: list[Notice]

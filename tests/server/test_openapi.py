@@ -14,6 +14,7 @@ from serverkit import ROUND, World
 from server.web import schemas
 
 CHECK_PATH = f"/rounds/{ROUND}/units/56/spot-checks"
+REPORT_PATH = "/years/2567/units/3056200001/graduates/m3"
 
 
 def _documented(client) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def test_every_request_model_is_used_by_a_route(client) -> None:
         for content in op.get("requestBody", {}).get("content", {}).values()
         for ref in [content["schema"]["$ref"]]
     }
-    used |= {"AuditQuery", "SpotResult"}  # the query's parameters, and an item of ResultsBody
+    used |= {"AuditQuery", "ReportsQuery", "GpaxQuery", "SpotResult"}  # queries' parameters, an item of ResultsBody
     models = {n for n, m in vars(schemas).items() if isinstance(m, type) and issubclass(m, schemas.Body)}
     assert models - {"Body"} == used
 
@@ -80,6 +81,8 @@ BAD_BODIES = [
     ("56", "post", f"{CHECK_PATH}/1/results", {"results": [{"citizen_id": "1", "found": "yes"}]},
      "results[0].found", "พบตัว ต้องเป็น true หรือ false"),
     ("56", "post", f"{CHECK_PATH}/1/results", {}, "results", "ต้องระบุผลการตรวจ"),
+    ("05560101", "post", f"{REPORT_PATH}/return", {"reason": 5}, "reason", "เหตุผล ต้องเป็นข้อความ"),
+    ("05560101", "post", f"{REPORT_PATH}/return", {}, "reason", "ต้องระบุเหตุผล"),
 ]  # fmt: skip
 
 
