@@ -4,7 +4,8 @@
 
 Scope is checked (`gpax.export_units`) and the export audited before the first byte is sent; the body
 is streamed from its own database connection in one read snapshot, chunk by chunk, so a national
-export never sits whole in memory.
+export never sits whole in memory. Its OpenAPI entry is declared with the route (`openapi.csv`: a file,
+like a workbook download).
 """
 
 from __future__ import annotations
@@ -17,15 +18,25 @@ from flask import Blueprint, Response, current_app, request
 from server.domain import gpax
 from server.storage import db
 from server.web import auth
+from server.web import schemas as s
 from server.web.context import get_db, now
+from server.web.openapi import api_doc, csv
 
 bp = Blueprint("gpax", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/years/<int:year>/units/<code>/gpax.csv")
+@api_doc.validate(
+    query=s.GpaxQuery,
+    resp=csv(400, 401, 403, 404, what="GPAX, one row per pupil; columns: " + ", ".join(gpax.COLUMNS)),
+    path_parameter_descriptions={"code": "a school, an LAO, a province or TH (the nation: national admin only)"},
+)
 def gpax_csv(year: int, code: str) -> Any:
+    """GPAX export for the Ministry and TCAS: per pupil the school code, citizen ID, GPAX and each learning
+    area's GPA and credits (cut to two decimals, not rounded), over the first 5 or 6 terms from term 1 of
+    year-2; streamed CSV"""
     actor = auth.require_actor()
-    terms = gpax.parse_terms(request.args.get("terms"))
+    terms = gpax.parse_terms(request.args.get("terms"))  # its own 400 (bad_terms), as before the model
     database = get_db()
     schools = gpax.export_units(database, actor, code)
     gpax.audit_export(database, actor, code, year, terms, len(schools), now=now())

@@ -18,14 +18,25 @@ from flask import Blueprint, current_app, jsonify, request, send_file
 from server.domain import localschool, uploads
 from server.domain.errors import bad_request
 from server.web import auth
+from server.web import schemas as s
 from server.web.context import get_db, now
+from server.web.openapi import answers, api_doc, xlsx
 
 bp = Blueprint("localschool", __name__, url_prefix="/api/v1")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.post("/years/<int:year>/units/<code>/localschool")
+@api_doc.validate(
+    form=s.FileBody,
+    resp=answers(400, 401, 403, 404, 413, 422, ok=s.LocalSchoolAccepted),
+    skip_validation=True,  # the file is read after the scope check, by the view (400 file_required)
+)
 def localschool_import(year: int, code: str) -> Any:
+    """Import a school's past results (LocalSchool migration workbook, multipart `file`): good rows are
+    stored (a re-import changes nothing), failed rows come back as a workbook to fix
+
+    A 422 (not a LocalSchool workbook of this unit and year) stores nothing."""
     actor = auth.require_actor()
     localschool.check_scope(get_db(), actor, code)  # scope before the body: a stranger learns nothing of it
     file = request.files.get("file")
@@ -39,7 +50,10 @@ def localschool_import(year: int, code: str) -> Any:
 
 
 @bp.get("/years/<int:year>/units/<code>/localschool/<int:import_id>/failed")
+@api_doc.validate(resp=xlsx(401, 403, 404, what="The failed rows, a LocalSchool workbook with the reason beside each"))
 def localschool_failed(year: int, code: str, import_id: int) -> Any:
+    """The rows of one import that failed, as a LocalSchool workbook with the Thai reason beside each (fix
+    them and send this workbook back)"""
     actor = auth.require_actor()
     data, name = localschool.failed_workbook(get_db(), actor, year, code, import_id)
     return send_file(io.BytesIO(data), as_attachment=True, mimetype=XLSX, download_name=name)
