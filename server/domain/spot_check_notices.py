@@ -9,6 +9,7 @@ result of that child in the round, audited, and shown with the notice to the ins
 its province (pages, the status JSON, the add-in's status sheet). A new explanation replaces the
 previous one; the audit keeps both.
 
+    check_caller(db, actor, round_id, code, citizen_id, now=) -> None   who may explain (before a body)
     explain(db, actor, round_id, code, citizen_id, explanation, now=) -> notice
 """
 
@@ -40,6 +41,31 @@ def _refuse(
                      detail={"citizen_id": citizen_id, "message": err.message}, now=now)  # fmt: skip
 
 
+def _caller(db: sqlite_utils.Database, actor: Actor, round_id: str, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The round and the institution, when the actor is that institution (with a profile)."""
+    scope.require_profile(actor)
+    rnd = rounds.require_round(db, round_id)
+    unit = scope.check(db, actor, code, "view")
+    if actor.is_admin or actor.unit_code != code:
+        raise forbidden(
+            "not_the_institution",
+            f"คำชี้แจงผลการสุ่มตรวจสอบบันทึกได้เฉพาะ {registry.label(unit)} เอง (ผู้รับผิดชอบของสถานศึกษา)",
+        )
+    return rnd, unit
+
+
+def check_caller(
+    db: sqlite_utils.Database, actor: Actor, round_id: str, code: str, citizen_id: str, *, now: datetime | None = None
+) -> None:
+    """Refuse (and audit) a caller who may not explain, before the API reads the body: a caller outside
+    the institution learns nothing from a body check. `explain` checks the same again."""
+    try:
+        _caller(db, actor, round_id, code)
+    except ServiceError as err:
+        _refuse(db, actor, round_id, code, citizen_id, err, now or clock.now())
+        raise
+
+
 def explain(
     db: sqlite_utils.Database,
     actor: Actor,
@@ -53,14 +79,7 @@ def explain(
     """Record institution `code`'s explanation for `citizen_id`, not found by a spot-check of the round."""
     now = now or clock.now()
     try:
-        scope.require_profile(actor)
-        rnd = rounds.require_round(db, round_id)
-        unit = scope.check(db, actor, code, "view")
-        if actor.is_admin or actor.unit_code != code:
-            raise forbidden(
-                "not_the_institution",
-                f"คำชี้แจงผลการสุ่มตรวจสอบบันทึกได้เฉพาะ {registry.label(unit)} เอง (ผู้รับผิดชอบของสถานศึกษา)",
-            )
+        rnd, unit = _caller(db, actor, round_id, code)
         text = " ".join((explanation or "").split())
         if not text:
             raise bad_request("explanation_required", "กรุณาระบุคำชี้แจง เช่น เด็กป่วยในวันตรวจ พร้อมหลักฐานที่มี")

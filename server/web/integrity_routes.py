@@ -8,6 +8,8 @@ explanations, for the API and the pages. Thin: parse, call the service, answer.
     POST /rounds/{round}/units/{code}/notices/{citizen_id}/explain        the unit page's form (session + CSRF)
 
 Scope and who may explain (the institution itself) are the service's (server/domain/spot_check_notices.py).
+The API routes declare their models (schemas.NoticesAnswer, ExplanationBody, Notice); the page's form
+is no API.
 """
 
 from __future__ import annotations
@@ -19,15 +21,20 @@ from werkzeug.wrappers import Response
 
 from server.domain import rounds, scope, spot_check_notices, spot_checks
 from server.domain.errors import ServiceError
-from server.web import auth
+from server.web import auth, openapi
+from server.web import schemas as s
 from server.web.context import get_db, now
+from server.web.openapi import answers, api_doc
 
 api_bp = Blueprint("integrity_api", __name__, url_prefix="/api/v1")
 page_bp = Blueprint("integrity_pages", __name__)
 
 
 @api_bp.get("/rounds/<round_id>/units/<code>/spot-check-notices")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.NoticesAnswer))
 def notices(round_id: str, code: str) -> Any:
+    """Children a spot-check did not find at the unit and below, each with its state (open, explained,
+    removed), what the institution must do, and its explanation"""
     actor = auth.require_actor()
     db = get_db()
     rounds.require_round(db, round_id)
@@ -36,14 +43,19 @@ def notices(round_id: str, code: str) -> Any:
 
 
 @api_bp.post("/rounds/<round_id>/units/<code>/spot-check-notices/<citizen_id>/explanation")
+@api_doc.validate(json=s.ExplanationBody, resp=answers(400, 401, 403, 404, 423, ok=s.Notice))
 def explain(round_id: str, code: str, citizen_id: str) -> Any:
+    """The institution's explanation for a child a spot-check did not find (the institution itself;
+    recorded with the person, audited, shown to its LAO and province)
+
+    An empty or too long explanation is the service's refusal (explanation_required, explanation_too_long,
+    audited); the model only holds that it is text."""
     actor = auth.require_actor()
-    data = request.get_json(silent=True)
-    text = data.get("explanation") if isinstance(data, dict) else None
-    # scope first (the service's): a caller outside it learns nothing from a body check
-    notice = spot_check_notices.explain(get_db(), actor, round_id, code, citizen_id,
-                                        text if isinstance(text, str) else "", now=now())  # fmt: skip
-    return jsonify(notice)
+    db = get_db()
+    # who may explain first (the service's): a caller outside it learns nothing from a body check
+    spot_check_notices.check_caller(db, actor, round_id, code, citizen_id, now=now())
+    body: s.ExplanationBody = openapi.body(s.ExplanationBody)
+    return jsonify(spot_check_notices.explain(db, actor, round_id, code, citizen_id, body.explanation, now=now()))
 
 
 @page_bp.post("/rounds/<round_id>/units/<code>/notices/<citizen_id>/explain")

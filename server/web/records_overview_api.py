@@ -2,9 +2,8 @@
 
 What the add-in's "สถานะ" button shows for a records form (and any program may read): the classes and
 terms stored with their pupils, subjects and pending ร/มส, the year's accepted uploads, the other years.
-The same view as the records index page (`records_views.records_overview`, scope checked there).
-Kept out of records_api.py, which another change is converting to request/response models.
-Its OpenAPI entry is in records_overview_openapi.py (server/web/openapi.py imports that, not a route).
+The same view as the records index page (`records_views.records_overview`, scope checked there). Its
+answer model is `schemas.RecordsOverviewAnswer`.
 """
 
 from __future__ import annotations
@@ -15,13 +14,18 @@ from flask import Blueprint, jsonify
 
 from server.domain import records_views
 from server.web import auth
+from server.web import schemas as s
 from server.web.context import get_db
+from server.web.openapi import answers, api_doc
 
 bp = Blueprint("records_overview", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/years/<int:year>/units/<code>/records")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.RecordsOverviewAnswer))
 def records_overview(year: int, code: str) -> Any:
+    """A school's year of academic records: classes and terms stored (pupils, subjects, pending ร/มส), the
+    year's accepted uploads, the other years with records"""
     actor = auth.require_actor()
     return jsonify(records_views.overview_for_clients(get_db(), actor, year, code))
 

@@ -15,6 +15,7 @@ from server.web import schemas
 
 CHECK_PATH = f"/rounds/{ROUND}/units/56/spot-checks"
 REPORT_PATH = "/years/2567/units/3056200001/graduates/m3"
+EXPLAIN_PATH = f"/rounds/{ROUND}/units/3056200001/spot-check-notices/1103700000011/explanation"
 
 
 def _documented(client) -> dict[str, Any]:
@@ -83,6 +84,8 @@ BAD_BODIES = [
     ("56", "post", f"{CHECK_PATH}/1/results", {}, "results", "ต้องระบุผลการตรวจ"),
     ("05560101", "post", f"{REPORT_PATH}/return", {"reason": 5}, "reason", "เหตุผล ต้องเป็นข้อความ"),
     ("05560101", "post", f"{REPORT_PATH}/return", {}, "reason", "ต้องระบุเหตุผล"),
+    ("3056200001", "post", EXPLAIN_PATH, {"explanation": ["x"]}, "explanation", "คำชี้แจง ต้องเป็นข้อความ"),
+    ("3056200001", "post", EXPLAIN_PATH, {}, "explanation", "ต้องระบุคำชี้แจง"),
 ]  # fmt: skip
 
 
@@ -118,6 +121,8 @@ def test_a_bad_body_is_judged_after_who_calls_and_their_scope(world: World) -> N
     assert r.status_code == 401 and r.get_json()["error"] == "unauthenticated"
     r = world.client.post(f"/api/v1{CHECK_PATH}/1/results", json={}, headers=world.headers("57"))
     assert r.status_code == 403 and r.get_json()["error"] == "out_of_scope"  # another province's check
+    r = world.client.post(f"/api/v1{EXPLAIN_PATH}", json={}, headers=world.headers("05560101"))
+    assert r.status_code == 403 and r.get_json()["error"] == "not_the_institution"  # its LAO explains nothing
 
 
 def test_a_multipart_post_without_its_file_names_the_file(world: World) -> None:
