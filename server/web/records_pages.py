@@ -26,6 +26,7 @@ from server.domain import records, records_views, registry, scope, uploads
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth, page_data
 from server.web.context import get_db, now
+from validators.academic import areas
 
 bp = Blueprint("records_pages", __name__)
 ERRORS_SHOWN = 200
@@ -167,6 +168,8 @@ def pupil_page(year: int, code: str, citizen_id: str) -> Any:
         terms[(t["year"], t["term"])] = {"year": t["year"], "term": t["term"], "gpa": t["gpa"], "results": []}
     for r in sorted(record["results"], key=records_views.subject_sort_key):
         terms[(r["year"], r["term"])]["results"].append(r)
+    order = list(areas().titles)
+    record["areas"].sort(key=lambda a: order.index(a["area"]) if a["area"] in order else len(order))
     _nav()
     return render_template("records_pupil.html", ancestors=_crumbs(code), year=year, record=record,
                            unit=record["unit"], pupil=record["pupil"], term_blocks=list(terms.values()))  # fmt: skip
