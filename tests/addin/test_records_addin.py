@@ -150,3 +150,22 @@ def test_server_hosted_buttons_on_a_results_form(live: Live) -> None:
     assert stored(live, "SELECT COUNT(*) FROM results WHERE unit_code = ? AND term = 2", [SCHOOL]) == [(6,)]
     assert f"ชั้น {CLASS} ภาคเรียนที่ 2/{YEAR} บันทึกแล้ว" in post("status")[-1]["args"][0]
     assert any(r and r[:2] == [CLASS, 2] and r[5] == "← แฟ้มนี้" for r in excel.grid(STATUS_SHEET))
+
+
+@pytest.mark.live
+def test_merge_a_folder_of_class_workbooks(live: Live, tmp_path: Any) -> None:
+    """A registrar's folder of the teachers' workbooks: each class and term sent once, two files of the
+    same class and term held back for a person, a file with errors not sent (rosters: test_merge.py)."""
+    from addin import merge
+
+    (tmp_path / "m1-term1.xlsx").write_bytes(results_workbook(1))
+    (tmp_path / "m1-term2.xlsx").write_bytes(results_workbook(2))
+    (tmp_path / "m1-term2-copy.xlsx").write_bytes(results_workbook(2))
+    (tmp_path / "bad.xlsx").write_bytes(with_bad_score(results_workbook(1)))
+    results = {r.file: r for r in merge.merge_folder(tmp_path, live.ready(SCHOOL))}
+    assert results["m1-term1.xlsx"].uploaded and results["m1-term1.xlsx"].verdict == "ส่งแล้ว 9 แถว"
+    assert "ผลการเรียนค้าง (ร/มส) 2 รายการ" in results["m1-term1.xlsx"].detail
+    assert not results["m1-term2.xlsx"].uploaded and not results["m1-term2-copy.xlsx"].uploaded
+    assert "หลายแฟ้ม" in results["m1-term2.xlsx"].verdict
+    assert results["bad.xlsx"].errors == 2 and not results["bad.xlsx"].uploaded
+    assert results["m1-term1.xlsx"].form == "results"
