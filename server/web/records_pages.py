@@ -30,6 +30,8 @@ from validators.academic import areas
 
 bp = Blueprint("records_pages", __name__)
 ERRORS_SHOWN = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 TERM_TH = {0: "ทั้งปี", 1: "ภาคเรียนที่ 1", 2: "ภาคเรียนที่ 2"}
 
 
@@ -101,14 +103,16 @@ def records_form(year: int, code: str) -> Any:
         raise bad_request("bad_term", "ภาคเรียนต้องเป็น 1 หรือ 2") from None
     try:
         form, class_name = args.get("form") or "", (args.get("class") or "").strip()
-        data, filename = records_forms.form_bytes(db, unit, year, form, class_name, term)
+        buttons = {"server_url": request.url_root.rstrip("/"), "login": actor.login, "mode": "server"}
+        data, filename = records_forms.form_bytes(db, unit, year, form, class_name, term,
+                                                  buttons if args.get("xlsm") else None)  # fmt: skip
     except ServiceError as err:
         if err.status in (401, 403):
             raise
         flash(err.message, "error")
         return redirect(url_for("records_pages.records_index", year=year, code=code))
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    mimetype = XLSM if filename.endswith(".xlsm") else XLSX
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename, mimetype=mimetype)
 
 
 @bp.post("/years/<int:year>/units/<code>/records/upload")
