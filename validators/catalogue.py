@@ -21,6 +21,8 @@ GROUP_TITLES = {
     "academic_results": "ผลการเรียนรายวิชา (Subject results and grades)",
     "academic_pupils": "รายชื่อนักเรียนในแบบบันทึกผล (Pupils of a results sheet)",
     "academic_assessments": "ผลการประเมินรายปี (Yearly assessments)",
+    "academic_localschool": "ผลการเรียนย้อนหลังจาก LocalSchool (LocalSchool migration)",
+    "academic_register": "ทะเบียนนักเรียนของนายทะเบียน (The registrar's pupil register)",
 }
 
 

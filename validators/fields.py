@@ -180,13 +180,15 @@ def cdc_age_group(age: int) -> str | None:
     return f"a{min(age, 5)}"
 
 
-# The removed-children register (letter 003 §4.3.4 gives reasons 1-3; ordinary leavers are removals too).
+# The removed-children register (letter 003 §4.3.4 gives reasons 1-3; ordinary leavers are removals too:
+# "continued" is a pupil whose next grade the institution does not teach, see validators/promotion.py).
 REMOVAL_REASONS = {
     "never_came": "1) มาสมัครแล้วไม่มาเรียน หรือไปเรียนที่อื่นโดยไม่แจ้ง",
     "left_without_notice": "2) ออกจากสถานศึกษาโดยไม่ได้ลาออก",
     "unreachable": "3) ขาดเรียน ไม่มาเรียน และติดต่อไม่ได้",
     "moved": "ย้ายสถานศึกษา",
     "graduated": "จบการศึกษา",
+    "continued": "ย้ายไปเรียนต่อ",
     "deceased": "เสียชีวิต",
     "other": "อื่น ๆ (ระบุ)",
 }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from validators.context import RoundContext
 from validators.fields import GRADES_BY_KIND
 from validators.findings import Finding, FindingsView, rule
+from validators.promotion import not_promoted
 from validators.records import check_person, check_removal
 
 ID_DUPLICATE = rule("ID_DUPLICATE", "error", "roster",
@@ -41,6 +42,9 @@ class PreviousChild:
     first_name: str = ""
     last_name: str = ""
     grade: str | None = None
+    year: int | None = None
+    """The academic year of the roster the child was on (None: unknown). A roster of an earlier year
+    than the round's is last year's: its pupils must have moved up (`validators.promotion`)."""
 
 
 @dataclass(slots=True)
@@ -119,6 +123,9 @@ def validate_roster(
         _mark(out, start, "removed")
 
     if previous is not None:
+        previous = list(previous)
+        if form == "school":
+            _check_promoted(result, previous, ctx)
         for child in previous:
             if child.citizen_id not in seen and child.citizen_id not in removed:
                 grade = f", ชั้น {child.grade}" if child.grade else ""
@@ -132,6 +139,19 @@ def validate_roster(
                 finding.sheet = "removed"
                 out.append(finding)
     return result
+
+
+def _check_promoted(result: RosterResult, previous: list[PreviousChild], ctx: RoundContext) -> None:
+    """A roster compared with an earlier year's: pupils still in last year's grade are named in one warning.
+    Offline this needs the template's carried roster and its year (templates built with a previous
+    roster of another year say so in their metadata); a template carrying no previous roster, or one
+    whose hidden copy was edited, cannot be compared, and only the server (which remembers the roster)
+    gives the warning."""
+    last_year = {c.citizen_id: c.grade for c in previous if c.year is not None and c.year < ctx.year}
+    if last_year:
+        finding = not_promoted(result.records, last_year)
+        if finding is not None:
+            result.findings.append(finding)
 
 
 def _mark(out: list[Finding], start: int, sheet: str) -> None:

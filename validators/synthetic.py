@@ -164,7 +164,7 @@ def make_roster(
 def make_removals(roster: Sequence[dict[str, object]], k: int, *, seed: int = 0) -> list[dict[str, object]]:
     """`k` register rows for children taken off `roster` (the caller drops them from the roster)."""
     rng = random.Random(seed)
-    reasons = list(REMOVAL_REASONS)
+    reasons = [k for k in REMOVAL_REASONS if k != "continued"]  # a new year's leavers: validators/promotion.py
     rows = []
     for child in rng.sample(list(roster), k):
         reason = rng.choice(reasons)

@@ -100,7 +100,40 @@ ASSESSMENT_COLUMNS = (
     *(Col(k, ASSESSMENT_LABELS[k], 14, "list", "list_rating") for k in RATING_KEYS),
     *(Col(k, ASSESSMENT_LABELS[k], 12, "list", "list_activity") for k in ACTIVITY_KEYS),
 )
-COLUMNS = {"subjects": CURRICULUM_COLUMNS, "assessments": ASSESSMENT_COLUMNS}
+LOCALSCHOOL_COLUMNS = (
+    Col("citizen_id", "เลขประจำตัวประชาชน", 17, "input"),
+    Col("student_no", "เลขประจำตัวนักเรียน", 11, "input"),
+    Col("first_name", "ชื่อ", 14, "input"),
+    Col("last_name", "นามสกุล", 15, "input"),
+    Col("year", "ปีการศึกษา (พ.ศ.)", 10, "number"),
+    Col("term", "ภาคเรียน (1/2)", 8, "number"),
+    Col("class_name", "ชั้น (เช่น ม.1/1)", 9, "input"),
+    Col("subject_code", "รหัสวิชา", 11, "input"),
+    Col("subject_name", "ชื่อรายวิชา", 22, "input"),
+    Col("kind", "ประเภท (พื้นฐาน/เพิ่มเติม)", 11, "list", "list_kind"),
+    Col("credits", "หน่วยกิต (มัธยม/อาชีวะ)", 9, "number"),
+    Col("hours", "เวลาเรียน (ชั่วโมง)", 9, "number"),
+    Col("score_total", "คะแนนรวม (ถ้ามี)", 9, "number"),
+    Col("grade", "ผลการเรียน (4 … 0, ร, มส)", 10, "input"),
+)
+REGISTER_COLUMNS = (
+    Col("citizen_id", "เลขประจำตัวประชาชน", 17, "fixed"),
+    Col("first_name", "ชื่อ", 14, "fixed"),
+    Col("last_name", "นามสกุล", 15, "fixed"),
+    Col("birth_date", "วันเกิด (จากทะเบียนสำรวจ)", 12, "fixed"),
+    Col("class_name", "ชั้น", 8, "fixed"),
+    Col("student_no", "เลขประจำตัวนักเรียน", 11, "input"),
+    Col("father_name", "ชื่อ-นามสกุลบิดา", 22, "input"),
+    Col("mother_name", "ชื่อ-นามสกุลมารดา", 22, "input"),
+    Col("entry_date", "วันที่เข้าเรียน (วว/ดด/ปปปป พ.ศ.)", 13, "input"),
+    Col("previous_school", "โรงเรียนเดิม", 22, "input"),
+    Col("leave_date", "วันที่ออก (ถ้ามี)", 13, "input"),
+    Col("leave_reason", "สาเหตุที่ออก", 18, "list", "list_leave_reason"),
+    Col("pp1_series", "ปพ.1 ชุดที่", 9, "input"),
+    Col("pp1_number", "ปพ.1 เลขที่", 10, "input"),
+)
+COLUMNS = {"subjects": CURRICULUM_COLUMNS, "assessments": ASSESSMENT_COLUMNS, "localschool": LOCALSCHOOL_COLUMNS,
+           "register": REGISTER_COLUMNS}  # fmt: skip
 """Columns by role; every results sheet has RESULT_COLUMNS."""
 
 

@@ -17,11 +17,13 @@ from typing import Any
 from validators.academic import ResultSubject
 from workbook_templates.meta import KEY_ROW, MAGIC, MetaProblem, digest_fields, verified_fields
 
-ACADEMIC_FORMS = ("curriculum", "results", "assessments")
+ACADEMIC_FORMS = ("curriculum", "results", "assessments", "localschool", "register")
 ACADEMIC_FORM_TITLES = {
     "curriculum": "รายวิชาของสถานศึกษา (โครงสร้างรายวิชา)",
     "results": "แบบบันทึกผลการเรียนรายวิชา",
     "assessments": "ผลการประเมินการอ่าน คิดวิเคราะห์ และเขียน คุณลักษณะอันพึงประสงค์ และกิจกรรมพัฒนาผู้เรียน",
+    "localschool": "ผลการเรียนย้อนหลัง (ย้ายข้อมูลจาก LocalSchool)",
+    "register": "ทะเบียนนักเรียนของนายทะเบียน",
 }
 ACADEMIC_VERSION = 1
 READABLE_ACADEMIC_VERSIONS = frozenset({1})
@@ -139,5 +141,5 @@ def parse_academic_meta(rows: Iterable[Sequence[Any]]) -> AcademicMeta:
         raise MetaProblem("tampered", f"metadata field unreadable: {exc}", "ข้อมูลกำกับไม่ครบ") from None
 
 
-_ROLE = {"curriculum": "subjects", "assessments": "assessments"}
+_ROLE = {"curriculum": "subjects", "assessments": "assessments", "localschool": "localschool", "register": "register"}
 ROLE_OF_ACADEMIC_FORM = _ROLE

@@ -26,6 +26,8 @@ from validators.academic import (
     validate_curriculum,
     validate_results,
 )
+from validators.academic.localschool import validate_localschool
+from validators.academic.register import validate_register
 from validators.academic.results import CLASS_ROSTER_TAMPERED
 from validators.findings import Finding
 from workbook_templates import read as roster_read
@@ -53,6 +55,9 @@ from workbook_templates.errors import (
 )
 from workbook_templates.meta import META_SHEET, MetaProblem, meta_fields, previous_digest
 from workbook_templates.read import SheetRows, Source, gc_paused, open_workbook, read_rows
+
+NO_CLASS_FORMS = ("curriculum", "localschool", "register")
+"""Forms of a whole school, not of one class: they carry no class roster."""
 
 
 @dataclass(slots=True)
@@ -119,7 +124,7 @@ def _read_role(wb: CalamineWorkbook, meta: AcademicMeta, role: str) -> SheetRows
 
 def _read_roster(wb: CalamineWorkbook, meta: AcademicMeta) -> tuple[list[Pupil] | None, list[Finding]]:
     """The class roster carried in the workbook, if present and unedited."""
-    if meta.form == "curriculum":
+    if meta.form in NO_CLASS_FORMS:
         return None, []
     problem = [CLASS_ROSTER_TAMPERED.finding(None)]
     if CLASS_SHEET not in wb.sheet_names:
@@ -180,6 +185,14 @@ def validate_academic_workbook(
         result = validate_curriculum(filled.sheets["subjects"].rows)
         findings += result.findings
         report.records = list(result.records)
+    elif meta.form == "register":
+        register = validate_register(filled.sheets["register"].rows)
+        findings += register.findings
+        report.records = list(register.records)
+    elif meta.form == "localschool":
+        history = validate_localschool(filled.sheets["localschool"].rows, last_year=meta.year)
+        findings += history.findings
+        report.records = list(history.records)
     elif meta.form == "assessments":
         sheet = filled.sheets["assessments"]
         a = validate_assessments(sheet.rows, class_name=meta.class_name, roster=pupils, sheet=sheet.name)

@@ -148,6 +148,7 @@ def build_template(
     as_of: date | None = None,
     unit_kind: str | None = None,
     basic: Mapping[str, Any] | None = None,
+    previous_year: int | None = None,
     finish: Callable[[xlsxwriter.Workbook], None] | None = None,
 ) -> TemplateMeta:
     """Write the template of `form` for one unit and round to `out` (a path or a binary file).
@@ -168,6 +169,10 @@ def build_template(
     it): the cells of grades outside the span are locked and greyed, and a registered school's code, name,
     affiliation and span are locked (they come from the registry). For "cdc", `basic` pre-fills the
     centre's basic-data sheet (caregivers, classrooms, capacity, head of centre).
+
+    `previous_year` is the academic year of `previous_rows` when it is an earlier one (the first round of
+    a new year: `rows` are then last year's pupils promoted, `removals` its leavers): it travels in the
+    metadata so `lec validate` can tell pupils left in last year's grade, as the server does.
 
     `finish` is called with the workbook just before it is
     closed: the add-in's macro-enabled copy adds its settings sheet and VBA project there (`addin/xlsm.py`).
@@ -202,6 +207,7 @@ def build_template(
         as_of=as_of,
         age_reference=age_reference(year),
         unit_kind=unit_kind,
+        previous_year=previous_year if prev_table else None,
     )
 
     wb = xlsxwriter.Workbook(

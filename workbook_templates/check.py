@@ -94,13 +94,14 @@ def _sorter(filled: FilledWorkbook) -> Any:
     return key
 
 
-def _previous_children(rows: Iterable[dict[str, str | None]]) -> list[Any]:
+def _previous_children(rows: Iterable[dict[str, str | None]], year: int | None) -> list[Any]:
     return [
         validators.PreviousChild(
             citizen_id=r["citizen_id"] or "",
             first_name=r["first_name"] or "",
             last_name=r["last_name"] or "",
             grade=r.get("grade"),
+            year=year,
         )
         for r in rows
     ]
@@ -149,7 +150,7 @@ def validate_workbook(
     else:
         prev = previous
         if prev is None and filled.previous is not None:
-            prev = _previous_children(filled.previous)
+            prev = _previous_children(filled.previous, meta.previous_year)
         removed = filled.sheets.get("removed")
         result = validators.validate_roster(
             meta.form,

@@ -67,6 +67,10 @@ class TemplateMeta:
     parser refuses a value that is not the year's 16 May)."""
     unit_kind: str | None = None
     """The institution's kind as the registry knows it ("school", "college", "cdc"), when known."""
+    previous_year: int | None = None
+    """The academic year of the carried previous roster, when it is not this template's year: the first
+    round of a new year carries last year's roster (for the removal check) and its pupils must have moved
+    up, which `lec validate` can then check offline (`validators.promotion.not_promoted`)."""
 
     @property
     def round_label(self) -> str:
@@ -96,6 +100,8 @@ class TemplateMeta:
             out["age_reference"] = self.age_reference.isoformat()
         if self.unit_kind is not None:
             out["unit_kind"] = self.unit_kind
+        if self.previous_year is not None:
+            out["previous_year"] = str(self.previous_year)
         for role, name in sorted(self.sheets.items()):
             out[f"sheet.{role}"] = name
         return out
@@ -206,6 +212,7 @@ def parse_meta(rows: Iterable[Sequence[Any]]) -> TemplateMeta:
             as_of=as_of,
             age_reference=reference,
             unit_kind=unit_kind,
+            previous_year=int(fields["previous_year"]) if "previous_year" in fields else None,
         )
     except (KeyError, ValueError) as exc:
         raise MetaProblem("tampered", f"metadata field unreadable: {exc}", "ข้อมูลกำกับไม่ครบ") from None

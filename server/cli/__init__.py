@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from server.cli import addin, admin, bench, consolidate, demo, docs, workbooks
+from server.cli import addin, admin, bench, consolidate, demo, docs, localschool, workbooks
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +27,7 @@ COMMANDS: tuple[click.Command, ...] = (
     demo.demo,
     docs.rules_command,
     docs.docs_command,
+    localschool.localschool_group,
     workbooks.template_command,
     workbooks.validate_command,
 )

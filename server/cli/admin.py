@@ -2,9 +2,11 @@
 
     lec registry import FILE.csv          (these four take --by NAME for the audit trail; default: OS user@host)
     lec users issue --out FILE.csv        lec users admin LOGIN        lec users reset LOGIN
+    lec users issue --role registrar --unit CODE --name NAME --order-no NO --order-date DATE --out FILE.csv
     lec round create ROUND --as-of ... --opens ... --institution-deadline ... --lao-deadline ...
                            --province-deadline ... [--closes ...] [--mode confirm|correction]
     lec round list                        lec round exception ROUND UNIT --until DT --reason TEXT
+    lec round current                     the open round's id, for scripts: ROUND=$(lec round current)
     lec serve [--host 127.0.0.1] [--port 8000] [--threads 64] [--connections 1000]
 All work on the data dir of `LEC_DATA_DIR` (default ./var).
 """
@@ -88,25 +90,73 @@ def users() -> None:
     metavar="NAME",
     help="Who is running this, for the audit trail (default: the OS user and host).",
 )
-def users_issue(out: Path, by: str | None) -> None:
-    """Issue an account for every unit without one; write login,password to --out."""
+@click.option(
+    "--role",
+    type=click.Choice(["unit", "registrar"]),
+    default="unit",
+    show_default=True,
+    help="unit: the census login of every unit without one; registrar: the registrar of --unit, by order.",
+)
+@click.option("--unit", "unit", default=None, metavar="CODE", help="registrar: the school or LAO appointing.")
+@click.option("--name", "person", default=None, help="registrar: the person the order appoints (title, name).")
+@click.option("--order-no", default=None, help="registrar: the appointing order's number, e.g. 125/2567.")
+@click.option("--order-date", default=None, help="registrar: the order's date, ISO (2024-05-16 or 2567-05-16).")
+def users_issue(
+    out: Path,
+    by: str | None,
+    role: str,
+    unit: str | None,
+    person: str | None,
+    order_no: str | None,
+    order_date: str | None,
+) -> None:
+    """Issue an account for every unit without one (or, with --role registrar, a unit's registrar); write
+    login,password to --out."""
     from tqdm import tqdm
 
     from server.domain import accounts
 
     db = _db()
+    if role == "registrar":
+        _issue_registrar(db, out, by, unit, person, order_no, order_date)
+        return
     todo = db.execute(
         "SELECT COUNT(*) FROM units WHERE level IN ('province','lao','institution')"
-        " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL)"
+        " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL AND duty IS NULL)"
     ).fetchone()[0]
     with tqdm(total=todo, unit="บัญชี", disable=todo < 50, file=sys.stderr) as bar:
         issued = accounts.issue_accounts(db, progress=bar.update, by=audit.cli_by(by))
+    _write_passwords(out, issued)
+    click.echo(f"ออกบัญชีใหม่ {len(issued)} บัญชี → {out}")
+
+
+def _write_passwords(out: Path, rows: list[tuple[str, str]]) -> None:
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["login", "password"])
-        writer.writerows(issued)
-    click.echo(f"ออกบัญชีใหม่ {len(issued)} บัญชี → {out}")
+        writer.writerows(rows)
+
+
+def _issue_registrar(db: sqlite_utils.Database, out: Path, by: str | None, unit: str | None, person: str | None,
+                     order_no: str | None, order_date: str | None) -> None:  # fmt: skip
+    """A registrar's login for --unit, appointed by the order (a second run is a change of registrar)."""
+    from server.domain import registrars
+
+    missing = [opt for opt, v in (("--unit", unit), ("--name", person), ("--order-no", order_no),
+                                  ("--order-date", order_date)) if not v]  # fmt: skip
+    if missing:
+        raise click.UsageError("--role registrar ต้องระบุ " + " ".join(missing))
+    try:
+        before = registrars.current(db, str(unit))
+        login, password = registrars.appoint(db, str(unit), person=str(person), order_no=str(order_no),
+                                             order_date=str(order_date), by=audit.cli_by(by))  # fmt: skip
+    except ServiceError as err:
+        _fail(err)
+        return
+    _write_passwords(out, [(login, password)])
+    change = f" (แทน {before['person']} ตามคำสั่ง {before['order_no']})" if before else ""
+    click.echo(f"แต่งตั้งนายทะเบียน {person} ตามคำสั่ง {order_no} บัญชี {login}{change} → {out}")
 
 
 @users.command("admin")
@@ -223,6 +273,20 @@ def round_list() -> None:
             f"{r['id']}\t{r['mode']}\t{r['phase']}\topens {r['opens']}\tinstitution {r['institution_deadline']}"
             f"\tlao {r['lao_deadline']}\tprovince {r['province_deadline']}\tcloses {r['closes']}"
         )
+
+
+@round_.command("current")
+def round_current() -> None:
+    """Print the current round's id (the newest open round, else the newest): ROUND=$(lec round current).
+
+    Exit status 1, with a Thai message on stderr, when the data dir has no round yet."""
+    from server.domain import rounds
+
+    row = rounds.current_round(_db())
+    if row is None:
+        click.echo("ยังไม่มีรอบการเก็บข้อมูลในที่เก็บข้อมูลนี้ (สร้างด้วย lec round create หรือ lec demo)", err=True)
+        sys.exit(1)
+    click.echo(row["id"])
 
 
 @round_.command("exception")

@@ -86,6 +86,30 @@ def _records(workdir: Path, quick: bool) -> list[dict[str, object]]:
                                   progress=bar.update)  # fmt: skip
 
 
+def _graduates(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The graduate report ปพ.3 of one school: 400 graduates (target under 2 s)."""
+    from server.tools.graduates_bench import bench_graduates
+
+    return [bench_graduates(pupils=100 if quick else 400, workdir=workdir, repeat=3 if quick else 5)]
+
+
+def _gpax(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The national GPAX export at growing sizes (default up to 2 million result rows, a few minutes;
+    LEC_BENCH_GPAX_PUPILS=50000,1500000 or `python -m server.tools.gpax_bench` for the nation's 30 million)."""
+    from server.tools.gpax_bench import bench_gpax, sizes_from_env
+
+    result = bench_gpax(sizes_from_env((5_000, 20_000) if quick else (25_000, 50_000, 100_000)), workdir)
+    result.pop("runs", None)
+    return [result]
+
+
+def _dashboard(workdir: Path, quick: bool) -> list[dict[str, object]]:
+    """The province dashboard of the national data's largest province (349 LAOs); see dashboard_bench."""
+    from server.tools.dashboard_bench import bench_dashboard
+
+    return [bench_dashboard(pupils=60_000 if quick else 1_500_000, workdir=workdir, repeat=3 if quick else 7)]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "rules": _rules,
     "validate": _validate_workbooks,
@@ -94,6 +118,9 @@ SCENARIOS: dict[str, Scenario] = {
     "national": _national_book,
     "deadline": _deadline,
     "records": _records,
+    "graduates": _graduates,
+    "gpax": _gpax,
+    "dashboard": _dashboard,
 }
 
 

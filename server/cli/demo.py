@@ -42,7 +42,7 @@ def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
     from server.tools.demo import build_demo
 
     started = time.monotonic()
-    info = build_demo(data_dir, progress=lambda text: click.echo(f"  … {text}"))
+    info = build_demo(data_dir, progress=lambda text: click.echo(f"  … {text}"), previous_year=True)
     click.echo(f"สร้างข้อมูลตัวอย่างเสร็จใน {time.monotonic() - started:.1f} วินาที")
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     _print_logins(info, url)

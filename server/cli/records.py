@@ -73,6 +73,8 @@ def academic_template(form: str, *, unit_code: str, unit_name: str, year: int, t
     from validators.academic import class_grade
     from workbook_templates.academic_build import build_assessments, build_curriculum, build_results
 
+    if form in ("localschool", "register"):
+        return school_template(form, unit_code=unit_code, unit_name=unit_name, year=year, data_dir=data_dir, out=out)
     grade = class_grade(class_name or "")
     if form != "curriculum" and grade is None:
         raise click.UsageError(f'--class ต้องเป็นชั้นเรียนที่มีรายวิชา เช่น "ม.3/1" หรือ "ป.5/2" (ได้ {class_name!r})')
@@ -156,3 +158,45 @@ def _results_subjects(grade: str, term: int, year: int, unit_code: str, subjects
         raise click.UsageError(f"ไม่มีรายวิชาของชั้น {grade} ภาคเรียนที่ {term}: ใช้ --subjects รหัส:ชื่อวิชา:หน่วยกิต,..."
                                " หรือ --curriculum ไฟล์รายวิชาที่กรอกแล้ว หรือ --data-dir")  # fmt: skip
     return found
+
+
+def school_template(form: str, *, unit_code: str, unit_name: str, year: int, data_dir: Any, out: Any) -> None:
+    """Write a whole-school form: `localschool` (blank, for past results) or `register` (the registrar's
+    pupil register, pre-filled from the school's last confirmed census roster and its register so far)."""
+    import click
+    from xlsxwriter.exceptions import FileCreateError
+
+    pupils: list[Any] = []
+    if data_dir is not None and (data_dir / "lec.db").is_file():
+        from server.domain import registry
+        from server.storage import db
+
+        database = db.connect(data_dir / "lec.db")
+        try:
+            unit = registry.get_unit(database, unit_code)
+            if unit is None:
+                raise click.UsageError(f"ไม่พบหน่วย {unit_code} ในทะเบียนของ {data_dir}")
+            unit_name = unit_name or unit["name"]
+            if form == "register":
+                from server.domain import pupil_register, records
+
+                source = records.confirmed_round(database, unit_code, year)
+                pupils = pupil_register.prefill_rows(database, unit_code, source)
+        finally:
+            database.close()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if form == "localschool":
+            from workbook_templates.academic_history import build_localschool
+
+            build_localschool(unit_code=unit_code, unit_name=unit_name, year=year, out=str(out))
+        else:
+            from workbook_templates.academic_register import build_register
+
+            build_register(unit_code=unit_code, unit_name=unit_name, year=year, pupils=pupils, out=str(out))
+    except (OSError, FileCreateError) as exc:
+        raise click.UsageError(f"เขียนไฟล์ {out} ไม่ได้: {getattr(exc, 'strerror', None) or exc}") from None
+    extra = f" นักเรียน {len(pupils)} คน" if form == "register" else ""
+    click.echo(f"เขียน {out}: {ACADEMIC_FORM_TITLES[form]} หน่วย {unit_code} ปีการศึกษา {year}{extra}")
+    if form == "register" and not pupils:
+        click.echo("คำเตือน: ไม่พบรายชื่อนักเรียนในทะเบียนที่ยืนยันแล้ว (ใช้ --data-dir ของเซิร์ฟเวอร์)", err=True)

@@ -22,7 +22,7 @@ from validators.fields import FORM_TITLES, FORMS
 from validators.findings import SEVERITY_TH
 from validators.normalize import display_width
 
-FORM_CHOICES = click.Choice([*FORMS, "curriculum", "results", "assessments"])
+FORM_CHOICES = click.Choice([*FORMS, "curriculum", "results", "assessments", "localschool", "register"])
 
 
 def _unit_problem(form: str, code: str) -> str | None:
@@ -58,7 +58,8 @@ def _unit_problem(form: str, code: str) -> str | None:
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="a previous filled workbook of this unit: its roster pre-fills the template",
+    help="a previous filled workbook of this unit: its roster pre-fills the template"
+    " (promoted one grade when it is of an earlier year)",
 )
 @click.option("--capacity", type=click.IntRange(1, 200_000), help="input rows prepared with checks")
 @click.option(
@@ -84,7 +85,8 @@ def template_command(
     out: Path,
 ) -> None:
     """Write a locked template (FORM: school, cdc or other) for one unit and round, or an academic one
-    (curriculum; results with --term and --class; assessments with --class).
+    (curriculum; results with --term and --class; assessments with --class; localschool, the migration of
+    past results; register, the registrar's pupil register, pre-filled from the census with --data-dir).
 
     With a server data dir the unit's name comes from the registry and, when the round is known there,
     the template carries the unit's last confirmed roster (and this round's upload, if any), exactly as
@@ -126,6 +128,9 @@ def template_command(
         previous_rows = [{k: v for k, v in r.items() if k != "row"} for r in report.records]
         previous_removals = [{k: v for k, v in r.items() if k != "row"} for r in report.removals] or None
         unit_name = unit_name or (report.unit_name or "")
+        if form != "other" and report.meta.year < year:  # a new year: the pupils move up, the leavers go
+            prefilled = _promoted(form, previous_rows, report.meta.year, year, round_no)
+            previous_removals = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         meta = build_template(
@@ -143,8 +148,21 @@ def template_command(
     except (OSError, FileCreateError) as exc:
         raise click.UsageError(f"เขียนไฟล์ {out} ไม่ได้: {getattr(exc, 'strerror', None) or exc}") from None
     carried = f", รายชื่อเดิม {len(previous_rows)} คน" if previous_rows else ""
+    if prefilled.get("previous_year"):
+        left = len(prefilled.get("removals") or ())
+        carried += f" เลื่อนชั้นจากปีการศึกษา {prefilled['previous_year']} แล้ว (ออก {left} คน อยู่ในแผ่นงานนำออก)"
     click.echo(f"เขียน {out}: {FORM_TITLES[form]} หน่วย {unit_code} ปีการศึกษา {year} ครั้งที่ {round_no}{carried}")
     click.echo(f"(template version {meta.version}, {meta.capacity} input rows)", err=True)
+
+
+def _promoted(form: str, rows: list[dict[str, Any]], from_year: int, year: int, round_no: int) -> dict[str, Any]:
+    """`build_template`'s rows of a new year from a previous year's filled workbook: its pupils promoted
+    one grade, its leavers the removal register (as the server's template of a new year)."""
+    from validators.context import census_date
+    from validators.promotion import promote
+
+    moved = promote(rows, year=year, cdc=form == "cdc", as_of=census_date(year, round_no))
+    return {"rows": moved.rows, "removals": moved.leavers, "previous_year": from_year}
 
 
 def _from_server(data_dir: Path, unit_code: str, round_id: str, unit_name: str) -> tuple[str, dict[str, Any]]:

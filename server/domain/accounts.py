@@ -6,7 +6,8 @@ anything else (403 `profile_required`). When the responsible person changes, a n
 the old one is kept, ended, in the history, so every audit record names the person, not just the code.
 
     Actor                                      who is acting: user, unit, level, current profile
-    issue_accounts(db) -> [(login, password)]  an account for every unit without one (`lec users issue`)
+    issue_accounts(db) -> [(login, password)]  a census login for every unit without one (`lec users issue`);
+                                               registrars' logins are issued by server/domain/registrars.py
     make_admin(db, login) -> password          a national admin (`lec users admin`)
     authenticate(db, login, password, addr=...) -> (token, Actor)   guarded (login_guard); 401 / 429
     actor_for_token(db, token) / actor_for_token_hash(db, hash) -> Actor | None ; actor_for_user(db, user_id)
@@ -86,7 +87,7 @@ def actor_for_user(db: sqlite_utils.Database, user_id: int) -> Actor:
     return Actor(
         user_id=u["id"],
         login=u["login"],
-        role=u["role"],
+        role="registrar" if u["duty"] == "registrar" else u["role"],
         unit_code=u["unit_code"],
         level="national" if u["role"] == "admin" else u["unit_level"],
         unit_name=u["unit_name"] or ("กรมส่งเสริมการปกครองท้องถิ่น" if u["role"] == "admin" else None),
@@ -121,7 +122,7 @@ def issue_accounts(
         r["code"]
         for r in db.query(
             "SELECT code FROM units WHERE level IN ('province','lao','institution')"
-            " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL) ORDER BY code"
+            " AND code NOT IN (SELECT unit_code FROM users WHERE unit_code IS NOT NULL AND duty IS NULL) ORDER BY code"
         )
     ]
     issued = [(code, new_password()) for code in units]

@@ -15,7 +15,7 @@ class Actor:
 
     user_id: int
     login: str
-    role: str  # 'unit' | 'admin'
+    role: str  # 'unit' (the census login) | 'admin' | 'registrar' (a registrar appointed by order)
     unit_code: str | None
     level: str  # 'national' | 'province' | 'lao' | 'institution'
     unit_name: str | None
@@ -25,3 +25,8 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_registrar(self) -> bool:
+        """A school's registrar (นายทะเบียน) or an LAO's (เจ้าพนักงานทะเบียน): server/domain/registrars.py."""
+        return self.role == "registrar"

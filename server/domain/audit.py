@@ -29,6 +29,7 @@ ACTIONS = (
     "login", "logout", "profile", "account_reset", "upload", "confirm", "revoke", "exception",
     "round_create", "registry_import", "users_issue", "admin_create",
     "conflict_decide", "conflict_withdraw", "spot_check_draw", "spot_check_results",
+    "registrar_appoint", "graduates_submit", "graduates_approve", "graduates_return",
 )  # fmt: skip
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, conflicts, correction, registry, rounds, scope
+from server.domain import audit, conflicts, correction, progress, registry, rounds, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, bad_request, conflict, locked
 from server.domain.registry import NATIONAL
@@ -411,15 +411,8 @@ def allocation_basis(db: sqlite_utils.Database, province: str) -> dict[str, Any]
 
 
 def _state(db: sqlite_utils.Database, round_id: str, unit: dict[str, Any], rnd: dict[str, Any] | None = None) -> str:
-    if rnd is not None and rnd["mode"] == "correction":
-        return correction.unit_state(db, rnd, unit)
-    if confirmation(db, round_id, unit["code"]):
-        return "confirmed"
-    if unit["level"] in ("institution", "lao") and roster(db, round_id, unit["code"]):
-        return "uploaded"
-    if unit["level"] == "lao" and not registry.other_schools(db, unit["code"]):
-        return "unconfirmed"  # an LAO with no other-affiliation school has nothing to upload
-    return "not_uploaded" if unit["level"] in ("institution", "lao") else "unconfirmed"
+    """One unit's state; the rule itself is `progress.unit_states`, which the dashboard runs in bulk."""
+    return progress.unit_states(db, rnd or {"id": round_id, "mode": "confirm"}, [unit])[unit["code"]]
 
 
 def status(

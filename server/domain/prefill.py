@@ -1,10 +1,16 @@
 """Pre-filled templates from the server's data: the unit's name and its last confirmed roster; for an
 LAO the other-affiliation schools of the registry (code, name, affiliation, grade span, "not closed").
 
-    prefill(db, rnd, code) -> dict          build_template's previous_rows/previous_removals/rows/removals
+    prefill(db, rnd, code) -> dict          build_template's arguments: previous_rows/previous_removals/rows/
+                                            removals, as_of, unit_kind, previous_year (a new year), basic
     template_bytes(db, rnd, unit) -> (xlsx bytes, filename)
 Why pre-fill: a clerk edits last round's confirmed list instead of retyping it, and the removal check
 (a child may not vanish without a removal record) then works offline in Excel too.
+
+A new academic year (the last confirmed roster is of an earlier year): the rows are that roster promoted
+one grade and its leavers are the removal register's only lines, with their reasons for the clerk to
+confirm (`validators.promotion.promote`); last year's removals are not carried. The template keeps the
+old roster hidden, with its year, so `lec validate` warns of pupils left in last year's grade.
 """
 
 from __future__ import annotations
@@ -97,9 +103,14 @@ def prefill(db: sqlite_utils.Database, rnd: dict[str, Any], code: str) -> dict[s
     has_current = db.execute("SELECT 1 FROM rosters WHERE round_id = ? AND unit_code = ?", [rnd["id"], code]).fetchone()
     if unit["level"] == "lao":
         sent, _ = _rows(db, unit, rnd["id"] if has_current else previous_round(db, rnd, code))
-        return {"previous_rows": with_registry(db, code, sent) or None}
-    previous, previous_removed = _rows(db, unit, previous_round(db, rnd, code))
+        return {"previous_rows": with_registry(db, code, sent) or None, **round_facts(rnd, unit)}
+    source = previous_round(db, rnd, code)
+    previous, previous_removed = _rows(db, unit, source)
     out: dict[str, Any] = {"previous_rows": previous or None, "previous_removals": previous_removed or None}
+    out.update(round_facts(rnd, unit))
+    source_year = int(source.split("-")[0]) if source else None
+    if previous and source_year is not None and source_year < rnd["year"]:
+        out.update(new_year(previous, rnd, unit, source_year))
     if has_current:
         rows, removed = _rows(db, unit, rnd["id"])
         out["rows"] = rows
@@ -107,6 +118,25 @@ def prefill(db: sqlite_utils.Database, rnd: dict[str, Any], code: str) -> dict[s
     if unit["kind"] == "cdc":
         out["basic"] = basic_data(db, rnd["id"] if has_current else previous_round(db, rnd, code), code)
     return out
+
+
+def round_facts(rnd: dict[str, Any], unit: dict[str, Any]) -> dict[str, Any]:
+    """The round's census date and the institution's registered kind, for the template's metadata: so
+    `lec validate` judges the downloaded file against the same day and grades as the server."""
+    out: dict[str, Any] = {"as_of": date.fromisoformat(rnd["as_of"])}
+    if unit["kind"] in ("school", "college", "cdc"):
+        out["unit_kind"] = unit["kind"]
+    return out
+
+
+def new_year(previous: list[dict[str, Any]], rnd: dict[str, Any], unit: dict[str, Any], source_year: int) -> dict:
+    """A new year's rows: `previous` (an earlier year's confirmed roster) promoted, its leavers the whole
+    removal register. The school's grades are read off that roster (the registry keeps no span for
+    LEC's own schools); a centre's children leave past the centre's ages."""
+    from validators.promotion import promote
+
+    moved = promote(previous, year=rnd["year"], cdc=unit["kind"] == "cdc", as_of=date.fromisoformat(rnd["as_of"]))
+    return {"rows": moved.rows, "removals": moved.leavers, "previous_removals": None, "previous_year": source_year}
 
 
 def basic_data(db: sqlite_utils.Database, round_id: str | None, code: str) -> dict[str, Any] | None:

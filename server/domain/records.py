@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, registry, scope
+from server.domain import audit, pupil_register, registry, report_locks, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, not_found
 from server.domain.uploads import Quota, UploadRejected, file_path, incoming_dir, keep_file
@@ -130,7 +130,13 @@ def _read_and_validate(db: sqlite_utils.Database, unit: dict[str, Any], year: in
     meta = report.meta
     if meta is None:
         raise UploadRejected(report.errors, [])
-    if meta.form not in ("curriculum", "results", "assessments"):
+    if meta.form == "localschool":
+        raise _rejected(
+            "ไฟล์นี้เป็นผลการเรียนย้อนหลัง (LocalSchool) ให้ส่งที่ /years/{ปี}/units/{รหัส}/localschool"
+            " หรือคำสั่ง lec localschool import ซึ่งรับแถวที่ถูกต้องและส่งแถวที่ผิดกลับมาให้แก้",
+            "FORM_MISMATCH",
+        )
+    if meta.form not in ("curriculum", "results", "assessments", "register"):
         raise _rejected(
             "ไฟล์นี้เป็นแบบฟอร์มทะเบียนนักเรียน ให้ส่งที่เมนูส่งทะเบียนนักเรียนของรอบสำรวจ ไม่ใช่ทะเบียนผลการเรียน", "FORM_MISMATCH"
         )
@@ -143,6 +149,8 @@ def _read_and_validate(db: sqlite_utils.Database, unit: dict[str, Any], year: in
         carried = [(p.citizen_id, p.first_name, p.last_name) for p in pupils or []]
         if pupils is not None and previous_digest(carried) != meta.roster_digest:
             report = _check(data, filename, files_dir, isolation, pupils)
+    if meta.form == "register" and not report.errors:  # what only the server knows (census births, ปพ.1 taken)
+        report.errors += pupil_register.server_checks(db, unit["code"], report.records)
     if report.errors:
         raise UploadRejected(report.errors, report.warnings)
     return report
@@ -173,11 +181,14 @@ def _rejected_bytes(db: sqlite_utils.Database, code: str) -> int:
     sql = """SELECT COALESCE(SUM(f.size), 0) FROM files f WHERE f.sha256 IN (
                SELECT file_sha256 FROM audit WHERE unit_code = ? AND action = ?
                AND outcome = 'rejected' AND json_extract(detail, '$.kept') = 1)"""
-    return int(db.execute(sql, [code, ACTION]).fetchone()[0])
+    return int(db.execute(sql, [code, ACTION]).fetchone()[0]) + int(
+        db.execute(sql, [code, "localschool_import"]).fetchone()[0]
+    )
 
 
-def _refuse(db: sqlite_utils.Database, actor: Actor, year: int, code: str, err: ServiceError, sha: str,
-            data: bytes, filename: str | None, files_dir: str | Path, quota: Quota, now: datetime) -> None:  # fmt: skip
+def _refuse(db: sqlite_utils.Database, actor: Actor | None, year: int, code: str, err: ServiceError, sha: str,
+            data: bytes, filename: str | None, files_dir: str | Path, quota: Quota, now: datetime,
+            action: str = ACTION) -> None:  # fmt: skip
     """Audit a refusal; a 422 for a unit in scope keeps the file (under the unit's rejected quota)."""
     if db.conn.in_transaction:
         db.execute("ROLLBACK")
@@ -192,7 +203,8 @@ def _refuse(db: sqlite_utils.Database, actor: Actor, year: int, code: str, err: 
         if isinstance(err, UploadRejected):
             detail["errors"] = len(err.detail["errors"])
             detail["first_errors"] = err.detail["errors"][:20]
-        audit.record(db, ACTION, "rejected" if err.status == 422 else "refused", actor=actor,
+        audit.record(db, action, "rejected" if err.status == 422 else "refused", actor=actor,
+                     login=None if actor else audit.CLI_LOGIN,
                      unit_code=code if registry.get_unit(db, code) else None, code=err.code,
                      sha256=sha, detail=detail, now=now)  # fmt: skip
 
@@ -215,11 +227,13 @@ def upload_records_workbook(
     quota = quota or Quota()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        unit = scope.check(db, actor, code, "upload")
+        unit = scope.check(db, actor, code, "records")
         if unit["kind"] not in RECORD_KINDS:
             raise _rejected(f"{registry.label(unit)} ไม่ใช่โรงเรียนหรือวิทยาลัย จึงไม่มีทะเบียนผลการเรียน", "UNIT_KIND")
         report = _read_and_validate(db, unit, year, data, filename or "", files_dir, isolation)
         with transaction(db):
+            if report.meta is not None and report.meta.form in ("results", "assessments"):
+                report_locks.check(db, code, year, report.meta.class_name)  # an approved ปพ.3 stands on them
             _check_quota(db, code, len(data), sha, quota)
             keep_file(db, files_dir, data)
             return _store(db, actor, unit, year, report, sha=sha, filename=filename, now=now)
@@ -259,6 +273,8 @@ def _store(db: sqlite_utils.Database, actor: Actor, unit: dict[str, Any], year: 
             [(year, code, r["grade"], r["term"] or 0, r["subject_code"], r["subject_name"], r["kind"],
               _text(r["credits"]), _text(r["hours"]), r["area"], upload_id) for r in report.records],
         )  # fmt: skip
+    elif meta.form == "register":
+        pupil_register.store(db, code, year, report.records, upload_id)
     elif meta.form == "assessments":
         db.execute(
             "DELETE FROM assessments WHERE year = ? AND unit_code = ? AND class_name = ?", [year, code, meta.class_name]
@@ -390,6 +406,13 @@ def pupil_record(db: sqlite_utils.Database, actor: Actor, year: int, code: str, 
         ],
         "assessments": assessments,
     }
+
+
+check_in_worker = _check
+"""`check_any_file` in a capped worker (for the other academic imports: the LocalSchool migration)."""
+check_quota = _check_quota
+refuse = _refuse
+rejected = _rejected
 
 
 def kept_file(files_dir: str | Path, sha256: str) -> Path:

@@ -133,6 +133,12 @@ def list_rounds(db: sqlite_utils.Database, now: datetime | None = None) -> list[
     return rows
 
 
+def current_round(db: sqlite_utils.Database, now: datetime | None = None) -> dict[str, Any] | None:
+    """The round a login lands on and `lec round current` prints: the newest open one, else the newest."""
+    all_rounds = list_rounds(db, now)
+    return next((r for r in all_rounds if r["phase"] == "open"), all_rounds[0] if all_rounds else None)
+
+
 def phase(rnd: dict[str, Any], now: datetime) -> str:
     if now < clock.parse_datetime(rnd["opens"]):
         return "upcoming"

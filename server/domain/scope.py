@@ -13,6 +13,12 @@ Actions and who may do them on unit U:
     revoke    the unit directly above U (an LAO for its institutions, a province for its LAOs); the
               national admin for a province (and, as a recorded last resort, any unit)
     exception admin only
+    records   an academic records workbook: as `upload`, and the unit's own registrar
+    graduates_submit  a graduate report (ปพ.3) of institution U: U's registrar only
+    graduates_decide  approve or return U's graduate report: the registrar of the LAO directly above U only
+A registrar (actor.role 'registrar', server/domain/registrars.py) views what its unit's census login
+views and acts on records and graduate reports; the census chain (upload, confirm, revoke) stays with
+the census login, whose word a confirmation is.
 Profiles come first: an actor who has not completed the first-login profile may do nothing (403
 `profile_required`).
 """
@@ -27,7 +33,8 @@ from server.domain import registry
 from server.domain.actor import Actor
 from server.domain.errors import forbidden
 
-ACTIONS = ("view", "upload", "confirm", "revoke", "exception")
+ACTIONS = ("view", "upload", "confirm", "revoke", "exception", "records", "graduates_submit", "graduates_decide")
+GRADUATE_ACTIONS = ("graduates_submit", "graduates_decide")
 
 
 def require_profile(actor: Actor) -> None:
@@ -59,8 +66,16 @@ def may(db: sqlite_utils.Database, actor: Actor, unit: dict[str, Any], action: s
     if action not in ACTIONS:
         raise ValueError(action)
     own = actor.unit_code == unit["code"]
+    if action in GRADUATE_ACTIONS:  # registrars only: not the census login, not the national admin
+        if not actor.is_registrar or unit["level"] != "institution":
+            return False
+        return own if action == "graduates_submit" else (unit["parent"] == actor.unit_code and actor.level == "lao")
     if action == "exception":
         return actor.is_admin
+    if actor.is_registrar and action != "view":
+        return action == "records" and own and unit["level"] == "institution"
+    if action == "records":
+        action = "upload"
     if actor.is_admin:
         return action != "confirm"
     if action == "view":
@@ -82,7 +97,14 @@ _REFUSALS = {
     "confirm": "ยืนยันข้อมูลของ {unit} ได้เฉพาะผู้รับผิดชอบของหน่วยงานนั้นเอง",
     "revoke": "ยกเลิกการยืนยันของ {unit} ได้เฉพาะหน่วยงานต้นสังกัดระดับถัดขึ้นไป ({parent})",
     "exception": "การอนุญาตเป็นกรณีพิเศษทำได้เฉพาะกรมส่งเสริมการปกครองท้องถิ่น",
+    "records": "ไม่มีสิทธิ์ส่งแฟ้มผลการเรียนของ {unit}: ส่งได้เฉพาะสถานศึกษานั้นเอง นายทะเบียนของสถานศึกษา หรือ อปท. ต้นสังกัด",
+    "graduates_submit": "ส่งรายงานผู้สำเร็จการศึกษา (ปพ.3) ของ {unit} ได้เฉพาะนายทะเบียนของสถานศึกษานั้น",
+    "graduates_decide": "อนุมัติหรือส่งคืนรายงานผู้สำเร็จการศึกษา (ปพ.3) ของ {unit} ได้เฉพาะเจ้าพนักงานทะเบียนของ {parent}",
 }
+_REGISTRAR_CENSUS = (
+    "บัญชีนายทะเบียนใช้กับทะเบียนผลการเรียนและรายงานผู้สำเร็จการศึกษาเท่านั้น"
+    " งานสำรวจข้อมูลนักเรียนของ {unit} ใช้บัญชีของหน่วยงาน (รหัสหน่วยงาน)"
+)
 
 
 def check(db: sqlite_utils.Database, actor: Actor, code: str, action: str) -> dict[str, Any]:
@@ -95,9 +117,12 @@ def check(db: sqlite_utils.Database, actor: Actor, code: str, action: str) -> di
     unit = registry.require_unit(db, code)
     if not may(db, actor, unit, action):
         parent = registry.get_unit(db, unit["parent"]) if unit["parent"] else None
+        template = _REFUSALS[action]
+        if actor.is_registrar and action in ("upload", "confirm", "revoke"):
+            template = _REGISTRAR_CENSUS
         raise forbidden(
             "out_of_scope",
-            _REFUSALS[action].format(
+            template.format(
                 unit=registry.label(unit),
                 actor=actor.unit_name or actor.login,
                 parent=registry.label(parent) if parent else "กรมส่งเสริมการปกครองท้องถิ่น",

@@ -107,8 +107,9 @@ def previous_children(db: sqlite_utils.Database, rnd: dict[str, Any], code: str)
     source = previous_round(db, rnd, code)
     if source is None:
         return None
+    year = rounds.parse_round_id(source)[0]  # an earlier year's roster: its pupils must have moved up
     return [
-        PreviousChild(cid, first or "", last or "", grade)
+        PreviousChild(cid, first or "", last or "", grade, year)
         for cid, first, last, grade in db.execute(
             "SELECT citizen_id, first_name, last_name, grade FROM pupils WHERE round_id = ? AND unit_code = ?"
             " ORDER BY row_no",

@@ -29,7 +29,8 @@ Tables (schema version 4):
   snapshot_counts its counts per unit, grade and sex (append-only)
   audit           append-only log of every login, upload, confirm, revoke, exception (triggers refuse
                   UPDATE and DELETE)
-Schema version 3 adds server-side web sessions; version 4 the academic records' tables (storage/records_schema.py).
+Schema version 3 adds server-side web sessions; version 4 the academic records' tables (storage/records_schema.py);
+version 8 the registrars and the graduate reports (storage/graduates_schema.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from pathlib import Path
 import sqlite_utils
 
 from server.storage import clock
+from server.storage.graduates_schema import SCHEMA_V8
+from server.storage.history_schema import SCHEMA_V9
 from server.storage.records_schema import SCHEMA_V4
 
 APPEND_ONLY = ("audit", "snapshots", "snapshot_counts")
@@ -361,7 +364,17 @@ CREATE INDEX spot_check_items_unit ON spot_check_items(unit_code);
 first seen, and the province's spot-checks with the children drawn and what the visit found."""
 
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7]
+MIGRATIONS: list[str] = [
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_V3,
+    SCHEMA_V4,
+    SCHEMA_V5,
+    SCHEMA_V6,
+    SCHEMA_V7,
+    SCHEMA_V8,
+    SCHEMA_V9,
+]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
 

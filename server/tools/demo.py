@@ -31,6 +31,9 @@ from server.domain import accounts, chain, conflicts, registry, rounds, spot_che
 from server.domain.actor import Actor
 from server.storage import clock
 from validators.context import census_date
+from validators.fields import GRADES
+
+GRADE_ORDER = {g: i for i, g in enumerate(GRADES)}
 
 DEMO_PASSWORD = "demo-phayao"
 """Every demo account past its first login uses this (demo-only, printed by `lec demo`)."""
@@ -99,6 +102,9 @@ class DemoInfo:
     data_dir: Path
     round_id: str
     logins: list[DemoLogin] = field(default_factory=list)
+    previous_round: str | None = None
+    """Last academic year's confirmed round (built with `previous_year`); its correction window is
+    `correction_round(previous_round)`."""
 
 
 DEMO_SPEC = Spec(
@@ -481,10 +487,15 @@ def build_demo(
     now: datetime | None = None,
     overrides: dict[str, Any] | None = None,
     progress: Any = None,
+    previous_year: bool = False,
 ) -> DemoInfo:
     """Wipe `data_dir` and build the demo in it; returns the round and the logins to print.
 
     `overrides` go to `create_app` (after DEMO_HASH). `progress(text)` is told each step.
+    `previous_year` (what `lec demo` builds) adds last academic year's round, confirmed by everyone, and
+    a correction window on it that is open now (`_previous_year`); this year's rosters are then last
+    year's promoted (`_moved_up`), and the templates of units that have not sent yet come promoted.
+    Tests of the current round alone build without it (a smaller, faster demo).
     """
     from server.storage.db import connect
     from server.web.app import create_app
@@ -508,13 +519,18 @@ def build_demo(
         _create_round(db, round_id, as_of, now)
         day0 = datetime.combine(today - timedelta(days=7), time(9, 0), clock.BANGKOK)  # office hours
         actors = _sign_in_everyone(db, spec, day0)
+        last_year = _previous_year(db, spec, actors, files_dir, round_id, now, say) if previous_year else {}
 
         say("ส่งแฟ้มทะเบียนนักเรียน")
         rosters: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
         insts = {i.code: i for lao in spec.laos for i in lao.institutions}
         for n, inst in enumerate(insts.values()):
             if inst.state in ("uploaded", "confirmed"):
-                rosters[inst.code] = _roster(inst, round_id, seed=n)
+                rosters[inst.code] = (
+                    _moved_up(inst, last_year[inst.code], round_id, seed=n)
+                    if inst.code in last_year
+                    else _roster(inst, round_id, seed=n)
+                )
         for source, target in (*spec.conflicts, *((a, b) for a, b, _keep in spec.decided)):
             moved = dict(rosters[source][0][len(rosters[source][0]) // 2])
             moved["room"] = "1"
@@ -558,7 +574,8 @@ def build_demo(
         _records(db, actors, spec, round_id, files_dir, day0 + timedelta(days=4), say)
     finally:
         db.close()
-    return DemoInfo(data_dir, round_id, _logins(spec, _fresh(spec)))
+    return DemoInfo(data_dir, round_id, _logins(spec, _fresh(spec)), previous_round=previous_round_id(round_id)
+                    if previous_year else None)  # fmt: skip
 
 
 def _confirm_and_check(db: sqlite_utils.Database, actors: dict[str, Actor], round_id: str, spec: Spec,
@@ -634,3 +651,107 @@ def logins_markdown(spec: Spec = DEMO_SPEC) -> str:
     for x in _logins(spec, _fresh(spec)):
         lines.append(f"| {x.level} | `{x.login}` | `{x.password}` | {x.unit_name} | {x.note} |")
     return "\n".join(lines) + "\n"
+
+
+# --- last academic year: a confirmed round, a correction window on it, this year promoted from it ---------
+
+
+def previous_round_id(round_id: str) -> str:
+    """Last academic year's round 2 (the November census), whose confirmations froze the allocation basis."""
+    year, _number = rounds.parse_round_id(round_id)
+    return f"{year - 1}-2"
+
+
+def correction_round(previous: str) -> str:
+    """The correction window on `previous` (letter 002): round 3 of the same academic year."""
+    year, _number = rounds.parse_round_id(previous)
+    return f"{year}-3"
+
+
+def _previous_year(db: sqlite_utils.Database, spec: Spec, actors: dict[str, Actor], files_dir: Any, round_id: str,
+                   now: datetime, say: Any) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    """Last year's round 2, sent and confirmed by every unit up to the province in its own November (so its
+    snapshot is an allocation basis), then a correction window on it, open now. Returns each institution's
+    confirmed roster, from which this year's is promoted.
+
+    An institution whose account is at its first login this year had last year's clerk: that person completes
+    a profile, sends and confirms, and the account is then handed over (its first password issued again), as
+    a change of responsible person does."""
+    previous = previous_round_id(round_id)
+    year, _n = rounds.parse_round_id(previous)
+    ce = year - 543
+    say(f"ปีการศึกษาก่อน ({previous}) และรอบแก้ไขข้อมูล")
+    rounds.create_round(db, previous, as_of=census_date(year, 2), opens=f"{ce}-10-01T08:30",
+                        institution_deadline=f"{ce}-11-11T17:00", lao_deadline=f"{ce}-11-11T17:00",
+                        province_deadline=f"{ce}-11-12T17:00")  # fmt: skip
+    at = datetime(ce, 11, 4, 9, 0, tzinfo=clock.BANGKOK)
+    fresh = _fresh(spec)
+    for n, login in enumerate(sorted(fresh)):
+        actors[login] = _complete(db, login, "institution", _people(1 + n)[-1], 90 + n, at)
+    insts = [i for lao in spec.laos for i in lao.institutions]
+    sent: dict[str, list[dict[str, Any]]] = {}
+    for n, inst in enumerate(insts):
+        rows, _removed = _roster(inst, previous, seed=100 + n)
+        form = "cdc" if inst.kind == "cdc" else "school"
+        data = workbook_bytes(
+            form, inst.code, inst.name, previous, rows, [], basic_data(inst) if form == "cdc" else None
+        )
+        uploads.upload_workbook(db, actors[inst.code], previous, inst.code, data, filename=f"ทะเบียน_{inst.code}.xlsx",
+                                files_dir=files_dir, now=at + timedelta(minutes=13 * n))  # fmt: skip
+        chain.confirm(db, actors[inst.code], previous, inst.code, now=at + timedelta(days=1, minutes=13 * n))
+        sent[inst.code] = rows
+    for n, lao in enumerate(spec.laos):
+        if lao.others:
+            data = workbook_bytes("other", lao.code, lao.name, previous, other_rows(db, lao, seed=200 + n))
+            uploads.upload_workbook(db, actors[lao.code], previous, lao.code, data, filename=f"สังกัดอื่น_{lao.code}.xlsx",
+                                    files_dir=files_dir, now=at + timedelta(days=2, minutes=11 * n))  # fmt: skip
+        chain.confirm(db, actors[lao.code], previous, lao.code, now=at + timedelta(days=3, minutes=9 * n))
+    chain.confirm(db, actors[spec.province[0]], previous, spec.province[0], now=at + timedelta(days=5))
+    for login in fresh:  # handed over: this year's clerk logs in for the first time
+        _set_first_password(db, login, FIRST_PASSWORD)
+    _open_correction(db, previous, now)
+    return sent
+
+
+def _open_correction(db: sqlite_utils.Database, previous: str, now: datetime) -> None:
+    """The window on last year's round, open now like the current round (its census date: 10 January)."""
+    year, _n = rounds.parse_round_id(previous)
+    today = now.astimezone(clock.BANGKOK).date()
+    rounds.create_round(
+        db,
+        correction_round(previous),
+        mode="correction",
+        basis=previous,
+        as_of=date(year - 543 + 1, 1, 10),
+        opens=now - timedelta(days=20),
+        institution_deadline=datetime.combine(today + timedelta(days=10), time(17, 0), clock.BANGKOK),
+        lao_deadline=datetime.combine(today + timedelta(days=12), time(17, 0), clock.BANGKOK),
+        province_deadline=datetime.combine(today + timedelta(days=14), time(17, 0), clock.BANGKOK),
+    )
+
+
+def _moved_up(inst: Inst, last_year: list[dict[str, Any]], round_id: str, seed: int
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
+    """This year's roster from last year's, as a clerk sends back the promoted template: everyone one grade
+    up, the leavers in the register with their reasons, newcomers in the lowest grade, and two children
+    taken off since the year began (as `_roster`)."""
+    from validators.context import census_date as census
+    from validators.promotion import promote
+    from validators.synthetic import make_removals, make_roster
+
+    year, number = rounds.parse_round_id(round_id)
+    cdc = inst.kind == "cdc"
+    moved = promote(last_year, year=year, cdc=cdc, as_of=census(year, number))
+    known = {r["citizen_id"] for r in last_year}
+    lowest = None if cdc else next(r["grade"] for r in sorted(last_year, key=lambda r: GRADE_ORDER[r["grade"]]))
+    newcomers = make_roster("cdc" if cdc else "school", len(moved.leavers) + 4, year=year, unit_code=inst.code,
+                            seed=seed, grades=None if cdc else (lowest,), round_no=number)  # fmt: skip
+    rows = [*moved.rows, *(r for r in newcomers if r["citizen_id"] not in known)]
+    if cdc:
+        return rows, moved.leavers
+    removed = make_removals(rows, 2, seed=seed)
+    gone = {r["citizen_id"] for r in removed}
+    start = date(year - 543, 5, 20)
+    for i, r in enumerate(removed):
+        r["removed_on"] = start + timedelta(days=30 + 17 * i)
+    return [r for r in rows if r["citizen_id"] not in gone], [*moved.leavers, *removed]

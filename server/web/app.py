@@ -25,10 +25,16 @@ from server.web import (
     api,
     auth,
     consolidated_route,
+    gpax_route,
+    graduates_api,
+    graduates_pages,
+    localschool_route,
     pages,
+    progress_route,
     records_api,
     records_overview_api,
     records_pages,
+    register_route,
     security,
     xlwings_route,
 )
@@ -113,8 +119,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(records_api.bp)  # academic records (LSQ)
     app.register_blueprint(records_overview_api.bp)  # a school's year of records as JSON (the add-in's status)
+    app.register_blueprint(gpax_route.bp)  # the GPAX export (LSQ)
+    app.register_blueprint(localschool_route.bp)  # the LocalSchool migration (LSQ)
+    app.register_blueprint(register_route.bp)  # the registrar's pupil register (LSQ)
     pages.register(app)
     records_pages.register(app)  # academic records pages (a class's results, a pupil's record)
+    app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
+    graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
+    app.register_blueprint(progress_route.bp)  # any province's dashboard, the late list workbook
     xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request

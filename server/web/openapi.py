@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.web import records_openapi, records_overview_openapi
+from server.web import gpax_openapi, graduates_openapi, records_openapi, records_overview_openapi
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -307,5 +307,7 @@ def document() -> dict[str, Any]:
             },
             **records_openapi.paths(_resp),
             **records_overview_openapi.paths(_resp),
+            **graduates_openapi.paths(_resp),
+            **gpax_openapi.paths(_resp),
         },
     }

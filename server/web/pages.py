@@ -38,6 +38,7 @@ from server.domain import accounts, chain, conflicts, login_guard, registry, rou
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError
 from server.web import auth, page_data, thai_format
+from server.web import dashboard as progress_view
 from server.web.context import get_db, now
 
 bp = Blueprint("pages", __name__)
@@ -216,8 +217,17 @@ def dashboard(round_id: str) -> Any:
     db = get_db()
     rnd = _round(round_id)
     root = page_data.tree(db, actor, rnd, now())
+    prog = None
+    if root["level"] in ("province", "national"):  # 349 LAOs, 76 provinces: summary, filters, folds
+        prog = progress_view.view(db, actor, rnd, root["code"], now(), progress_view.Filters.parse(request.args))
     return render_template(
-        "dashboard.html", rnd=rnd, root=root, all_rounds=rounds.list_rounds(db, now()), here=request.path
+        "dashboard.html",
+        rnd=rnd,
+        root=root,
+        prog=prog,
+        late_url=url_for("progress.late_list", round_id=rnd["id"], code=root["code"]),
+        all_rounds=rounds.list_rounds(db, now()),
+        here=request.path,
     )
 
 

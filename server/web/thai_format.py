@@ -42,6 +42,10 @@ ACTION_TH = {
     "conflict_withdraw": "ถอนการตัดสินเด็กซ้ำซ้อน",
     "spot_check_draw": "สุ่มตรวจสอบ (สุ่มรายชื่อ)",
     "spot_check_results": "บันทึกผลการสุ่มตรวจสอบ",
+    "registrar_appoint": "แต่งตั้งนายทะเบียน",
+    "graduates_submit": "ส่งรายงานผู้สำเร็จการศึกษา (ปพ.3)",
+    "graduates_approve": "อนุมัติรายงานผู้สำเร็จการศึกษา (ปพ.3)",
+    "graduates_return": "ส่งคืนรายงานผู้สำเร็จการศึกษา (ปพ.3)",
 }
 OUTCOME_TH = {"ok": "สำเร็จ", "refused": "ถูกปฏิเสธ", "rejected": "แฟ้มไม่ผ่านการตรวจ", "duplicate": "แฟ้มซ้ำ"}
 MODE_TH = {"confirm": "รอบยืนยันข้อมูล", "correction": "รอบแก้ไขข้อมูล"}

@@ -103,6 +103,11 @@ ROUTES: dict[str, str] = {
     "records_pages.class_page": "view",
     "records_pages.pupil_page": "view",
     "records_pages.records_upload": "upload",
+    "gpax.gpax_csv": "view",
+    "localschool.localschool_import": "upload",
+    "localschool.localschool_failed": "view",
+    "register.register_template": "upload",
+    "register.register_rows": "view",
     "api.spot_check_draw": "spot_check",
     "api.spot_check_list": "spot_check",
     "api.spot_check_get": "spot_check",
@@ -133,7 +138,7 @@ ROUTES: dict[str, str] = {
     "pages.audit_page": "login",
 }
 PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567", "check_id": "1",
-          "citizen_id": "1103700000011"}  # fmt: skip
+          "citizen_id": "1103700000011", "import_id": "1"}  # fmt: skip
 
 
 def test_every_route_has_a_case(app: Flask) -> None:

@@ -19,7 +19,8 @@ FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return build_demo(tmp_path_factory.mktemp("demo") / "data", overrides=FAST_HASH)
+    """The demo `lec demo` builds: with last year's confirmed round and its correction window."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "data", overrides=FAST_HASH, previous_year=True)
 
 
 def test_demo_states(demo: Any) -> None:
@@ -39,8 +40,9 @@ def test_demo_states(demo: Any) -> None:
         r[0]
         for r in db.execute(
             "SELECT CASE WHEN c.unit_code IS NOT NULL THEN 'confirmed' WHEN ro.unit_code IS NOT NULL THEN 'uploaded'"
-            " ELSE 'none' END FROM units u LEFT JOIN confirmations c ON c.unit_code = u.code"
-            " LEFT JOIN rosters ro ON ro.unit_code = u.code WHERE u.level = 'institution'"
+            " ELSE 'none' END FROM units u LEFT JOIN confirmations c ON c.unit_code = u.code AND c.round_id = ?"
+            " LEFT JOIN rosters ro ON ro.unit_code = u.code AND ro.round_id = ? WHERE u.level = 'institution'",
+            [demo.round_id, demo.round_id],
         )
     }
     assert inst_states == {"confirmed", "uploaded", "none"}
@@ -142,4 +144,51 @@ def test_demo_shows_a_decided_and_an_open_conflict_and_a_spot_check_in_progress(
     (check,) = spot_checks.list_for(db, province, demo.round_id, "56")
     assert check["state"] == "in_progress" and check["missing"] == 1 and 0 < check["checked"] < check["total"]
     assert len(spot_checks.notices_for(db, demo.round_id, None)) == 1
+    db.close()
+
+
+def test_demo_has_last_years_confirmed_round_and_an_open_correction_window(demo: Any) -> None:
+    from server.tools.demo import correction_round
+
+    db = connect(demo.data_dir / "lec.db")
+    admin = accounts.actor_for_user(db, db.execute("SELECT id FROM users WHERE login = ?", [ADMIN_LOGIN]).fetchone()[0])
+    year, _n = demo.round_id.split("-")
+    assert demo.previous_round == f"{int(year) - 1}-2"
+    now = clock.now()
+    last = chain.status(db, admin, demo.previous_round, "56", now=now)
+    assert last["state"] == "confirmed" and {c["state"] for c in last["children"]} == {"confirmed"}
+    window = rounds.require_round(db, correction_round(demo.previous_round))
+    assert window["mode"] == "correction" and window["basis_round"] == demo.previous_round
+    assert rounds.phase(window, now) == "open"
+    st = chain.status(db, admin, window["id"], "56", now=now)
+    assert st["state"] == "unchanged" and st["correction"]["basis"]["total"] == last["counts"]["total"] > 0
+    db.close()
+
+
+def test_demo_templates_of_the_new_year_come_promoted(demo: Any) -> None:
+    """A school that has not sent this year downloads last year's pupils one grade up, its leavers in the
+    register with their reasons; this year's rosters sent in the demo were promoted the same way."""
+    from server.domain import prefill, registry
+    from validators.fields import GRADES, SHEETS
+    from workbook_templates import read_workbook
+
+    db = connect(demo.data_dir / "lec.db")
+    code = "3056200601"  # โรงเรียนเทศบาลแม่ใจ: nothing sent this year
+    assert not db.execute(
+        "SELECT 1 FROM rosters WHERE round_id = ? AND unit_code = ?", [demo.round_id, code]
+    ).fetchone()
+    last = {r[0]: r[1] for r in db.execute("SELECT citizen_id, grade FROM pupils WHERE round_id = ? AND unit_code = ?",
+                                           [demo.previous_round, code])}  # fmt: skip
+    data, _name = prefill.template_bytes(db, rounds.require_round(db, demo.round_id), registry.require_unit(db, code))
+    filled = read_workbook(data)
+    roster = {v["citizen_id"]: v["grade"] for _r, v in filled.sheets["roster"].rows}
+    register = {v["citizen_id"]: v["reason"] for _r, v in filled.sheets["removed"].rows}
+    top = max(last.values(), key=GRADES.index)  # the school's highest grade: its pupils leave
+    assert set(register) == {cid for cid, g in last.items() if g == top} and register
+    assert set(register.values()) == {"ย้ายไปเรียนต่อ" if top in ("ป.6", "ม.3") else "จบการศึกษา"}
+    assert roster == {cid: GRADES[GRADES.index(g) + 1] for cid, g in last.items() if g != top}
+    assert filled.sheets["roster"].name == SHEETS["school"]["roster"]
+    sent = db.execute("SELECT COUNT(*) FROM removals WHERE round_id = ? AND reason IN ('graduated', 'continued')",
+                      [demo.round_id]).fetchone()[0]  # fmt: skip
+    assert sent > 0  # the schools that did send this year listed their leavers too
     db.close()

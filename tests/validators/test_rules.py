@@ -279,12 +279,17 @@ def _roster_cases() -> dict[str, list]:
     def empty(_: object) -> set[str]:
         return codes_of(validate_roster("cdc", [], CTX).findings)
 
+    def not_moved(_: object) -> set[str]:
+        last_year = [PreviousChild(GOOD_ID, "สมชาย", "ใจดี", str(pupil()["grade"]), CTX.year - 1)]
+        return codes_of(validate_roster("school", [(5, pupil())], CTX, previous=last_year).findings)
+
     def other_twice(_: object) -> set[str]:
         return codes_of(validate_other_counts([(5, counts()), (6, counts())], CTX).findings)
 
     return {"ID_DUPLICATE": [(dup, None)], "PREVIOUS_MISSING": [(missing, None)],
             "REMOVED_BUT_PRESENT": [(both, None)], "REMOVAL_DUPLICATE": [(removal_twice, None)],
-            "ROSTER_EMPTY": [(empty, None)], "OTHER_CODE_DUPLICATE": [(other_twice, None)]}  # fmt: skip
+            "ROSTER_EMPTY": [(empty, None)], "OTHER_CODE_DUPLICATE": [(other_twice, None)],
+            "GRADES_NOT_PROMOTED": [(not_moved, None)]}  # fmt: skip
 
 
 FAILING.update(_roster_cases())

@@ -7,6 +7,8 @@ Entry points (rows are `(excel_row, {column_key: raw_value})` as a reader got th
 - `validate_results(subject, rows, grade=..., class_name=..., roster=...)` for one subject's sheet of a
   `results` workbook (one class and term);
 - `validate_assessments(rows, class_name=..., roster=...)` for the `assessments` form;
+- `validate_localschool(rows, last_year=...)` for the `localschool` migration (past results, row by row);
+- `validate_register(rows)` for the registrar's `register` (student numbers, parents, entry, leaving, ปพ.1);
 - `summarise(graded_subjects)` (and `gpa`, `gpa_by_term`, `gpa_by_area`, `gpax`, `cut2`) for a
   pupil's record and transcript.
 
@@ -21,6 +23,7 @@ from validators.academic.gpa import (
     AreaGPA,
     GradedSubject,
     RecordSummary,
+    Tally,
     cut2,
     gpa,
     gpa_by_area,
@@ -28,7 +31,10 @@ from validators.academic.gpa import (
     gpax,
     grade_value,
     summarise,
+    weighted,
 )
+from validators.academic.localschool import LOCALSCHOOL_KEYS, LocalSchoolResult, validate_localschool
+from validators.academic.register import LEAVE_REASONS, REGISTER_KEYS, RegisterResult, validate_register
 from validators.academic.results import (
     Pupil,
     ResultsResult,
@@ -48,17 +54,23 @@ from validators.academic.subjects import (
 
 __all__ = [
     "ACTIVITY_KEYS",
+    "LEAVE_REASONS",
+    "LOCALSCHOOL_KEYS",
     "RATING_KEYS",
+    "REGISTER_KEYS",
     "AreaGPA",
     "AssessmentsResult",
     "CurriculumResult",
     "GradedSubject",
+    "LocalSchoolResult",
     "Pupil",
     "RecordSummary",
+    "RegisterResult",
     "ResultSubject",
     "ResultsResult",
     "Scale",
     "SubjectCode",
+    "Tally",
     "area_of",
     "areas",
     "assessment",
@@ -80,5 +92,8 @@ __all__ = [
     "total_of",
     "validate_assessments",
     "validate_curriculum",
+    "validate_localschool",
+    "validate_register",
     "validate_results",
+    "weighted",
 ]

@@ -58,9 +58,21 @@ _GRADES = frozenset(g for s in scales().values() for g in s.grades)
 _PENDING = frozenset(code for s in scales().values() for code, m in s.marks.items() if m.pending)
 
 
+_GRADE_VALUES = {g: Decimal(g) for g in _GRADES}
+
+
 def grade_value(grade: str) -> Decimal | None:
     """The number of a grade ("3.5" -> 3.5); None for a mark, which no average counts."""
-    return Decimal(grade) if grade in _GRADES else None
+    return _GRADE_VALUES.get(grade)
+
+
+def weighted(grade: str, weight: Decimal) -> tuple[Decimal, Decimal] | None:
+    """(grade × weight, weight) of a result that counts in an average; None for a mark (ร, มส, ...) or a
+    weightless subject. The one place that says what counts: `Tally.add` and the GPAX export use it."""
+    value = _GRADE_VALUES.get(grade)
+    if value is None or weight <= 0:
+        return None
+    return value * weight, weight
 
 
 def cut2(value: Fraction | Decimal) -> Decimal:
@@ -69,17 +81,50 @@ def cut2(value: Fraction | Decimal) -> Decimal:
     return Decimal(hundredths) / 100
 
 
+class Tally:
+    """Σ grade × weight and Σ weight, added one result at a time: the GPA rule for a stream of results
+    (the GPAX export reads millions of rows and keeps one tally per pupil and area, never a list).
+
+    Decimal sums are exact here (grades and weights have one or two decimals, far below the context's
+    28 digits); the division and the cut happen once, on exact fractions, in `value`.
+    """
+
+    __slots__ = ("den", "num")
+
+    def __init__(self) -> None:
+        self.num = Decimal(0)
+        self.den = Decimal(0)
+
+    def add(self, grade: str, weight: Decimal) -> bool:
+        """Count a result; a mark (ร, มส, ...) or a weightless subject is left out. True when counted."""
+        pair = weighted(grade, weight)
+        if pair is None:
+            return False
+        self.num += pair[0]
+        self.den += pair[1]
+        return True
+
+    def add_weighted(self, pair: tuple[Decimal, Decimal]) -> None:
+        """Count a result already passed through `weighted` (a caller that caches it per grade and weight)."""
+        self.num += pair[0]
+        self.den += pair[1]
+
+    def value(self) -> Decimal | None:
+        """The GPA cut to two decimals; None when nothing graded was added. Exact: the two sums as integer
+        ratios, the hundredths by integer floor division (both sums are >= 0, so floor is the cut)."""
+        if not self.den:
+            return None
+        pn, qn = self.num.as_integer_ratio()
+        pd, qd = self.den.as_integer_ratio()
+        return (Decimal((pn * qd * 100) // (qn * pd)) / 100).quantize(CUT)
+
+
 def gpa(results: Iterable[GradedSubject]) -> Decimal | None:
     """Σ grade × weight / Σ weight over the graded results, cut to two decimals; None when none is graded."""
-    num = Fraction(0)
-    den = Fraction(0)
+    tally = Tally()
     for r in results:
-        value = grade_value(r.grade)
-        if value is None or r.weight <= 0:
-            continue
-        num += Fraction(value) * Fraction(r.weight)
-        den += Fraction(r.weight)
-    return cut2(num / den).quantize(CUT) if den else None
+        tally.add(r.grade, r.weight)
+    return tally.value()
 
 
 def gpa_by_term(results: Iterable[GradedSubject]) -> dict[tuple[int | None, int | None], Decimal | None]:
