@@ -106,7 +106,7 @@ def report_bytes(listing: dict[str, Any], *, version: int | None = None, state: 
         ws.write_string(r, 0, "ไม่มีผู้สำเร็จการศึกษา", fmt["text"])
         r += 1
     r = _totals(ws, fmt, listing, r + 1)
-    _signatures(ws, fmt, r + 1)
+    _signatures(ws, fmt, r + 1, listing.get("registrar"))
     ws.key_cols = 5
     ws.repeat_rows(first - 2, first - 1)
     ws.freeze_panes(first, 5)
@@ -226,14 +226,19 @@ def _totals(ws: PrintedSheet, fmt: dict[str, Any], listing: dict[str, Any], r: i
     return r + 2
 
 
-def _signatures(ws: PrintedSheet, fmt: dict[str, Any], r: int) -> None:
-    """Four signature blocks across: the registrar who made it, two checkers, the approving director."""
+def _signatures(ws: PrintedSheet, fmt: dict[str, Any], r: int, registrar: dict[str, Any] | None) -> None:
+    """Four signature blocks across: the registrar who made it (named, with the appointing order, when
+    one is appointed), two checkers, the approving director."""
     for i, (role, duty) in enumerate(SIGNATURES):
         c = 1 + i * 4
+        name = f"({registrar['person']})" if registrar and i == 0 else "(........................................)"
         ws.write_string(r, c, "ลงชื่อ ........................................", fmt["text"])
-        ws.write_string(r + 1, c, "(........................................)", fmt["text"])
+        ws.write_string(r + 1, c, name, fmt["text"])
         ws.write_string(r + 2, c, f"{role} ({duty})", fmt["text"])
         ws.write_string(r + 3, c, "วันที่ ........ / ........ / ........", fmt["text"])
+    if registrar:
+        order = f"คำสั่งแต่งตั้งนายทะเบียนที่ {registrar['order_no']} ลงวันที่ {thai_long_date(registrar['order_date'])}"
+        ws.write_string(r + 4, 1, order, fmt["text"])
 
 
 def _not_graduated(wb: xlsxwriter.Workbook, fmt: dict[str, Any], listing: dict[str, Any]) -> None:

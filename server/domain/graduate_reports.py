@@ -23,7 +23,8 @@ history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ import sqlite_utils
 
 from server.domain import audit, graduation, registry, scope
 from server.domain.actor import Actor
-from server.domain.errors import bad_request, conflict, not_found
+from server.domain.errors import ServiceError, bad_request, conflict, not_found
 from server.domain.uploads import file_path, keep_file
 from server.storage import clock
 from server.storage.db import transaction
@@ -92,6 +93,23 @@ def kept_report(db: sqlite_utils.Database, files_dir: str | Path, year: int, cod
             "state": report["state"]}  # fmt: skip
 
 
+@contextmanager
+def _audited(db: sqlite_utils.Database, action: str, actor: Actor, code: str, year: int, level: str,
+             now: datetime) -> Iterator[None]:  # fmt: skip
+    """A refused submit, approval or return is an audit record too (like the census chain's): who tried
+    what on which report, and why it was refused."""
+    try:
+        yield
+    except ServiceError as err:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        with transaction(db):
+            audit.record(db, action, "refused", actor=actor, code=err.code, now=now,
+                         unit_code=code if registry.get_unit(db, code) else None,
+                         detail={"message": err.message, "year": year, "level": level})  # fmt: skip
+        raise
+
+
 def _event(db: sqlite_utils.Database, actor: Actor, report_id: int, version: int, action: str, at: str,
            reason: str | None = None) -> None:  # fmt: skip
     db.execute(
@@ -106,6 +124,12 @@ def submit(db: sqlite_utils.Database, actor: Actor, year: int, code: str, level:
     """The school's registrar submits the report: a new kept version (a resubmission while the LAO has
     not decided replaces what it reads); refused once approved (409) and with no graduate (409)."""
     now = now or clock.now()
+    with _audited(db, "graduates_submit", actor, code, year, level, now):
+        return _submit(db, actor, year, code, level, render, files_dir, now)
+
+
+def _submit(db: sqlite_utils.Database, actor: Actor, year: int, code: str, level: str, render: Render,
+            files_dir: str | Path, now: datetime) -> dict[str, Any]:  # fmt: skip
     at = clock.iso(now)
     unit = scope.check(db, actor, code, "graduates_submit")
     listing = graduation.build_list(db, unit, year, level)
@@ -171,6 +195,12 @@ def approve(db: sqlite_utils.Database, actor: Actor, year: int, code: str, level
     """The LAO's registrar approves the submitted version; refused (409) when the school's data changed
     after it was submitted (the kept file would no longer be what the data says: the school resubmits)."""
     now = now or clock.now()
+    with _audited(db, "graduates_approve", actor, code, year, level, now):
+        return _approve(db, actor, year, code, level, now)
+
+
+def _approve(db: sqlite_utils.Database, actor: Actor, year: int, code: str, level: str,
+             now: datetime) -> dict[str, Any]:  # fmt: skip
     at = clock.iso(now)
     unit, report = _decidable(db, actor, year, code, level, ("submitted",))
     version = _version(db, report["id"], report["version"])
@@ -198,6 +228,12 @@ def return_report(db: sqlite_utils.Database, actor: Actor, year: int, code: str,
     change its data and submit again. Returning an approved report is how a correction is made after
     approval, so the approved version stays in the history and the return is audited with its reason."""
     now = now or clock.now()
+    with _audited(db, "graduates_return", actor, code, year, level, now):
+        return _return(db, actor, year, code, level, reason, now)
+
+
+def _return(db: sqlite_utils.Database, actor: Actor, year: int, code: str, level: str, reason: str,
+            now: datetime) -> dict[str, Any]:  # fmt: skip
     at = clock.iso(now)
     reason = (reason or "").strip()
     if not reason:

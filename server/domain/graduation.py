@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import registry, scope
+from server.domain import registrars, registry, scope
 from server.domain.actor import Actor
 from server.domain.errors import bad_request, not_found
 from validators.academic import areas, class_grade
@@ -213,7 +213,9 @@ def build_list(db: sqlite_utils.Database, unit: dict[str, Any], year: int, level
     graduates = [p for p in pupils if p["graduated"]]
     lao = registry.get_unit(db, unit["parent"]) if unit.get("parent") else None
     province = registry.get_unit(db, lao["parent"]) if lao and lao.get("parent") else None
+    appointed = registrars.current(db, code)
     return {
+        "registrar": {k: appointed[k] for k in ("person", "order_no", "order_date")} if appointed else None,
         "unit": {"code": code, "name": unit["name"], "kind": unit["kind"]},
         "lao": {"code": lao["code"], "name": lao["name"]} if lao else None,
         "province": {"code": province["code"], "name": province["name"]} if province else None,

@@ -33,7 +33,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from addin import actions, book_io, sheets
 from addin.client import ApiError
 from addin.remote import ensure_remote_engine, remote_book
-from server.domain import accounts, chain, login_guard, records, records_views, rounds, uploads
+from server.domain import accounts, chain, login_guard, records, records_views, rounds, spot_checks, uploads
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth, xlwings_payload
 from server.web.context import get_db, now
@@ -70,7 +70,9 @@ class InProcessBackend:
     def status(self, round_id: str, unit: str) -> dict[str, Any]:
         try:
             rounds.require_round(get_db(), round_id)
-            return chain.status(get_db(), self.actor, round_id, unit, now=now())
+            body = chain.status(get_db(), self.actor, round_id, unit, now=now())
+            body["notices"] = spot_checks.notices_of_unit(get_db(), round_id, unit)  # as the status API's
+            return body
         except ServiceError as err:
             raise self._error(err) from err
 

@@ -76,7 +76,17 @@ SCOPES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "other_province": (None, "3056200001"),
         "admin": ("3056200001", None),
     },
+    # the graduate report's chain is the registrars' alone (tests/server/test_graduate_reports.py has them):
+    # no census login and not the national admin is inside
+    "graduates_submit": {
+        role: (None, "3056200001") for role in ("institution", "lao", "province", "other_province", "admin")
+    },
+    "graduates_decide": {
+        role: (None, "3056200001") for role in ("institution", "lao", "province", "other_province", "admin")
+    },
 }
+SCOPES["province_page"] = SCOPES["spot_check"]  # pages only a province (its own) and the admin open
+
 ROUTES: dict[str, str] = {
     # routes that name a unit: the scope action they need
     "api.unit_status": "view",
@@ -115,6 +125,18 @@ ROUTES: dict[str, str] = {
     "api.spot_check_results": "spot_check",
     "pages.spot_check_draw": "spot_check",
     "pages.spot_check_results": "spot_check",
+    "graduates.report": "view",
+    "graduates.status": "view",
+    "graduates.submit": "graduates_submit",
+    "graduates.approve": "graduates_decide",
+    "graduates.return_report": "graduates_decide",
+    "graduate_pages.report_page": "view",
+    "graduate_pages.report_action": "graduates_submit",
+    "progress.progress_page": "province_page",
+    "progress.late_list": "province_page",
+    "integrity_api.notices": "view",
+    "integrity_api.explain": "confirm",  # the institution itself (an LAO or province: its own code, no notice)
+    "integrity_pages.explain_form": "confirm",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",
@@ -136,9 +158,11 @@ ROUTES: dict[str, str] = {
     "pages.home": "login",
     "pages.dashboard": "login",
     "pages.audit_page": "login",
+    "graduates.reports": "login",
+    "graduate_pages.report_list": "login",
 }
 PARAMS = {"round_id": ROUND, "filename": "style.css", "action": "status", "year": "2567", "check_id": "1",
-          "citizen_id": "1103700000011", "import_id": "1"}  # fmt: skip
+          "citizen_id": "1103700000011", "import_id": "1", "level": "m3"}  # fmt: skip
 
 
 def test_every_route_has_a_case(app: Flask) -> None:

@@ -65,6 +65,8 @@ def check_report_figures(data: bytes, graduates: int) -> None:
     females = graduates - 1
     assert f"รวมผู้สำเร็จการศึกษา ชาย 1 คน หญิง {females} คน รวม {graduates} คน" in flat
     assert "นายทะเบียน (ผู้จัดทำ)" in flat and "ผู้อำนวยการสถานศึกษา (ผู้อนุมัติ)" in flat
+    assert "(นางสาวพิมพ์ใจ รักเรียน)" in flat  # the appointed registrar, named, with the order
+    assert "คำสั่งแต่งตั้งนายทะเบียนที่ 1/3056200001 ลงวันที่ 16 พฤษภาคม 2567" in flat
     assert flat.count("ผู้ตรวจสอบ (กรรมการ)") == 2
 
 
@@ -146,8 +148,13 @@ def refused_after_approval(world: World) -> None:
     assert len(world.get(REG, BASE + "/status").get_json()["graduates"]) == 4  # nothing changed
     assert world.get(REG, BASE).headers["X-Report-SHA256"] == sha
     assert [a["outcome"] for a in world.audit(action="records_upload")][-1] == "refused"
-    actions = [a["action"] for a in world.audit() if a["action"].startswith("graduates_")]
-    assert actions == ["graduates_submit", "graduates_return", "graduates_submit", "graduates_approve"]
+    done = [a["action"] for a in world.audit(outcome="ok") if a["action"].startswith("graduates_")]
+    assert done == ["graduates_submit", "graduates_return", "graduates_submit", "graduates_approve"]
+    refused = [(a["action"], a["login"], a["code"]) for a in world.audit(outcome="refused")
+               if a["action"].startswith("graduates_")]  # fmt: skip
+    assert ("graduates_submit", SCHOOL, "out_of_scope") in refused  # the census clerk's try, on record
+    assert ("graduates_approve", OTHER_LAO_REG, "out_of_scope") in refused
+    assert ("graduates_submit", REG, "already_approved") in refused
 
     # the LAO's list, the province's, and another province's (empty)
     for login in (LAO, LAO_REG, "56"):
@@ -176,5 +183,5 @@ def test_approval_refused_when_data_changed_since_submit(world: World) -> None:
     assert world.post(LAO_REG, BASE + "/approve").get_json()["error"] == "report_approved"
     # the census login of the LAO and the school can read the approved report; the audit names the people
     assert world.get(LAO, BASE).headers["X-Report-State"] == "approved"
-    approve = world.audit(action="graduates_approve")[-1]
+    approve = world.audit(action="graduates_approve", outcome="ok")[-1]
     assert approve["login"] == LAO_REG and approve["profile_id"] and approve["file_sha256"]

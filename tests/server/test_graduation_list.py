@@ -47,3 +47,46 @@ def test_report_prints_parents_and_pp1_when_known(world: World) -> None:
     row = next(r for r in wb.worksheets[0].iter_rows(values_only=True) if first["citizen_id"] in r)
     assert row[3] == "0012/345" and row[7] == "นายสมศักดิ์ ใจดี\nนางสมใจ ใจดี"
     assert wb.worksheets[0].title == "แบบ ปพ.3" and wb.worksheets[1].title == "ผู้ยังไม่จบ"
+
+
+def test_report_shapes_of_primary_and_vocational(world: World) -> None:
+    """ป.6 prints one GPA column per area (hours, no credits); ปวช./ปวส. credits and GPAX only (no areas)."""
+    import copy
+    import io
+
+    import openpyxl
+
+    from server.books.graduates import report_bytes
+    from validators.academic.graduation import criteria
+
+    walk_results(world)
+    base = graduation.build_list(world.db, registry.get_unit(world.db, SCHOOL), FINAL_YEAR, "m3")
+    for level, variant, expect, absent in (("p6", "ปพ.3:ป", "ผลการเรียนเฉลี่ย", "หน่วยกิตพื้นฐาน"),
+                                           ("pvs2", "ปพ.3", "หน่วยกิตที่ได้", "ภาษาไทย")):  # fmt: skip
+        listing = copy.deepcopy(base)
+        c = criteria(level, FINAL_YEAR)
+        listing["level"] = level
+        listing["criteria"].update(variant=c.variant, level_title=c.level_title)
+        ws = openpyxl.load_workbook(io.BytesIO(report_bytes(listing))).worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        header = next(r for r in rows if r[0] == "ที่")
+        assert variant in rows[0] and expect in header and absent not in header, (level, header)
+        if level == "p6":
+            assert "หน่วยกิต" not in rows[rows.index(header) + 1]
+
+
+def test_parents_and_pp1_from_the_pupil_register(world: World) -> None:
+    """The registrar's pupil register (its rows as the register upload stores them) feeds ปพ.3."""
+    walk_results(world)
+    upload_id = world.db.execute("SELECT MAX(id) FROM record_uploads").fetchone()[0]
+    cid = PUPILS[1].citizen_id
+    world.db.execute(
+        "INSERT INTO pupil_register (unit_code, citizen_id, student_no, father_name, mother_name, pp1_series,"
+        " pp1_number, year, upload_id) VALUES (?,?,?,?,?,?,?,?,?)",
+        [SCHOOL, cid, "2002", "นายขจร ศรีสุข", "นางขวัญตา ศรีสุข", "0012", "346", FINAL_YEAR, upload_id],
+    )
+    listing = graduation.build_list(world.db, registry.get_unit(world.db, SCHOOL), FINAL_YEAR, "m3")
+    p2 = next(p for p in listing["graduates"] if p["citizen_id"] == cid)
+    assert (p2["father_name"], p2["mother_name"], p2["pp1_series"], p2["pp1_no"]) == (
+        "นายขจร ศรีสุข", "นางขวัญตา ศรีสุข", "0012", "346")  # fmt: skip
+    assert listing["graduates"][0]["father_name"] is None  # not in the register: printed as "-"
