@@ -2,8 +2,9 @@
 
 What the add-in's "สถานะ" button shows for a records form (and any program may read): the classes and
 terms stored with their pupils, subjects and pending ร/มส, the year's accepted uploads, the other years.
-The same view as the records index page (`records_views.records_overview`, scope checked there). Its
-answer model is `schemas.RecordsOverviewAnswer`.
+The same view as the records index page (`records_views.records_overview`, scope checked there).
+Documented through its answer model (`schemas.RecordsOverviewAnswer`) with `api_doc.validate`, as the
+other /api/v1 routes are (server/web/openapi.py).
 """
 
 from __future__ import annotations

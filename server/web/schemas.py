@@ -360,17 +360,17 @@ class TermCounts(Answer):
 
 
 class ClassTerms(Answer):
-    class_name: str
+    class_name: str = Field(examples=["ม.1/1"])
     terms: list[TermCounts]
 
 
 class RecordUpload(Answer):
-    form: str
+    form: str = Field(description="curriculum, results or assessments")
     form_th: str
     term: int | None
     class_name: str | None
     filename: str | None
-    login: str
+    login: str | None
     at: str
     rows: int
 
