@@ -36,7 +36,16 @@ def paths(_resp: Callable[..., dict[str, Any]]) -> dict[str, Any]:
             ],
             "responses": _resp(400, 401, 403, 404, ok_type="text/csv"),
         }},
-        "/years/{year}/units/{code}/localschool": {"post": {
+        "/years/{year}/units/{code}/localschool": {"get": {
+            "summary": "The unit's LocalSchool imports of the year, newest first: who sent them, when, and the "
+                       "counts (rows, stored, unchanged, failed) with the failed-rows workbook's path",
+            "parameters": _unit(),
+            "responses": _resp(401, 403, 404, ok={"type": "object", "properties": {
+                "unit": S, "year": INT, "imports": {"type": "array", "items": {"type": "object", "properties": {
+                    "import_id": INT, "filename": {"type": ["string", "null"]}, "login": S, "at": S, "rows": INT,
+                    "stored": INT, "unchanged": INT, "failed": INT,
+                    "failed_workbook": {"type": ["string", "null"]}}}}}}),
+        }, "post": {
             "summary": "Import a school's past results (LocalSchool migration workbook, multipart `file`): good rows "
                        "are stored (a re-import changes nothing), failed rows come back as a workbook to fix",
             "parameters": _unit(),

@@ -116,6 +116,7 @@ ROUTES: dict[str, str] = {
     "gpax.gpax_csv": "view",
     "localschool.localschool_import": "upload",
     "localschool.localschool_failed": "view",
+    "localschool.localschool_imports": "view",
     "register.register_template": "upload",
     "register.register_rows": "view",
     "lsq_pages.localschool_page": "view",
