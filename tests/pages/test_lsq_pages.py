@@ -163,3 +163,40 @@ def test_scope_of_the_pages(login: Any, client: Any, round_id: str, token_of: An
     for path in (f"{base}/register/upload", f"{base}/localschool/upload"):
         assert send(client, path, b"x", csrf).status_code == 403, path
     assert client.get(f"/years/{year}/units/{OTHER_LAO}/records/register").status_code == 404  # an LAO keeps none
+
+
+def test_the_school_registrar_sends_both_forms(app: Any, login: Any, client: Any, round_id: str,
+                                               token_of: Any) -> None:  # fmt: skip
+    """The registrar (its own named login, first-login profile done) may send the register and a LocalSchool
+    file as the school's records workbooks; another school's registrar may not."""
+    from server.domain import registrars
+    from server.storage.db import connect
+
+    year = year_of(round_id)
+    db = connect(app.config["DB_PATH"])
+    try:
+        user, first = registrars.appoint(db, SCHOOL, person="นางสาวพิมพ์ใจ รักเรียน", order_no="125/2569",
+                                         order_date="2026-05-16", by="ทดสอบ")  # fmt: skip
+    finally:
+        db.close()
+    assert login(user, first).status_code == 302
+    new = "Registrar-pass-2569!"
+    resp = client.post("/profile", data={"csrf_token": token_of("/profile"), "first_name": "พิมพ์ใจ",
+                                         "last_name": "รักเรียน", "position": "นายทะเบียน", "phone": "0812345678",
+                                         "new_password": new, "new_password2": new})  # fmt: skip
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    base = f"/years/{year}/units/{SCHOOL}/records"
+    html = client.get(f"{base}/localschool").get_data(as_text=True)
+    assert 'data-test="localschool-upload"' in html
+    import_id = re.findall(r'data-import="(\d+)"', html)[0]
+    failed = client.get(f"/api/v1/years/{year}/units/{SCHOOL}/localschool/{import_id}/failed").data
+    keys = [c.value for c in openpyxl.load_workbook(io.BytesIO(failed))[HISTORY_SHEET][3]]
+    fixed = edited(failed, HISTORY_SHEET, {(5, keys.index("grade") + 1): "3"})
+    text = send(client, f"{base}/localschool/upload", fixed, token_of(f"{base}/localschool")).get_data(as_text=True)
+    assert "บันทึกใหม่ 1 แถว" in text
+    form = client.get(f"/api/v1/years/{year}/units/{SCHOOL}/register/template")
+    assert form.status_code == 200
+    resp = send(client, f"{base}/register/upload", form.data, token_of(f"{base}/register"))
+    assert resp.status_code == 302 and "(40 คน)" in client.get(f"{base}/register").get_data(as_text=True)
+    other = f"/years/{year}/units/3056200201/records"  # another school of the province: view is the LAO's, not ours
+    assert client.get(f"{other}/localschool").status_code == 403
