@@ -246,6 +246,9 @@ def status(book: Any, backend: Backend, *, now: datetime | None = None) -> Outco
     blockers = body.get("blockers") or []
     if blockers:
         message += " / " + blockers[0].get("message", "")
+    todo = sheets.todo_summary(body)
+    if todo:
+        message += " / " + todo
     return Outcome(True, "สถานะ", message, data={"status": body})
 
 

@@ -6,6 +6,10 @@ file is validated with the shared rules (`workbook_templates.check_file`, what `
 every file gets a line in the report, and the files with no error are uploaded with the LAO's own
 token on the institutions' behalf (the server records the upload as on-behalf and re-checks scope).
 Two files for one unit are both held back: which one is right is a question for a person.
+
+The academic records forms merge the same way (a school's registrar collecting the teachers' class
+workbooks, or an LAO its schools'): each is read with `check_any_file` and sent to the records upload;
+two files are held back only when they cover the same unit, form, class and term.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from typing import Any
 
 from addin import actions, sheets
 from addin.client import ApiError, Backend
-from workbook_templates.check import check_file
+from workbook_templates.academic_meta import ACADEMIC_FORMS
+from workbook_templates.academic_read import check_any_file
+from workbook_templates.check import FileReport
 
 PATTERNS = ("*.xlsx", "*.xlsm")
 
@@ -50,11 +56,26 @@ def workbook_files(folder: str | Path) -> list[Path]:
     return sorted(found)
 
 
+def cover(report: FileReport) -> tuple[Any, ...]:
+    """What a file replaces on the server: a roster its unit's; a records form its unit, form, class, term."""
+    meta: Any = report.meta
+    if report.form in ACADEMIC_FORMS and meta is not None:
+        return (report.unit, report.form, meta.class_name, meta.term)
+    return (report.unit,)
+
+
+def _send(backend: Backend, report: FileReport, path: Path) -> dict[str, Any]:
+    meta: Any = report.meta
+    if report.form in ACADEMIC_FORMS and meta is not None:
+        return backend.upload_records(meta.year, report.unit or "", path.name, path.read_bytes())
+    return backend.upload(report.round or "", report.unit or "", path.name, path.read_bytes())
+
+
 def merge_folder(folder: str | Path, backend: Backend | None, *, today: date | None = None) -> list[FileResult]:
     """Validate every workbook of `folder`; upload the good ones when a backend is given."""
     files = workbook_files(folder)
-    reports = [(path, check_file(path, file=path.name, today=today)) for path in files]
-    twice = {u for u, n in Counter(r.unit for _, r in reports if r.unit and r.ok).items() if n > 1}
+    reports = [(path, check_any_file(path, file=path.name, today=today)) for path in files]
+    twice = {k for k, n in Counter(cover(r) for _, r in reports if r.unit and r.ok).items() if n > 1}
     results = []
     for path, report in reports:
         first = report.errors[0]["message"] if report.errors else ""
@@ -62,20 +83,22 @@ def merge_folder(folder: str | Path, backend: Backend | None, *, today: date | N
                             len(report.errors), len(report.warnings), "", first)  # fmt: skip
         if report.errors:
             result.verdict = "มีข้อผิดพลาด ไม่ได้ส่ง"
-        elif report.unit in twice:
+        elif cover(report) in twice:
             result.verdict = "ไม่ได้ส่ง: มีหลายแฟ้มของหน่วยเดียวกัน"
             result.detail = "กรุณาเลือกแฟ้มที่ถูกต้องเพียงแฟ้มเดียวแล้วรวมใหม่"
         elif backend is None:
             result.verdict = "ตรวจผ่าน (ยังไม่ได้ส่ง)"
         else:
             try:
-                body = backend.upload(report.round or "", report.unit or "", path.name, path.read_bytes())
+                body = _send(backend, report, path)
             except ApiError as err:
                 result.verdict = "เซิร์ฟเวอร์ไม่รับ"
                 result.detail = err.message
             else:
                 result.uploaded = True
                 result.verdict = f"ส่งแล้ว {body.get('rows', report.rows)} แถว"
+                if body.get("pending"):
+                    result.detail = f"ผลการเรียนค้าง (ร/มส) {len(body['pending'])} รายการ"
                 if body.get("conflicts"):
                     result.detail = f"เลขประจำตัวซ้ำกับสถานศึกษาอื่น {len(body['conflicts'])} ราย"
         results.append(result)

@@ -88,17 +88,90 @@ def write_findings(
 
 
 def conflict_rows(conflicts: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-    """The server's open duplicate-ID conflicts, one line per other unit holding the same ID."""
+    """The server's open duplicate-ID conflicts, one line per unit holding the same ID, with who decides
+    and how long it has been open (when the server says)."""
     if not conflicts:
         return []
     rows: list[list[Any]] = [
-        ["เลขประจำตัวซ้ำกับสถานศึกษาอื่น (ต้องตกลงกันให้เหลือแห่งเดียวก่อนยืนยัน)"],
-        ["เลขประจำตัว", "รหัสสถานศึกษา", "ชื่อสถานศึกษา", "ชื่อ", "นามสกุล", "ชั้น"],
-    ]
+        [f"เลขประจำตัวซ้ำที่ยังไม่ได้ตัดสิน {len(conflicts)} ราย (ต้องตกลงกันให้เหลือแห่งเดียว หรือรอผู้ตัดสิน"
+         " อปท. ยืนยันไม่ได้จนกว่าจะแก้ไข)"],
+        ["เลขประจำตัว", "รหัสหน่วยงาน", "ชื่อสถานศึกษา", "ชื่อ", "นามสกุล", "ชั้น", "ผู้ตัดสิน", "เปิดมาแล้ว"],
+    ]  # fmt: skip
     for c in conflicts:
+        decider = (c.get("decider") or {}).get("name") or ""
         for u in c.get("units", []):
             rows.append([c.get("citizen_id"), u.get("code"), u.get("name"), u.get("first_name"),
-                         u.get("last_name"), u.get("grade")])  # fmt: skip
+                         u.get("last_name"), u.get("grade"), decider, c.get("open_th") or ""])  # fmt: skip
+    return rows
+
+
+def _must_act(decision: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The units of a decision that still hold the child they lost."""
+    return [u for u in decision.get("units", []) if not u.get("keeps") and u.get("still_listed")]
+
+
+def decision_rows(decisions: Sequence[Mapping[str, Any]], code: str) -> list[list[Any]]:
+    """Duplicate decisions touching the unit: what it (or a unit below it) must do and by when, first."""
+    if not decisions:
+        return []
+    mine = [d for d in decisions if any(u.get("code") == code for u in _must_act(d))]
+    rows: list[list[Any]] = []
+    if mine:
+        rows += [[f"หน่วยงานนี้ต้องดำเนินการตามการตัดสิน {len(mine)} ราย"],
+                 ["เลขประจำตัว", "เด็กนับที่", "สิ่งที่ต้องทำ", "ภายใน", "ตัดสินโดย", "เหตุผล"]]  # fmt: skip
+        rows += [[d.get("citizen_id"), f"{d.get('keep_name', '')} ({d.get('keep', '')})", d.get("todo_th"),
+                  d.get("due_th"), f"{d.get('decider_name', '')} ({d.get('person', '')}) {d.get('decided_at_th', '')}",
+                  d.get("reason")] for d in mine]  # fmt: skip
+    rest = [d for d in decisions if d not in mine]
+    if not rest:
+        return rows
+    if mine:
+        rows.append([None])
+    rows += [[f"การตัดสินเด็กซ้ำซ้อน{'อื่น' if mine else ''} {len(rest)} ราย"],
+             ["เลขประจำตัว", "เด็กนับที่", "เหตุผลการตัดสิน", "ตัดสินโดย", "เมื่อ", "ผู้ต้องดำเนินการ", "ภายใน",
+              "สถานะ"]]  # fmt: skip
+    for d in rest:
+        acting = ", ".join(f"{u.get('name', '')} ({u.get('code', '')})" for u in _must_act(d))
+        rows.append([d.get("citizen_id"), f"{d.get('keep_name', '')} ({d.get('keep', '')})",
+                     f"{d.get('kind_th', '')} · {d.get('reason', '')}",
+                     f"{d.get('decider_name', '')} ({d.get('person', '')})", d.get("decided_at_th"),
+                     acting or "-", d.get("due_th") if acting else "-",
+                     "ดำเนินการแล้ว" if d.get("done") else "รอแก้ไข: " + (d.get("todo_th") or "")])  # fmt: skip
+    return rows
+
+
+def todo_summary(status: Mapping[str, Any]) -> str:
+    """One Thai line for the action's message box: what the unit itself must still do (empty: nothing)."""
+    code = str((status.get("unit") or {}).get("code", ""))
+    decided = sum(1 for d in status.get("decisions") or [] if any(u.get("code") == code for u in _must_act(d)))
+    notices = sum(1 for n in status.get("notices") or [] if n.get("unit_code") == code and n.get("todo_th"))
+    parts = [f"ต้องแก้ตามการตัดสินเด็กซ้ำซ้อน {decided} ราย"] if decided else []
+    parts += [f"ไม่พบตัวเด็กจากการสุ่มตรวจ {notices} คน (นำออกหรือชี้แจง)"] if notices else []
+    return ", ".join(parts) + (' ดูรายละเอียดในชีต "สถานะ"' if parts else "")
+
+
+NOTICE_STATE_TH = {"open": "ยังไม่ได้นำออกหรือชี้แจง", "explained": "ชี้แจงแล้ว", "removed": "นำออกแล้ว"}
+
+
+def notice_rows(notices: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """Children a province's spot-check did not find: where, what the officer noted, what to do now."""
+    if not notices:
+        return []
+    rows: list[list[Any]] = [
+        [f"แจ้งเตือนจากการสุ่มตรวจสอบ: ไม่พบตัวเด็ก {len(notices)} คน (หนังสือ ๐๐๐ ข้อ ๙.๔)"],
+        ["เลขประจำตัว", "ชื่อ–นามสกุล", "สถานศึกษา", "ชั้น", "หมายเหตุผู้ตรวจ", "บันทึกผลเมื่อ", "สถานะ",
+         "สิ่งที่ต้องทำ / คำชี้แจง"],
+    ]  # fmt: skip
+    for n in notices:
+        state = n.get("state") or ("open" if n.get("still_listed") else "removed")
+        if n.get("explanation"):
+            what = f"คำชี้แจง: {n['explanation']} ({n.get('explained_by') or ''} {n.get('explained_at_th') or ''})"
+        else:
+            what = n.get("todo_th") or "-"
+        rows.append([n.get("citizen_id"), f"{n.get('first_name') or ''} {n.get('last_name') or ''}".strip(),
+                     f"{n.get('unit_name') or ''} ({n.get('unit_code') or ''})", n.get("grade") or "-",
+                     n.get("note") or "", n.get("recorded_at_th") or "", NOTICE_STATE_TH.get(state, state),
+                     what.strip()])  # fmt: skip
     return rows
 
 
@@ -133,8 +206,12 @@ def write_status(book: Any, status: Mapping[str, Any], *, now: datetime | None =
         rows += [[c.get("code"), c.get("name"), STATE_TH.get(c.get("state", ""), c.get("state", "")),
                   c.get("confirmed_at") or "-", c.get("rows") if c.get("rows") is not None else "-"]
                  for c in children]  # fmt: skip
-    rows += [[None], *conflict_rows(status.get("conflicts") or [])]
-    write_rows(sheet, 1, rows, text_columns=(1,))
+    code = str(unit.get("code", ""))
+    for part in (decision_rows(status.get("decisions") or [], code), conflict_rows(status.get("conflicts") or []),
+                 notice_rows(status.get("notices") or [])):  # fmt: skip
+        if part:
+            rows += [[None], *part]
+    write_rows(sheet, 1, rows, text_columns=(0, 1))  # column A holds citizen IDs: text, never a number
     sheet.activate()
     return sheet
 

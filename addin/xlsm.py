@@ -14,7 +14,8 @@ compiled cache in it and compiles the source on opening. A project made by hand 
 
 How the extra sheet gets into the template: `build_template`'s `finish` hook hands over its
 `xlsxwriter.Workbook` just before closing it, and `_finisher` adds the settings sheet and the VBA
-project there.
+project there. The academic records forms (`build_records_xlsm`: curriculum, results, assessments)
+take the same hook from `workbook_templates.academic_build`, so their buttons are the same buttons.
 """
 
 from __future__ import annotations
@@ -100,6 +101,36 @@ def _finisher(vba: bytes | None, values: dict[str, str]) -> Callable[[xlsxwriter
         wb.add_vba_project(io.BytesIO(project), is_stream=True)
 
     return finish
+
+
+def _vba_bytes(vba_project: str | os.PathLike[str] | bytes | None) -> bytes | None:
+    if isinstance(vba_project, bytes) or not vba_project:
+        return vba_project or None
+    path = Path(vba_project)
+    if not path.is_file():
+        raise NoVbaProject(f"ไม่พบ {path}: ต้องเป็น vbaProject.bin ที่มีโมดูล {MODULE_NAME} (ดู addin/xlsm.py และ README)")
+    return path.read_bytes()
+
+
+def build_records_xlsm(
+    form: str,
+    *,
+    out: str | os.PathLike[str] | IO[bytes],
+    server_url: str = "",
+    login: str = "",
+    mode: str = "local",
+    vba_project: str | os.PathLike[str] | bytes | None = None,
+    **builder_kw: Any,
+) -> Any:
+    """A records form (curriculum, results, assessments) with the settings sheet and the add-in's buttons;
+    `builder_kw` are the form's builder's (`unit_code`, `year`, `class_name`, `pupils`, ...)."""
+    from workbook_templates.academic_build import build_assessments, build_curriculum, build_results
+
+    builders = {"curriculum": build_curriculum, "results": build_results, "assessments": build_assessments}
+    if form not in builders:
+        raise ValueError(f"not a records form: {form}")
+    values = {"server_url": server_url, "login": login or builder_kw["unit_code"], "mode": mode, "macros": MACROS_MARK}
+    return builders[form](out=out, finish=_finisher(_vba_bytes(vba_project), values), **builder_kw)
 
 
 def build_xlsm(

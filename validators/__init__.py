@@ -6,6 +6,7 @@ verdict the server will give. Entry points:
 - `validate_roster(form, rows, ctx, removals=..., previous=...)` for a school ("school") or
   child-centre ("cdc") roster and its removed-children register;
 - `validate_other_counts(rows, ctx)` for an LAO's other-affiliation counts;
+- `validate_other_pupils(rows, counts)` for the pupil list an LAO may attach to those counts;
 - `validate_cdc_basic(rows, children=...)` for a child centre's basic-data sheet;
 - `validate_unit_code(code, kind, parent=...)` for registry codes.
 
@@ -18,6 +19,7 @@ from validators.centre import BasicResult, validate_cdc_basic
 from validators.context import RoundContext
 from validators.counts import CountsResult, validate_other_counts
 from validators.findings import RULES, Finding, Rule
+from validators.other_pupils import OtherPupilsResult, validate_other_pupils
 from validators.roster import PreviousChild, RosterResult, validate_roster
 from validators.units import validate_unit_code
 
@@ -26,12 +28,14 @@ __all__ = [
     "BasicResult",
     "CountsResult",
     "Finding",
+    "OtherPupilsResult",
     "PreviousChild",
     "RosterResult",
     "RoundContext",
     "Rule",
     "validate_cdc_basic",
     "validate_other_counts",
+    "validate_other_pupils",
     "validate_roster",
     "validate_unit_code",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Importing the rule modules declares every rule.
-from validators import academic, centre, counts, records, roster, units  # noqa: F401
+from validators import academic, centre, counts, other_pupils, records, roster, units  # noqa: F401
 from validators.findings import RULES, SEVERITY_TH
 
 GROUP_TITLES = {
@@ -14,6 +14,7 @@ GROUP_TITLES = {
     "removal": "ทะเบียนนำออก (Removed-children register)",
     "roster": "ทั้งบัญชีรายชื่อ (Roster)",
     "counts": "จำนวนนักเรียนสังกัดอื่น (Other-affiliation counts)",
+    "other_pupils": "รายชื่อนักเรียนสังกัดอื่น (Other-affiliation pupil lists)",
     "centre": "ข้อมูลพื้นฐานศูนย์พัฒนาเด็กเล็ก (Child centre basic data)",
     "units": "รหัสหน่วยงาน (Unit codes)",
     "academic_common": "งานทะเบียนวัดผล: ทั่วไป (Academic records: common)",

@@ -236,6 +236,18 @@ OTHER_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+OTHER_PUPIL_COLUMNS: tuple[Column, ...] = (
+    Column("other_school_code", "รหัสสถานศึกษา (สังกัดอื่น)", "text", True, width=14),
+    Column("citizen_id", "เลขประจำตัวประชาชน / G-Code", "id", True, width=19),
+    Column("prefix", "คำนำหน้าชื่อ", "list", False, "list_prefix", 11),
+    Column("first_name", "ชื่อ", "text", True, width=16),
+    Column("last_name", "นามสกุล", "text", True, width=18),
+    Column("grade", "ชั้น", "list", False, "list_grade", 8),
+)
+"""The pupils of each other-affiliation school, by name (letter 003 §5.2(1)): optional, one row a pupil.
+When an LAO sends it, every ID is cross-checked against all rosters of the round."""
+OTHER_PUPIL_KEYS: tuple[str, ...] = tuple(c.key for c in OTHER_PUPIL_COLUMNS)
+
 CDC_BASIC_COLUMNS: tuple[Column, ...] = (
     Column("caregivers", "ครูผู้ดูแลเด็ก (คน)", "count", True, width=12),
     Column("assistants", "ผู้ดูแลเด็ก/ผู้ช่วย (คน)", "count", True, width=12),
@@ -249,14 +261,15 @@ CDC_BASIC_KEYS: tuple[str, ...] = tuple(c.key for c in CDC_BASIC_COLUMNS)
 
 OPTIONAL_KEYS = frozenset({"grades"})
 """Columns added after templates were already in use: a file without them still reads."""
-OPTIONAL_ROLES = frozenset({("cdc", "basic")})
+OPTIONAL_ROLES = frozenset({("cdc", "basic"), ("other", "pupils")})
 """Sheets added after templates were already in use: a file without them still reads (a centre's
-basic data is then simply missing, which its confirmation notices)."""
+basic data is then simply missing, which its confirmation notices; an LAO's file without the pupil list
+of its other-affiliation schools sends counts only)."""
 
 SHEETS = {
     "school": {"roster": "นักเรียน", "removed": "นำออก"},
     "cdc": {"roster": "เด็กเล็ก", "removed": "นำออก", "basic": "ข้อมูลพื้นฐาน"},
-    "other": {"counts": "สังกัดอื่น"},
+    "other": {"counts": "สังกัดอื่น", "pupils": "รายชื่อนักเรียนสังกัดอื่น"},
 }
 """Visible sheet names per form and role. Readers find sheets by the metadata, not by these names."""
 
@@ -267,6 +280,7 @@ COLUMNS_BY_ROLE = {
     ("cdc", "removed"): REMOVAL_COLUMNS,
     ("other", "counts"): OTHER_COLUMNS,
     ("cdc", "basic"): CDC_BASIC_COLUMNS,
+    ("other", "pupils"): OTHER_PUPIL_COLUMNS,
 }
 
 HEADER_BY_KEY = {c.key: c.header for cols in COLUMNS_BY_ROLE.values() for c in cols}

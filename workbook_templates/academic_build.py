@@ -15,7 +15,7 @@ formulas that Excel, LibreOffice and WPS evaluate with no add-in. The Python rul
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -52,6 +52,8 @@ from workbook_templates.meta import (
 from workbook_templates.safe_text import write_text
 
 Out = str | os.PathLike[str] | IO[bytes]
+Finish = Callable[[Workbook], None]
+"""`build_*(finish=...)`: called with the workbook just before it is closed (as `build_template`'s hook)."""
 CURRICULUM_CAPACITY = 300
 STATUS_HEADER = "ผลตรวจ (อัตโนมัติ)"
 SHEET_TITLES = {"subjects": "รายวิชา", "assessments": "ผลการประเมิน"}
@@ -379,6 +381,7 @@ def build_results(
     student_nos: Mapping[str, str] | None = None,
     out: Out,
     generated_at: str | None = None,
+    finish: Finish | None = None,
 ) -> AcademicMeta:
     """One class and term: a protected sheet per subject, pre-filled with the class's pupils."""
     grade = class_grade(class_name)
@@ -450,6 +453,8 @@ def build_results(
     )
     _hidden_table(wb, CLASS_SHEET, [CLASS_KEYS, *roster])
     _hidden_table(wb, META_SHEET, academic_meta_rows(meta))
+    if finish is not None:  # the add-in's hook: its settings sheet, buttons and VBA project
+        finish(wb)
     wb.close()
     return meta
 
@@ -477,6 +482,7 @@ def build_curriculum(
     rows: Sequence[Mapping[str, Any]] = (),
     capacity: int = CURRICULUM_CAPACITY,
     generated_at: str | None = None,
+    finish: Finish | None = None,
 ) -> AcademicMeta:
     """A school's subjects for a year; `rows` pre-fills (last year's subjects, or tests)."""
     role = ROLE_OF_ACADEMIC_FORM["curriculum"]
@@ -543,6 +549,8 @@ def build_curriculum(
     )
     _lists(wb, {"list_subject_grade": list(SUBJECT_GRADES), "list_kind": ["พื้นฐาน", "เพิ่มเติม"]})
     _hidden_table(wb, META_SHEET, academic_meta_rows(meta))
+    if finish is not None:  # the add-in's hook: its settings sheet, buttons and VBA project
+        finish(wb)
     wb.close()
     return meta
 
@@ -560,6 +568,7 @@ def build_assessments(
     student_nos: Mapping[str, str] | None = None,
     out: Out,
     generated_at: str | None = None,
+    finish: Finish | None = None,
 ) -> AcademicMeta:
     """One class and year: reading-thinking-writing, characteristics and each activity per pupil."""
     if class_grade(class_name) is None:
@@ -607,5 +616,7 @@ def build_assessments(
     _lists(wb, {"list_rating": list(a.rating), "list_activity": list(a.activity)})
     _hidden_table(wb, CLASS_SHEET, [CLASS_KEYS, *roster])
     _hidden_table(wb, META_SHEET, academic_meta_rows(meta))
+    if finish is not None:  # the add-in's hook: its settings sheet, buttons and VBA project
+        finish(wb)
     wb.close()
     return meta

@@ -64,6 +64,9 @@ SHEET_PASSWORD = "lec-sheets"
 INSTRUCTIONS_SHEET = "คำแนะนำ"
 OTHER_CAPACITY = 300
 """Other-affiliation schools per LAO are a handful; 300 rows is room to spare."""
+OTHER_PUPIL_CAPACITY = 3000
+"""Rows prepared in an LAO's optional pupil list of its other-affiliation schools (a handful of schools
+of a few hundred pupils each); a longer list is written whole with a margin below it."""
 REMOVED_CAPACITY = 1000
 """Rows prepared in the removed-children register: a round's removals are tens, rarely hundreds. Kept
 small because every prepared row carries a verdict formula that a reader must parse."""
@@ -149,6 +152,7 @@ def build_template(
     unit_kind: str | None = None,
     basic: Mapping[str, Any] | None = None,
     previous_year: int | None = None,
+    pupils: Rows | None = None,
     finish: Callable[[xlsxwriter.Workbook], None] | None = None,
 ) -> TemplateMeta:
     """Write the template of `form` for one unit and round to `out` (a path or a binary file).
@@ -168,7 +172,8 @@ def build_template(
     For "other", a row may carry `grades` (its span key, `k1-p6`, ...) and `registered` (the registry lists
     it): the cells of grades outside the span are locked and greyed, and a registered school's code, name,
     affiliation and span are locked (they come from the registry). For "cdc", `basic` pre-fills the
-    centre's basic-data sheet (caregivers, classrooms, capacity, head of centre).
+    centre's basic-data sheet (caregivers, classrooms, capacity, head of centre). For "other", `pupils`
+    pre-fills the optional pupil list of the other-affiliation schools (letter 003 §5.2(1)).
 
     `previous_year` is the academic year of `previous_rows` when it is an earlier one (the first round of
     a new year: `rows` are then last year's pupils promoted, `removals` its leavers): it travels in the
@@ -236,6 +241,10 @@ def build_template(
         )  # fmt: skip
     if "basic" in data_sheet_names:
         _write_data_sheet(wb, fmt, form, "basic", meta, [basic] if basic else [], 1)
+    if "pupils" in data_sheet_names:
+        listed = list(pupils or ())
+        room = OTHER_PUPIL_CAPACITY if not listed else max(OTHER_PUPIL_CAPACITY, len(listed) + PREFILL_MARGIN)
+        _write_data_sheet(wb, fmt, form, "pupils", meta, listed, room)
 
     _write_lists(wb)
     if prev_table:
@@ -287,7 +296,7 @@ def _write_data_sheet(
     first = FIRST_DATA_ROW - 1  # 0-based first input row
     last = first + capacity - 1  # 0-based last prepared row
 
-    title = FORM_TITLES[form] if role != "removed" else "ทะเบียนนักเรียน/เด็กเล็กที่นำออก"
+    title = SHEET_TITLES.get(role, FORM_TITLES[form])
     _title_rows(ws, fmt, meta, title, ncol + 1)
     for i, c in enumerate(cols):
         ws.set_column(i, i, c.width, fmt.input_count if c.kind == "count" else fmt.input_text)
@@ -336,6 +345,12 @@ def _write_data_sheet(
     ws.set_footer(f"&L{meta.unit_code} {meta.round_label}&Cหน้า &P / &N")
     ws.protect(SHEET_PASSWORD, PROTECT_OPTIONS)
 
+
+SHEET_TITLES = {
+    "removed": "ทะเบียนนักเรียน/เด็กเล็กที่นำออก",
+    "pupils": "รายชื่อนักเรียนสถานศึกษาสังกัดอื่น (ถ้ามี)",
+}
+"""Titles of the sheets that are not the form's main one (the main one carries the form's title)."""
 
 REGISTRY_KEYS = ("other_school_code", "other_school_name", "affiliation", "grades")
 """What the registry says about an other-affiliation school: locked in its pre-filled row."""
@@ -628,6 +643,10 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
         '4. โรงเรียนที่ยุบเลิกแล้ว เลือก "ใช่" ในช่องยุบเลิกแล้ว และใส่ 0 ทุกช่องของชั้นที่เปิดสอน',
         '5. ช่องสีแดง และคอลัมน์ "ผลตรวจ" ที่ไม่ใช่คำว่า "ถูกต้อง" แสดงว่ายังต้องแก้ไข',
         "6. ตรวจไฟล์ก่อนส่งด้วยปุ่มตรวจสอบของ Add-in หรือคำสั่ง lec validate แล้วจึงส่งเข้าระบบ",
+        '7. (ถ้ามี) รายชื่อนักเรียนของโรงเรียนสังกัดอื่น (หนังสือที่ มท 0816.2/ว 1301 ข้อ 5.2(1)) กรอกในชีต "รายชื่อนักเรียนสังกัดอื่น" '
+        "หนึ่งแถวต่อนักเรียนหนึ่งคน: รหัสโรงเรียน (ตามชีตจำนวน) เลขประจำตัว 13 หลัก ชื่อ นามสกุล ชั้น "
+        "ระบบจะตรวจเลขประจำตัวกับรายชื่อนักเรียนของสถานศึกษาทุกแห่งในรอบนี้ ถ้าพบซ้ำ ผู้มีอำนาจจะตัดสินว่าเด็กเรียนที่ใด "
+        "ไม่กรอกชีตนี้ก็ส่งได้ (ส่งเฉพาะจำนวน)",
     ),
 }
 

@@ -44,6 +44,8 @@ class FileReport:
     removals: list[dict[str, Any]] = field(default_factory=list, repr=False)
     basic: dict[str, Any] | None = field(default=None, repr=False)
     """A child centre's basic data, cleaned (None when missing or wrong: its findings say which)."""
+    pupils: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """An LAO's pupil list of its other-affiliation schools, cleaned (empty when not sent)."""
 
     @property
     def ok(self) -> bool:
@@ -147,6 +149,11 @@ def validate_workbook(
         counts = validators.validate_other_counts(filled.sheets["counts"].rows, ctx)
         findings += counts.findings
         report.records = list(counts.records)
+        listed = filled.sheets.get("pupils")
+        if listed is not None and listed.rows:
+            pupils = validators.validate_other_pupils(listed.rows, report.records)
+            findings += pupils.findings
+            report.pupils = list(pupils.records)
     else:
         prev = previous
         if prev is None and filled.previous is not None:

@@ -89,7 +89,7 @@ def _check(path: str, checker: str, options: dict[str, Any], keep_records: bool,
     except OSError as exc:
         report = error_report(file, workbook_error(WORKER_FAILED, f"{type(exc).__name__}: {exc}", "เปิดไฟล์ไม่ได้"))
     if not keep_records:
-        report.records, report.removals = [], []
+        report.records, report.removals, report.pupils = [], [], []
     report.workbook = None  # the workbook as read stays here: only the add-in's cell marks need it
     return report
 

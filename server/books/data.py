@@ -355,7 +355,7 @@ def load(db: sqlite_utils.Database, round_id: str, code: str, now: datetime | No
         confirmations=_confirmations(db, round_id, every),
         rosters=_rosters(db, round_id, every),
         removals=_removals(db, round_id, set(inst_codes)),
-        conflicts=conflicts.conflicts_for(db, round_id, None if scope == "national" else inst_codes),
+        conflicts=conflicts.conflicts_for(db, round_id, None if scope == "national" else [*inst_codes, *lao_codes]),
         spot_checks=spot_checks.notices_for(
             db, round_id, None if scope == "national" else inst_codes, only_missing=False
         ),

@@ -143,7 +143,7 @@ def blockers(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any
             )
         if roster(db, rid, code) is None and registry.other_schools(db, code):
             out.append({"error": "other_counts_missing", "message": "ยังไม่ได้ส่งข้อมูลจำนวนนักเรียนของสถานศึกษาสังกัดอื่น"})
-        open_ = conflicts.conflicts_for(db, rid, [i["code"] for i in insts])
+        open_ = conflicts.conflicts_for(db, rid, [code, *(i["code"] for i in insts)])  # code: its pupil list
         if open_:
             out.append(
                 {
@@ -481,7 +481,7 @@ def status(
         },
         "counts": counts,
         "children": children,
-        "conflicts": conflicts.conflicts_for(db, round_id, subtree),
+        "conflicts": conflicts.with_open_days(db, round_id, conflicts.conflicts_for(db, round_id, subtree), now),
         "decisions": conflicts.decisions_for(db, round_id, subtree, now),
         "blockers": [] if conf or fixing else blockers(db, rnd, unit),
         "snapshot": _snapshot_head(db, round_id, code) if level == "province" else None,
@@ -529,6 +529,6 @@ def national_status(
             }
             for p in provinces
         ],
-        "conflicts": conflicts.conflicts_for(db, round_id, None),
+        "conflicts": conflicts.with_open_days(db, round_id, conflicts.conflicts_for(db, round_id, None), now),
         "blockers": [],
     }

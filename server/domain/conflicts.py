@@ -22,9 +22,18 @@ as what: the letters hold officers personally responsible).
                                                               work left to this one and its due date
     refused_ids(db, round_id, code) -> {citizen_id: decision}   IDs this unit's upload may not bring back
     note_seen(db, round_id, ids, now)                          remember when a conflict was first seen
+    with_open_days(db, round_id, found, now) -> found          each with opened_at and "เปิดมาแล้ว N วัน"
     COUNTED_SQL                                                the WHERE fragment: a pupil row counts
-A conflict is {"citizen_id", "units": [{"code","name","lao","lao_name","province","first_name",
-"last_name","grade","row_no"}]} (row_no: the Excel row on that unit's roster).
+A conflict is {"citizen_id", "kind", "units": [{"code","name","lao","lao_name","province","first_name",
+"last_name","grade","row_no"}]} (row_no: the Excel row on that unit's roster). `kind` is "duplicate" (two
+rosters) or "other_affiliation": an ID of the pupil list an LAO attached to its other-affiliation counts
+(letter 003 §5.2(1)) is also on a roster of the round, so the child would be paid for twice. The other
+side of such a conflict is the LAO that sent the list (its code: it answers for the list, and a decision
+for that side is stored with the LAO as keeper), with "other_school_code", "other_school_name" and
+"sheet": "pupils" beside it; it is decided, and blocks, like a duplicate:
+
+    with_other_affiliation(db, round_id, units, found) -> found + the other-affiliation conflicts
+    other_affiliation_conflicts(db, round_id, units) -> [conflict]   those touching any of `units`
 """
 
 from __future__ import annotations
@@ -119,7 +128,8 @@ def _all_conflicts(db: sqlite_utils.Database, round_id: str, units: Iterable[str
 
 def conflicts_for(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[dict[str, Any]]:
     """The open conflicts: on two rosters and not decided (a standing decision closes a conflict)."""
-    found = _all_conflicts(db, round_id, units)
+    units = None if units is None else list(units)
+    found = with_other_affiliation(db, round_id, units, _all_conflicts(db, round_id, units))
     if not found:
         return found
     decided = _decided_ids(db, round_id)
@@ -138,7 +148,10 @@ def decider_of(db: sqlite_utils.Database, unit_codes: Iterable[str]) -> dict[str
     laos, provinces = set(), set()
     for code in unit_codes:
         unit = registry.get_unit(db, code)
-        lao = registry.get_unit(db, unit["parent"]) if unit and unit["parent"] else None
+        if unit and unit["level"] == "lao":  # the LAO answering for its other-affiliation pupil list
+            lao = unit
+        else:
+            lao = registry.get_unit(db, unit["parent"]) if unit and unit["parent"] else None
         laos.add(lao["code"] if lao else None)
         provinces.add(lao["parent"] if lao else None)
     if len(laos) == 1 and None not in laos:
@@ -228,7 +241,7 @@ def _shape(db: sqlite_utils.Database, row: dict[str, Any], now: datetime) -> dic
         "due_th": clock.thai_datetime(due),
         "done": not any(c in holding for c in others),
         "withdrawn_at": row["withdrawn_at"],
-    }
+    } | _other_side(db, row, names, holding)
 
 
 def _active_rows(db: sqlite_utils.Database, round_id: str) -> list[dict[str, Any]]:
@@ -289,6 +302,24 @@ def _opened_at(db: sqlite_utils.Database, round_id: str, cf: dict[str, Any]) -> 
     return got[0]
 
 
+def with_open_days(
+    db: sqlite_utils.Database, round_id: str, found: list[dict[str, Any]], now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Each open conflict with since when (`opened_at`, `opened_at_th`) and how many whole days it has been
+    open (`open_days`, `open_th` "เปิดมาแล้ว N วัน"): a province and the nation chase the oldest first.
+    Also who decides it (`decider`), so a list of conflicts says whom to ask."""
+    now = now or clock.now()
+    for cf in found:
+        cf["decider"] = decider_of(db, [u["code"] for u in cf["units"]])
+        opened = _opened_at(db, round_id, cf)
+        days = max(0, (now - clock.parse_datetime(opened)).days) if opened else None
+        cf["opened_at"] = opened
+        cf["opened_at_th"] = clock.thai_datetime(opened) if opened else None
+        cf["open_days"] = days
+        cf["open_th"] = f"เปิดมาแล้ว {days} วัน" if days is not None else None
+    return found
+
+
 def listing(db: sqlite_utils.Database, actor: Actor, round_id: str, now: datetime | None = None) -> dict[str, Any]:
     """GET /rounds/{round}/conflicts: the open conflicts in the caller's scope, each with who decides and
     how long it has been open (oldest first), and the standing decisions in that scope."""
@@ -296,13 +327,8 @@ def listing(db: sqlite_utils.Database, actor: Actor, round_id: str, now: datetim
     scope.require_profile(actor)
     rounds.require_round(db, round_id)
     units = scope.visible_units(db, actor)
-    open_ = conflicts_for(db, round_id, units)
+    open_ = with_open_days(db, round_id, conflicts_for(db, round_id, units), now)
     for cf in open_:
-        opened = _opened_at(db, round_id, cf)
-        cf["opened_at"] = opened
-        cf["opened_at_th"] = clock.thai_datetime(opened) if opened else None
-        cf["open_days"] = (now - clock.parse_datetime(opened)).days if opened else None
-        cf["decider"] = decider_of(db, [u["code"] for u in cf["units"]])
         cf["may_decide"] = may_decide(actor, cf["decider"])
     open_.sort(key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
     decided = decisions_for(db, round_id, units, now)
@@ -382,7 +408,8 @@ def decide(
         scope.require_profile(actor)
         rnd = rounds.require_round(db, round_id)
         with transaction(db):
-            found = _all_conflicts(db, round_id, None if actor.is_admin else scope.visible_units(db, actor))
+            units = None if actor.is_admin else scope.visible_units(db, actor)
+            found = with_other_affiliation(db, round_id, units, _all_conflicts(db, round_id, units))
             cf = next((c for c in found if c["citizen_id"] == citizen_id), None)
             if cf is None and any(
                 d["citizen_id"] == citizen_id for d in decisions_for(db, round_id, scope.visible_units(db, actor), now)
@@ -421,6 +448,7 @@ def decide(
                  actor.user_id, actor.profile_id],
             )  # fmt: skip
             decision_id = int(cur.lastrowid or 0)
+            _note_other_school(db, decision_id, cf)
             for code in codes:
                 audit.record(
                     db,
@@ -491,3 +519,154 @@ def withdraw(
     shaped = _shape(db, row, now)
     shaped["withdrawn_at"] = clock.iso(now)
     return shaped
+
+
+# --- other-affiliation pupil lists (letter 003 §5.2(1)) -----------------------------------------------
+
+OTHER_KIND = "other_affiliation"
+OTHER_TODO_TH = {
+    "present": "นำเด็กออกจากรายชื่อนักเรียนของโรงเรียนสังกัดอื่น {school} และแก้จำนวนนักเรียนของโรงเรียนนั้นให้ตรง"
+    " แล้วส่งแบบฟอร์มสังกัดอื่นใหม่",
+    "mistyped": "แก้เลขประจำตัวของเด็กคนนี้ในรายชื่อนักเรียนของโรงเรียนสังกัดอื่น {school} ให้ถูกต้องตามเอกสารแสดงตน"
+    " แล้วส่งแบบฟอร์มสังกัดอื่นใหม่",
+}
+"""What the LAO must do when a decision keeps the child on an institution's roster, not on its list."""
+
+_OTHER_SQL = """
+SELECT o.citizen_id, o.lao_code, o.other_school_code, o.other_school_name, o.first_name, o.last_name, o.grade,
+       o.row_no, l.name AS lao_name, l.parent AS province
+FROM other_pupils o JOIN units l ON l.code = o.lao_code
+WHERE o.round_id = ? AND o.citizen_id IN ({ids})
+ORDER BY o.citizen_id, o.lao_code
+"""
+_ON_A_ROSTER = "EXISTS (SELECT 1 FROM pupils p WHERE p.round_id = o.round_id AND p.citizen_id = o.citizen_id)"
+_ON_A_LIST = "EXISTS (SELECT 1 FROM other_pupils o WHERE o.round_id = p.round_id AND o.citizen_id = p.citizen_id)"
+
+
+def other_side_name(school_name: str | None, school_code: str, lao_name: str | None) -> str:
+    """How a conflict names the other side: the school, and whose list it is on."""
+    return f"{school_name or school_code} ({school_code}) สังกัดอื่น ตามรายชื่อของ {lao_name or ''}".strip()
+
+
+def _listed_on_rosters(db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None) -> list[str]:
+    """IDs on an LAO's pupil list and on a roster, touching `units`: the lists of LAOs among them, and the
+    rosters of institutions among them (each side probed by index: the cost follows the caller's scope,
+    not the size of every list in the nation)."""
+    if units is None:
+        sql = f"SELECT DISTINCT o.citizen_id FROM other_pupils o WHERE o.round_id = ? AND {_ON_A_ROSTER}"
+        return [r[0] for r in db.execute(sql, [round_id])]
+    codes = json.dumps(list(units))
+    found = {
+        r[0]
+        for r in db.execute(
+            "SELECT o.citizen_id FROM other_pupils o WHERE o.round_id = ? AND o.lao_code IN"
+            f" (SELECT value FROM json_each(?)) AND {_ON_A_ROSTER}",
+            [round_id, codes],
+        )
+    }
+    found.update(
+        r[0]
+        for r in db.execute(
+            "SELECT p.citizen_id FROM pupils p WHERE p.round_id = ? AND p.unit_code IN"
+            f" (SELECT value FROM json_each(?)) AND {_ON_A_LIST}",
+            [round_id, codes],
+        )
+    )
+    return sorted(found)
+
+
+def other_affiliation_conflicts(
+    db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None
+) -> list[dict[str, Any]]:
+    """IDs of an LAO's other-affiliation pupil list that a roster of the round also holds, touching `units`
+    (the listing LAO, or an institution holding the ID; None: all), decided or not. Each conflict's units
+    are every roster holding the ID, then the list(s) naming it (as their LAO's code)."""
+    if db.execute("SELECT 1 FROM other_pupils WHERE round_id = ? LIMIT 1", [round_id]).fetchone() is None:
+        return []  # no LAO attached a list this round: nothing to cross-check (the usual case, one lookup)
+    ids = _listed_on_rosters(db, round_id, units)
+    listed: dict[str, list[dict[str, Any]]] = {}
+    holders: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(_OTHER_SQL.format(ids=marks), [round_id, *chunk]):
+            listed.setdefault(row["citizen_id"], []).append(row)
+        for row in db.query(_DETAIL_SQL.format(ids=marks), [round_id, *chunk]):
+            holders.setdefault(row.pop("citizen_id"), []).append(row)
+    out = []
+    for cid in ids:
+        sides = [
+            {"code": o["lao_code"], "name": other_side_name(o["other_school_name"], o["other_school_code"],
+             o["lao_name"]), "lao": o["lao_code"], "lao_name": o["lao_name"], "province": o["province"],
+             "first_name": o["first_name"], "last_name": o["last_name"], "grade": o["grade"], "row_no": o["row_no"],
+             "other_school_code": o["other_school_code"], "other_school_name": o["other_school_name"],
+             "sheet": "pupils"}
+            for o in listed.get(cid, [])
+        ]  # fmt: skip
+        out.append({"citizen_id": cid, "kind": OTHER_KIND, "units": [*holders.get(cid, []), *sides]})
+    return out
+
+
+def with_other_affiliation(
+    db: sqlite_utils.Database, round_id: str, units: Iterable[str] | None, found: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Roster duplicates (`found`, kind "duplicate") with the other-affiliation conflicts added; an ID on
+    two rosters and a list is one conflict of kind "other_affiliation" listing all of them."""
+    for cf in found:
+        cf.setdefault("kind", "duplicate")
+    others = other_affiliation_conflicts(db, round_id, units)
+    if not others:
+        return found
+    by_id = {cf["citizen_id"]: cf for cf in others}
+    merged = [by_id.pop(cf["citizen_id"], cf) for cf in found]
+    return merged + list(by_id.values())
+
+
+def _note_other_school(db: sqlite_utils.Database, decision_id: int, cf: dict[str, Any]) -> None:
+    """Remember which other-affiliation school a decision's list side was (the list may change later)."""
+    side = next((u for u in cf["units"] if u.get("other_school_code")), None)
+    if side is not None:
+        db.execute(
+            "UPDATE conflict_decisions SET other_school_code = ?, other_school_name = ? WHERE id = ?",
+            [side["other_school_code"], side["other_school_name"], decision_id],
+        )
+
+
+def _other_side(
+    db: sqlite_utils.Database, row: dict[str, Any], names: dict[str, str], holding: set[str]
+) -> dict[str, Any]:
+    """A decision of an other-affiliation conflict, as `_shape` gives it but naming the school and the
+    list: whether the list still holds the child, and what the LAO must do when the child stays on a roster."""
+    school = row.get("other_school_code")
+    if not school:
+        return {"conflict_kind": "duplicate", "todo_for": "roster"}
+    codes = json.loads(row["units"])
+    lao = next((c for c in codes if (registry.get_unit(db, c) or {}).get("level") == "lao"), None)
+    if lao is None:
+        return {"conflict_kind": OTHER_KIND, "todo_for": "roster"}
+    label = other_side_name(row.get("other_school_name"), school, names.get(lao, lao))
+    on_list = (
+        db.execute(
+            "SELECT 1 FROM other_pupils WHERE round_id = ? AND lao_code = ? AND citizen_id = ?",
+            [row["round_id"], lao, row["citizen_id"]],
+        ).fetchone()
+        is not None
+    )
+    keep = row["keep_unit"]
+    shown = {**names, lao: label}
+    keep_label = f"{shown.get(keep, keep)}" + ("" if keep == lao else f" ({keep})")
+    others = [c for c in codes if c != keep]
+    other_label = ", ".join(shown.get(c, c) + ("" if c == lao else f" ({c})") for c in others)
+    still = {c: (on_list if c == lao else c in holding) for c in codes}
+    school_label = f"{row.get('other_school_name') or school} ({school})"
+    return {
+        "conflict_kind": OTHER_KIND,
+        "todo_for": "roster" if keep == lao else "list",  # who must act: the school's roster or the LAO's list
+        "other_school_code": school,
+        "other_school_name": row.get("other_school_name"),
+        "keep_name": shown.get(keep, keep),
+        "kind_th": KIND_TH[row["kind"]].format(keep=keep_label, other=other_label),
+        "units": [{"code": c, "name": shown.get(c, c), "keeps": c == keep, "still_listed": still[c]} for c in codes],
+        "todo_th": TODO_TH[row["kind"]] if keep == lao else OTHER_TODO_TH[row["kind"]].format(school=school_label),
+        "done": not any(still[c] for c in others),
+    }

@@ -103,7 +103,11 @@ def prefill(db: sqlite_utils.Database, rnd: dict[str, Any], code: str) -> dict[s
     has_current = db.execute("SELECT 1 FROM rosters WHERE round_id = ? AND unit_code = ?", [rnd["id"], code]).fetchone()
     if unit["level"] == "lao":
         sent, _ = _rows(db, unit, rnd["id"] if has_current else previous_round(db, rnd, code))
-        return {"previous_rows": with_registry(db, code, sent) or None, **round_facts(rnd, unit)}
+        return {
+            "previous_rows": with_registry(db, code, sent) or None,
+            "pupils": other_pupils(db, rnd["id"], code),
+            **round_facts(rnd, unit),
+        }
     source = previous_round(db, rnd, code)
     previous, previous_removed = _rows(db, unit, source)
     out: dict[str, Any] = {"previous_rows": previous or None, "previous_removals": previous_removed or None}
@@ -137,6 +141,18 @@ def new_year(previous: list[dict[str, Any]], rnd: dict[str, Any], unit: dict[str
 
     moved = promote(previous, year=rnd["year"], cdc=unit["kind"] == "cdc", as_of=date.fromisoformat(rnd["as_of"]))
     return {"rows": moved.rows, "removals": moved.leavers, "previous_removals": None, "previous_year": source_year}
+
+
+def other_pupils(db: sqlite_utils.Database, round_id: str, lao: str) -> list[dict[str, Any]] | None:
+    """The pupil list the LAO attached this round (its next file continues from it; a new round starts
+    empty: last year's pupils have moved up a grade or left, and the list is optional)."""
+    from validators.fields import OTHER_PUPIL_KEYS
+
+    rows = db.query(
+        f"SELECT {', '.join(OTHER_PUPIL_KEYS)} FROM other_pupils WHERE round_id = ? AND lao_code = ? ORDER BY row_no",
+        [round_id, lao],
+    )
+    return [dict(r) for r in rows] or None
 
 
 def basic_data(db: sqlite_utils.Database, round_id: str | None, code: str) -> dict[str, Any] | None:

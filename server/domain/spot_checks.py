@@ -15,7 +15,10 @@ institution takes it out of its roster (or a new check finds it). Every step is 
     list_for(db, actor, round_id, province) -> [spot-check heads]
     check_list(db, actor, round_id, province, check_id) -> dict for workbook_templates.spot_check
     record(db, actor, round_id, province, check_id, results, now=, filename=None) -> spot-check
-    notices_for(db, round_id, units) -> [notice]       children not found, touching any of `units`
+    notices_for(db, round_id, units) -> [notice]       children not found, touching any of `units`, each
+                                                       with its state (open / explained / removed), what
+                                                       to do, and the institution's explanation if any
+                                                       (recorded by spot_check_notices.explain)
 """
 
 from __future__ import annotations
@@ -401,8 +404,10 @@ def notices_for(
     `only_missing=False`: every sampled child with its result so far (the book's spot-check sheet)."""
     sql = (
         "SELECT i.*, s.drawn_at, s.province_code, u.name AS unit_name, EXISTS (SELECT 1 FROM pupils p"
-        " WHERE p.round_id = s.round_id AND p.unit_code = i.unit_code AND p.citizen_id = i.citizen_id) AS listed"
+        " WHERE p.round_id = s.round_id AND p.unit_code = i.unit_code AND p.citizen_id = i.citizen_id) AS listed,"
+        " ep.first_name AS e_first, ep.last_name AS e_last, ep.position AS e_position"
         " FROM spot_check_items i JOIN spot_checks s ON s.id = i.spot_check_id JOIN units u ON u.code = i.unit_code"
+        " LEFT JOIN profiles ep ON ep.id = i.explained_profile"
         " WHERE s.round_id = ?" + (" AND i.found = 0" if only_missing else "")
     )
     params: list[Any] = [round_id]
@@ -426,9 +431,33 @@ def notices_for(
                 "recorded_at": r["recorded_at"],
                 "recorded_at_th": clock.thai_datetime(r["recorded_at"]) if r["recorded_at"] else None,
                 "still_listed": bool(r["listed"]),
+                **_explained(r),
             }
         )
     return out
+
+
+NOTICE_TODO_TH = (
+    "นำชื่อเด็กออกจากทะเบียน (บันทึกในแผ่นงานนำออกพร้อมเหตุผล) แล้วส่งแฟ้มใหม่"
+    " หรือถ้าเด็กมีตัวตนจริง ให้บันทึกคำชี้แจงพร้อมหลักฐานในหน้าหน่วยงานของสถานศึกษา"
+)
+"""What an institution on notice must do (issue 13: remove the child, or explain, which is recorded)."""
+
+
+def _explained(r: dict[str, Any]) -> dict[str, Any]:
+    """A notice's explanation by the institution (None until it gives one) and what is left to do."""
+    person = f"{r.get('e_first') or ''} {r.get('e_last') or ''}".strip() or None
+    explained = bool(r.get("explanation"))
+    missing = r["found"] == 0
+    return {
+        "explanation": r.get("explanation"),
+        "explained_at": r.get("explained_at"),
+        "explained_at_th": clock.thai_datetime(r["explained_at"]) if r.get("explained_at") else None,
+        "explained_by": person,
+        "explained_position": r.get("e_position"),
+        "state": None if not missing else "removed" if not r["listed"] else "explained" if explained else "open",
+        "todo_th": NOTICE_TODO_TH if missing and r["listed"] and not explained else None,
+    }
 
 
 def notices_of_unit(db: sqlite_utils.Database, round_id: str, code: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@
     keep_file(db, files_dir, data) -> sha256            content-addressed store, <files>/ab/cdef...
     previous_children(db, rnd, code) -> [PreviousChild] the unit's last confirmed roster
     roster_rows(db, round_id, code) / removal_rows(...) / other_rows(...)   what is stored
+    other_pupil_rows(db, round_id, lao)                  the pupil list attached to an LAO's counts
     basic_row(db, round_id, code)                                            a centre's basic data
 
 Result: {"accepted": True, "rows", "removals", "warnings", "notices", "conflicts", "upload_id",
@@ -226,6 +227,7 @@ def upload_workbook(
             warnings=warnings,
             notices=report.notices,
             basic=report.basic,
+            pupils=report.pupils,
             sha=sha,
             filename=filename,
             now=now,
@@ -397,15 +399,14 @@ def _read_and_validate(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dic
 def _check_decisions(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[str, Any], report: Any) -> None:
     """A roster may not bring back a child a duplicate decision gave to another institution (422, the
     clerk's row and the decision named: who decided, when, where the child counts and what to do)."""
-    if report.form == "other":
-        return
     refused = conflicts.refused_ids(db, rnd["id"], unit["code"])
     if not refused:
         return
     from server.domain import upload_rules
 
     errors = []
-    for r in report.records:
+    sheet = "pupils" if report.form == "other" else "roster"
+    for r in report.pupils if report.form == "other" else report.records:
         dec = refused.get(r.get("citizen_id"))
         if dec is None:
             continue
@@ -420,7 +421,7 @@ def _check_decisions(db: sqlite_utils.Database, rnd: dict[str, Any], unit: dict[
             why=dec["reason"],
             todo=dec["todo_th"],
         )
-        f.sheet = "roster"
+        f.sheet = sheet
         errors.append(_finding_dict(f, report.form))
     if errors:
         raise UploadRejected(errors, report.warnings)
@@ -591,6 +592,7 @@ def _store(
     filename: str | None,
     now: datetime,
     basic: dict[str, Any] | None = None,
+    pupils: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Replace the unit's rows with the validated ones in one transaction, then report conflicts."""
     on_behalf = actor.unit_code != unit["code"]
@@ -620,6 +622,7 @@ def _store(
         upload_id = int(cur.lastrowid or 0)
         if form == "other":
             _store_other(db, rid, code, records)
+            _store_other_pupils(db, rid, code, records, pupils or [])
         else:
             _store_roster(db, rid, code, records, removals)
         if unit["kind"] == "cdc":
@@ -648,7 +651,7 @@ def _store(
                 "on_behalf": on_behalf,
             },
         )
-    found = [] if form == "other" else conflicts.conflicts_of_unit(db, rid, code)
+    found = conflicts.conflicts_of_unit(db, rid, code)  # an LAO's pupil list is cross-checked too
     conflicts.note_seen(db, rid, [c["citizen_id"] for c in found], now)
     return {
         "accepted": True,
@@ -680,7 +683,7 @@ def conflict_warnings(found: list[dict[str, Any]], code: str, form: str) -> list
             name=f"{mine['first_name']} {mine['last_name']}",
             other=others,
         )
-        f.sheet = "roster"
+        f.sheet = mine.get("sheet", "roster")
         out.append(_finding_dict(f, form))
     return out
 
@@ -774,6 +777,31 @@ def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[di
             )
             for r in records
         ],
+    )
+
+
+def _store_other_pupils(
+    db: sqlite_utils.Database, rid: str, lao: str, counts: list[dict[str, Any]], pupils: list[dict[str, Any]]
+) -> None:
+    """The LAO's pupil list replaces the last one with its counts (a file without the list clears it: the
+    file is the LAO's whole answer for the round)."""
+    names = {r["other_school_code"]: r.get("other_school_name") for r in counts}
+    db.execute("DELETE FROM other_pupils WHERE round_id = ? AND lao_code = ?", [rid, lao])
+    db.conn.executemany(
+        "INSERT INTO other_pupils (round_id, lao_code, citizen_id, other_school_code, other_school_name, row_no,"
+        " prefix, first_name, last_name, grade) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (rid, lao, p["citizen_id"], p["other_school_code"], names.get(p["other_school_code"]), p.get("row"),
+             p.get("prefix"), p.get("first_name"), p.get("last_name"), p.get("grade"))
+            for p in pupils
+        ],
+    )  # fmt: skip
+
+
+def other_pupil_rows(db: sqlite_utils.Database, round_id: str, lao: str) -> list[dict[str, Any]]:
+    """The pupil list an LAO attached to its other-affiliation counts (empty: counts only)."""
+    return list(
+        db.query("SELECT * FROM other_pupils WHERE round_id = ? AND lao_code = ? ORDER BY row_no", [round_id, lao])
     )
 
 

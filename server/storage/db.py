@@ -364,6 +364,30 @@ CREATE INDEX spot_check_items_unit ON spot_check_items(unit_code);
 first seen, and the province's spot-checks with the children drawn and what the visit found."""
 
 
+SCHEMA_V10 = """
+CREATE TABLE other_pupils (
+  round_id TEXT NOT NULL,
+  lao_code TEXT NOT NULL,
+  citizen_id TEXT NOT NULL,
+  other_school_code TEXT NOT NULL,
+  other_school_name TEXT,
+  row_no INTEGER,
+  prefix TEXT, first_name TEXT, last_name TEXT, grade TEXT,
+  PRIMARY KEY (round_id, lao_code, citizen_id)
+) WITHOUT ROWID;
+CREATE INDEX other_pupils_citizen ON other_pupils(round_id, citizen_id);
+ALTER TABLE conflict_decisions ADD COLUMN other_school_code TEXT;
+ALTER TABLE conflict_decisions ADD COLUMN other_school_name TEXT;
+ALTER TABLE spot_check_items ADD COLUMN explanation TEXT;
+ALTER TABLE spot_check_items ADD COLUMN explained_at TEXT;
+ALTER TABLE spot_check_items ADD COLUMN explained_by INTEGER REFERENCES users(id);
+ALTER TABLE spot_check_items ADD COLUMN explained_profile INTEGER REFERENCES profiles(id);
+"""
+"""v10 (integrity): the pupil list an LAO may attach to its other-affiliation counts (cross-checked against
+every roster of the round); which other-affiliation school a decision of such a conflict names; and the
+institution's recorded explanation for a child a spot-check did not find."""
+
+
 MIGRATIONS: list[str] = [
     SCHEMA_V1,
     SCHEMA_V2,
@@ -374,6 +398,7 @@ MIGRATIONS: list[str] = [
     SCHEMA_V7,
     SCHEMA_V8,
     SCHEMA_V9,
+    SCHEMA_V10,
 ]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 

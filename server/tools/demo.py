@@ -333,6 +333,7 @@ def workbook_bytes(
     rows: Sequence[dict[str, Any]],
     removals: Sequence[dict[str, Any]] | None = None,
     basic: dict[str, Any] | None = None,
+    pupils: Sequence[dict[str, Any]] | None = None,
 ) -> bytes:
     """A filled template exactly as a clerk would send it back (capacity kept small: demo speed)."""
     from workbook_templates import build_template
@@ -350,8 +351,33 @@ def workbook_bytes(
         out=buf,
         capacity=len(rows) + 50,
         basic=basic,
+        pupils=list(pupils) if pupils else None,
     )
     return buf.getvalue()
+
+
+def other_pupil_list(round_id: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pupil list (letter 003 §5.2(1)) of an LAO's first other-affiliation school, one pupil per child
+    counted, grade by grade and sex by sex: the demo shows the optional sheet filled and cross-checked."""
+    from validators.fields import GRADE_KEYS, span_count_keys
+    from validators.synthetic import make_roster
+
+    if not rows:
+        return []
+    school = rows[0]
+    grade_of = {key: grade for grade, key in GRADE_KEYS.items()}
+    year, _ = rounds.parse_round_id(round_id)
+    out: list[dict[str, Any]] = []
+    for n, key in enumerate(span_count_keys(school["grades"])):
+        want = int(school.get(key) or 0)
+        sex = "ชาย" if key.endswith("_m") else "หญิง"
+        grade = grade_of[key.rsplit("_", 1)[0]]
+        kids = make_roster("school", want * 3 + 6, year=year, unit_code=school["other_school_code"], seed=700 + n,
+                           grades=[grade])  # fmt: skip
+        out += [{"other_school_code": school["other_school_code"], "citizen_id": k["citizen_id"],
+                 "prefix": k["prefix"], "first_name": k["first_name"], "last_name": k["last_name"], "grade": grade}
+                for k in kids if k["sex"] == sex][:want]  # fmt: skip
+    return out
 
 
 def registry_rows(spec: Spec) -> list[dict[str, str]]:
@@ -557,7 +583,9 @@ def build_demo(
         say("ส่งจำนวนนักเรียนสถานศึกษาสังกัดอื่น")
         for n, lao in enumerate(spec.laos):
             if lao.state in ("counts", "confirmed"):
-                data = workbook_bytes("other", lao.code, lao.name, round_id, other_rows(db, lao, seed=n))
+                rows = other_rows(db, lao, seed=n)
+                listed = other_pupil_list(round_id, rows) if n == 0 else None  # one LAO attaches its list
+                data = workbook_bytes("other", lao.code, lao.name, round_id, rows, pupils=listed)
                 uploads.upload_workbook(
                     db,
                     actors[lao.code],
@@ -572,7 +600,6 @@ def build_demo(
         say("ยืนยันข้อมูล")
         _confirm_and_check(db, actors, round_id, spec, list(insts.values()), day0 + timedelta(days=3), say)
         _records(db, actors, spec, round_id, files_dir, day0 + timedelta(days=4), say)
-        _register_and_history(db, actors, spec, round_id, files_dir, day0 + timedelta(days=5), say)
     finally:
         db.close()
     return DemoInfo(data_dir, round_id, _logins(spec, _fresh(spec)), previous_round=previous_round_id(round_id)
@@ -619,6 +646,7 @@ def _records(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, ro
     for code, grades in spec.records:
         say(f"ส่งผลการเรียนทั้งปีของ {names[code]}")
         add_school_records(db, actors[code], code, names[code], year, files_dir=files_dir, at=at, grades=grades)
+    _register_and_history(db, actors, spec, round_id, files_dir, at + timedelta(days=1), say)
 
 
 def _register_and_history(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, round_id: str,

@@ -117,8 +117,9 @@ def _type_rows(data: bytes, typed: Mapping[str, Sequence[Mapping[str, Any]]]) ->
 
 
 def pupil_level(citizen_id: str, seed: int) -> float:
-    """A pupil's usual share of full marks (0.45-0.95), the same in every subject and term."""
-    return random.Random(f"{seed}-{citizen_id}").uniform(0.45, 0.95)
+    """A pupil's usual share of full marks (0.58-0.96: most pupils pass, a few fail a subject), the same
+    in every subject and term."""
+    return random.Random(f"{seed}-{citizen_id}").uniform(0.58, 0.96)
 
 
 def filled_results(*, unit_code: str, unit_name: str, year: int, term: int, class_name: str,

@@ -2,8 +2,11 @@
 
 Every route that names a unit goes through `scope.check` inside its service; routes that do not
 (`/rounds`, `/audit`, `/conflicts`) filter by `scope.visible_units`. The consolidated workbook route
-lives in server/web/consolidated_route.py. See server/web/openapi.py for the
-document served at /api/v1/openapi.json and README "Server" for the table.
+lives in server/web/consolidated_route.py. Each route declares its bodies (server/web/schemas.py) with
+`@api_doc.validate`, which validates the body before the view runs and generates the document served
+at /api/v1/openapi.json (server/web/openapi.py); the view reads its body with `openapi.body(Model)`,
+which refuses a bad one (400, Thai, naming the field) after the view's own auth and scope checks. A
+docstring's first paragraph is the route's summary in the document.
 """
 
 from __future__ import annotations
@@ -16,18 +19,11 @@ from flask import Blueprint, current_app, jsonify, request, send_file
 from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, spot_checks, uploads
 from server.domain.errors import bad_request
 from server.web import auth, openapi, page_data
+from server.web import schemas as s
 from server.web.context import get_db, now
+from server.web.openapi import PUBLIC, answers, api_doc, xlsx
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _json() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if data is None and request.form:
-        data = request.form.to_dict()
-    if not isinstance(data, dict):
-        raise bad_request("bad_json", "ต้องส่งข้อมูลเป็น JSON object")
-    return data
 
 
 def _round_unit(round_id: str, code: str) -> None:
@@ -36,18 +32,22 @@ def _round_unit(round_id: str, code: str) -> None:
 
 
 @bp.get("/openapi.json")
+@api_doc.validate(resp=answers(), security=PUBLIC)
 def openapi_document() -> Any:
+    """This document"""
     return jsonify(openapi.document())
 
 
 @bp.post("/token")
+@api_doc.validate(json=s.TokenBody, resp=answers(400, 401, 429, ok=s.TokenAnswer), security=PUBLIC)
 def token() -> Any:
-    data = _json()
+    """Log in: a bearer token"""
+    body: s.TokenBody = openapi.body(s.TokenBody)
     cfg = current_app.config
     tok, actor = accounts.authenticate(
         get_db(),
-        str(data.get("login", "")),
-        str(data.get("password", "")),
+        body.login,
+        body.password,
         addr=request.remote_addr,
         now=now(),
         ttl_hours=cfg["TOKEN_TTL_HOURS"],
@@ -65,7 +65,9 @@ def token() -> Any:
 
 
 @bp.delete("/token")
+@api_doc.validate(resp=answers(401, ok=s.OkAnswer))
 def logout() -> Any:
+    """Log out (revoke this token)"""
     auth.require_actor(profile=False)
     tok = auth.bearer_token()
     if tok:
@@ -88,23 +90,29 @@ def _me(actor: accounts.Actor) -> dict[str, Any]:
 
 
 @bp.get("/me")
+@api_doc.validate(resp=answers(401, ok=s.MeAnswer))
 def me() -> Any:
+    """The caller, current profile and profile history"""
     return jsonify(_me(auth.require_actor(profile=False)))
 
 
 @bp.post("/me/profile")
+@api_doc.validate(json=s.ProfileBody, resp=answers(400, 401, 403, 429, ok=s.MeAnswer))
 def me_profile() -> Any:
+    """Create the responsible person's profile and set a new password (first login, or a handover: the old
+    profile is kept in the history). Outside the first login current_password is required, and every
+    other token and web session ends"""
     actor = auth.require_actor(profile=False)
-    data = _json()
+    body: s.ProfileBody = openapi.body(s.ProfileBody)
     updated = accounts.complete_profile(
         get_db(),
         actor,
-        first_name=str(data.get("first_name", "")),
-        last_name=str(data.get("last_name", "")),
-        position=str(data.get("position", "")),
-        phone=str(data.get("phone", "")),
-        new_password=str(data.get("new_password", "")),
-        current_password=str(data.get("current_password", "")),
+        first_name=body.first_name,
+        last_name=body.last_name,
+        position=body.position,
+        phone=body.phone,
+        new_password=body.new_password,
+        current_password=body.current_password,
         keep_token_hash=auth.current_token_hash(),
         addr=request.remote_addr,
         limits=login_guard.limits(current_app.config),
@@ -114,21 +122,27 @@ def me_profile() -> Any:
 
 
 @bp.post("/users/<login>/reset")
+@api_doc.validate(json=s.ResetBody, resp=answers(400, 401, 403, 404, ok=s.ResetAnswer))
 def reset_user(login: str) -> Any:
+    """Change of responsible person: new first password (admin or the level above)"""
     actor = auth.require_actor()
-    data = request.get_json(silent=True) or {}
-    password = accounts.reset_account(get_db(), actor, login, reason=str(data.get("reason", "")))
+    body: s.ResetBody = openapi.body(s.ResetBody)
+    password = accounts.reset_account(get_db(), actor, login, reason=body.reason)
     return jsonify({"login": login, "password": password, "must_complete_profile": True})
 
 
 @bp.get("/rounds")
+@api_doc.validate(resp=answers(401, 403, ok=s.RoundsAnswer))
 def list_rounds() -> Any:
+    """All rounds with their deadlines and phase"""
     auth.require_actor()
     return jsonify({"rounds": rounds.list_rounds(get_db(), now())})
 
 
 @bp.get("/rounds/<round_id>/units/<code>/status")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.StatusAnswer))
 def unit_status(round_id: str, code: str) -> Any:
+    """State, who confirmed when, counts, children's states, open conflicts, blockers"""
     actor = auth.require_actor()
     _round_unit(round_id, code)
     db = get_db()
@@ -138,7 +152,9 @@ def unit_status(round_id: str, code: str) -> Any:
 
 
 @bp.get("/rounds/<round_id>/units/<code>/roster")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.RosterAnswer))
 def unit_roster(round_id: str, code: str) -> Any:
+    """The stored roster and removed register (institution) or other counts (LAO)"""
     actor = auth.require_actor()
     _round_unit(round_id, code)
     db = get_db()
@@ -155,7 +171,9 @@ def unit_roster(round_id: str, code: str) -> Any:
 
 
 @bp.get("/rounds/<round_id>/units/<code>/template")
+@api_doc.validate(resp=xlsx(401, 403, 404))
 def unit_template(round_id: str, code: str) -> Any:
+    """The unit's pre-filled template (.xlsx)"""
     actor = auth.require_actor()
     db = get_db()
     rnd = rounds.require_round(db, round_id)
@@ -172,7 +190,13 @@ def unit_template(round_id: str, code: str) -> Any:
 
 
 @bp.post("/rounds/<round_id>/units/<code>/workbook")
+@api_doc.validate(
+    form=s.FileBody,
+    resp=answers(400, 401, 403, 404, 409, 413, 422, 423, ok=s.WorkbookAccepted),
+    skip_validation=True,  # the file is read after the scope check, by the view (400 file_required)
+)
 def unit_workbook(round_id: str, code: str) -> Any:
+    """Upload a filled workbook (multipart field `file`)"""
     actor = auth.require_actor()
     _round_unit(round_id, code)
     file = request.files.get("file")
@@ -193,33 +217,39 @@ def unit_workbook(round_id: str, code: str) -> Any:
 
 
 @bp.post("/rounds/<round_id>/units/<code>/confirm")
+@api_doc.validate(resp=answers(401, 403, 404, 409, 423, ok=s.ConfirmAnswer))
 def unit_confirm(round_id: str, code: str) -> Any:
+    """Confirm the unit (its own account)"""
     actor = auth.require_actor(profile=False)
     return jsonify(chain.confirm(get_db(), actor, round_id, code, now=now()))
 
 
 @bp.post("/rounds/<round_id>/units/<code>/revoke")
+@api_doc.validate(json=s.ReasonBody, resp=answers(400, 401, 403, 404, 409, 423, ok=s.RevokeAnswer))
 def unit_revoke(round_id: str, code: str) -> Any:
+    """Revoke the unit's confirmation (the level above, with a reason)"""
     actor = auth.require_actor(profile=False)
-    data = request.get_json(silent=True) or request.form.to_dict() or {}
-    return jsonify(chain.revoke(get_db(), actor, round_id, code, str(data.get("reason", "")), now=now()))
+    body: s.ReasonBody = openapi.body(s.ReasonBody)
+    return jsonify(chain.revoke(get_db(), actor, round_id, code, body.reason, now=now()))
 
 
 @bp.post("/rounds/<round_id>/units/<code>/exception")
+@api_doc.validate(json=s.ExceptionBody, resp=answers(400, 401, 403, 404, ok=s.ExceptionAnswer))
 def unit_exception(round_id: str, code: str) -> Any:
+    """Admin: let the unit act after its deadline / after closing, until a time"""
     actor = auth.require_actor()
     db = get_db()
     _round_unit(round_id, code)
     scope.check(db, actor, code, "exception")
-    data = _json()
-    row = rounds.grant_exception(
-        db, actor, round_id, code, until=str(data.get("until", "")), reason=str(data.get("reason", "")), now=now()
-    )
+    body: s.ExceptionBody = openapi.body(s.ExceptionBody)
+    row = rounds.grant_exception(db, actor, round_id, code, until=body.until, reason=body.reason, now=now())
     return jsonify(row)
 
 
 @bp.get("/rounds/<round_id>/conflicts")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.ConflictsAnswer))
 def round_conflicts(round_id: str) -> Any:
+    """Open ID conflicts visible to the caller (who decides, open since) and decided ones"""
     actor = auth.require_actor()
     db = get_db()
     rounds.require_round(db, round_id)
@@ -227,38 +257,37 @@ def round_conflicts(round_id: str) -> Any:
 
 
 @bp.post("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+@api_doc.validate(json=s.DecisionBody, resp=answers(400, 401, 403, 404, 409, 423, ok=s.DecisionAnswer, status=201))
 def conflict_decide(round_id: str, citizen_id: str) -> Any:
-    """Who keeps the child and why, by the lowest level that sees every institution of the conflict."""
+    """Decide who keeps the child (the lowest level seeing every institution); 409 if decided"""
     actor = auth.require_actor()
-    data = _json()
+    body: s.DecisionBody = openapi.body(s.DecisionBody)
     decision = conflicts.decide(
-        get_db(),
-        actor,
-        round_id,
-        citizen_id,
-        keep=str(data.get("keep", "")),
-        kind=str(data.get("kind") or "present"),
-        reason=str(data.get("reason", "")),
-        now=now(),
+        get_db(), actor, round_id, citizen_id, keep=body.keep, kind=body.kind, reason=body.reason, now=now()
     )
     return jsonify(decision), 201
 
 
 @bp.delete("/rounds/<round_id>/conflicts/<citizen_id>/decision")
+@api_doc.validate(json=s.WithdrawBody, resp=answers(400, 401, 403, 404, 423, ok=s.DecisionAnswer))
 def conflict_withdraw(round_id: str, citizen_id: str) -> Any:
+    """Withdraw the decision (the same level or a higher one)"""
     actor = auth.require_actor()
-    data = request.get_json(silent=True) or {}
-    reason = str(data.get("reason", "")) if isinstance(data, dict) else ""
-    return jsonify(conflicts.withdraw(get_db(), actor, round_id, citizen_id, reason=reason, now=now()))
+    body: s.WithdrawBody = openapi.body(s.WithdrawBody)  # spectree reads no DELETE body: body() does
+    return jsonify(conflicts.withdraw(get_db(), actor, round_id, citizen_id, reason=body.reason, now=now()))
 
 
 AUDIT_MAX = 5000
 
 
 @bp.get("/audit")
+@api_doc.validate(query=s.AuditQuery, resp=answers(400, 401, 403, 404, ok=s.AuditAnswer))
 def audit_log() -> Any:
-    """Exactly what the audit page shows (page_data.audit_rows: logins too, by name and position), with
-    the page's filters (unit, action, who, round, date_from, date_to) and `limit` 1-5000."""
+    """Audit records in the caller's scope, exactly as the audit page shows them (logins too; the person by
+    name and position); limit 1-5000 (default 500)
+
+    page_data.audit_rows with the page's filters; a bad limit or date is refused by its own code
+    (bad_limit, bad_date)."""
     actor = auth.require_actor()
     db = get_db()
     args = request.args
@@ -293,46 +322,43 @@ def audit_log() -> Any:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _int(data: dict[str, Any], key: str, default: int | None = None) -> int | None:
-    value = data.get(key, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
-        raise bad_request("bad_number", f"{key} ต้องเป็นจำนวนเต็ม", {key: value})
-    return int(value)
-
-
 @bp.post("/rounds/<round_id>/units/<code>/spot-checks")
+@api_doc.validate(json=s.DrawBody, resp=answers(400, 401, 403, 404, 409, ok=s.SpotCheckAnswer, status=201))
 def spot_check_draw(round_id: str, code: str) -> Any:
-    """Draw a seeded, risk-weighted sample of the province's institutions and children."""
+    """The province draws a seeded, risk-weighted sample (same seed, same sample)"""
     actor = auth.require_actor()
-    data = _json()
+    body: s.DrawBody = openapi.body(s.DrawBody)
     check = spot_checks.draw(
         get_db(),
         actor,
         round_id,
         code,
-        institutions=_int(data, "institutions", 5) or 0,
-        children=_int(data, "children", 10) or 0,
-        seed=_int(data, "seed"),
+        institutions=body.institutions,
+        children=body.children,
+        seed=body.seed,
         now=now(),
     )
     return jsonify(check), 201
 
 
 @bp.get("/rounds/<round_id>/units/<code>/spot-checks")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.SpotChecksAnswer))
 def spot_check_list(round_id: str, code: str) -> Any:
+    """The province's spot-checks of the round"""
     return jsonify({"spot_checks": spot_checks.list_for(get_db(), auth.require_actor(), round_id, code)})
 
 
 @bp.get("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.SpotCheckAnswer))
 def spot_check_get(round_id: str, code: str, check_id: int) -> Any:
+    """One spot-check: the sample and its results so far"""
     return jsonify(spot_checks.get(get_db(), auth.require_actor(), round_id, code, check_id))
 
 
 @bp.get("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>/workbook")
+@api_doc.validate(resp=xlsx(401, 403, 404))
 def spot_check_workbook(round_id: str, code: str, check_id: int) -> Any:
-    """The printable check list: per institution the sampled children, found / not found / note, signatures."""
+    """The printable check list (xlsx): per institution found / not found / note, signatures"""
     from workbook_templates.spot_check import build_check_list
 
     data = spot_checks.check_list(get_db(), auth.require_actor(), round_id, code, check_id)
@@ -343,8 +369,11 @@ def spot_check_workbook(round_id: str, code: str, check_id: int) -> Any:
 
 
 @bp.post("/rounds/<round_id>/units/<code>/spot-checks/<int:check_id>/results")
+@api_doc.validate(json=s.ResultsBody, form=s.FileBody, resp=answers(400, 401, 403, 404, 422, ok=s.SpotCheckAnswer))
 def spot_check_results(round_id: str, code: str, check_id: int) -> Any:
-    """The filled check list (multipart `file`, read by the hardened reader) or {"results": [...]}."""
+    """Record results: the filled check list (multipart `file`) or {"results": [...]}
+
+    The file is read by the hardened reader."""
     actor = auth.require_actor()
     db = get_db()
     spot_checks.require_province(db, actor, code)
@@ -352,7 +381,6 @@ def spot_check_results(round_id: str, code: str, check_id: int) -> Any:
     if file is not None:
         return jsonify(spot_checks.record_file(db, actor, round_id, code, check_id, file.read(),
                                                filename=file.filename, now=now()))  # fmt: skip
-    results = _json().get("results")
-    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-        raise bad_request("bad_results", "ต้องส่ง results เป็นรายการ {citizen_id, found, note} หรือไฟล์แบบตรวจสอบ")
+    body: s.ResultsBody = openapi.body(s.ResultsBody)
+    results = [r.model_dump() for r in body.results]
     return jsonify(spot_checks.record(db, actor, round_id, code, check_id, results, now=now()))

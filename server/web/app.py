@@ -28,6 +28,7 @@ from server.web import (
     gpax_route,
     graduates_api,
     graduates_pages,
+    integrity_routes,
     localschool_route,
     lsq_pages,
     pages,
@@ -129,6 +130,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     lsq_pages.register(app)  # the LocalSchool import and the pupil register pages (LSQ)
     graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
     app.register_blueprint(progress_route.bp)  # any province's dashboard, the late list workbook
+    integrity_routes.register(app)  # spot-check notices and the institution's explanation (issue 13)
     xlwings_route.register(app)  # the add-in without local Python
 
     @app.before_request
@@ -156,6 +158,8 @@ def register_error_handlers(app: Flask) -> None:
         if err.code == "workbook_rejected":  # design.md: 422 {"accepted":false,"errors","warnings"}
             body.update(err.detail)
             body["detail"] = {"errors": len(err.detail["errors"])}
+        elif err.code in ("invalid_body", "bad_json"):  # openapi.invalid_body: each field named, in Thai
+            body["errors"] = err.detail["errors"]
         resp = jsonify(body)
         resp.status_code = err.status
         if err.status == 429 and isinstance(err.detail, dict):

@@ -19,6 +19,7 @@ from server.domain import rounds, scope
 from server.domain.registry import NATIONAL
 from server.web import auth
 from server.web.context import get_db, now
+from server.web.openapi import api_doc, xlsx
 
 bp = Blueprint("consolidated", __name__, url_prefix="/api/v1")
 
@@ -26,7 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/rounds/<round_id>/units/<code>/consolidated")
+@api_doc.validate(resp=xlsx(401, 403, 404))
 def consolidated(round_id: str, code: str) -> Any:
+    """The consolidated LAO / province / national (TH) workbook (.xlsx)"""
     actor = auth.require_actor()
     db = get_db()
     rounds.require_round(db, round_id)

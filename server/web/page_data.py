@@ -98,7 +98,7 @@ def tree(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: date
             "kind": "national",
             "state": None,
             "children": [],
-            "conflicts": [],
+            "conflicts": _national_conflicts(db, actor, rnd, now),
             "blockers": [],
             "confirmed": None,
         }
@@ -134,6 +134,17 @@ def _province_head(
     return node
 
 
+def _national_conflicts(
+    db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], now: datetime
+) -> list[dict[str, Any]]:
+    """The nation's open conflicts, oldest first, each with how long it has been open and who decides."""
+    found = conflicts.with_open_days(db, rnd["id"], conflicts.conflicts_for(db, rnd["id"], None), now)
+    writable = _round_open(rnd, now)
+    for cf in found:
+        cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
+    return sorted(found, key=lambda c: (c["opened_at"] or "", c["citizen_id"]))
+
+
 def _expand_laos(
     db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], node: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
@@ -154,19 +165,20 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
     unit = registry.require_unit(db, code)
     node = _expand_laos(db, actor, rnd, _from_status(db, actor, rnd, status, now), now)
     writable = _round_open(rnd, now) or bool(status["exception"])
-    for cf in status["conflicts"]:
-        cf["decider"] = conflicts.decider_of(db, [u["code"] for u in cf["units"]])
+    status["conflicts"].sort(key=lambda c: (c.get("opened_at") or "", c["citizen_id"]))  # the oldest first
+    for cf in status["conflicts"]:  # each carries its decider (conflicts.with_open_days)
         cf["may_decide"] = writable and conflicts.may_decide(actor, cf["decider"])
     for dec in status["decisions"]:
         dec["may_withdraw"] = writable and conflicts.may_withdraw(db, actor, dec["decider"])
-        dec["mine_to_fix"] = unit["level"] == "institution" and any(
-            u["code"] == code and not u["keeps"] and u["still_listed"] for u in dec["units"]
-        )
+        dec["mine_to_fix"] = (
+            unit["level"] == "institution" or dec.get("conflict_kind") == "other_affiliation"
+        ) and any(u["code"] == code and not u["keeps"] and u["still_listed"] for u in dec["units"])
     notices = spot_checks.notices_of_unit(db, rnd["id"], code)
     own_checks = unit["level"] == "province" and (actor.is_admin or actor.unit_code == code)
     return {
         "status": status,
         "notices": notices,
+        "can_explain": writable and not actor.is_admin and actor.unit_code == code and unit["level"] == "institution",
         "spot_checks": spot_checks.list_for(db, actor, rnd["id"], code) if own_checks else None,
         "can_draw": own_checks and writable,
         "node": node,

@@ -18,14 +18,25 @@ from server.books import transcript
 from server.domain import records, uploads
 from server.domain.errors import bad_request
 from server.web import auth
+from server.web import schemas as s
 from server.web.context import get_db, now
+from server.web.openapi import answers, api_doc, xlsx
 
 bp = Blueprint("records", __name__, url_prefix="/api/v1")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.post("/years/<int:year>/units/<code>/records/workbook")
+@api_doc.validate(
+    form=s.FileBody,
+    resp=answers(400, 401, 403, 404, 413, 422, ok=s.RecordsAccepted),
+    skip_validation=True,  # the file is read after the scope check, by the view (400 file_required)
+)
 def records_workbook(year: int, code: str) -> Any:
+    """Upload a filled academic workbook (curriculum, results or assessments; multipart `file`)
+
+    A 422 (errors, or a workbook for another unit or year) stores nothing but the audit record and the
+    kept file."""
     actor = auth.require_actor()
     file = request.files.get("file")
     if file is None:
@@ -38,13 +49,18 @@ def records_workbook(year: int, code: str) -> Any:
 
 
 @bp.get("/years/<int:year>/units/<code>/students/<citizen_id>/record")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.RecordAnswer))
 def student_record(year: int, code: str, citizen_id: str) -> Any:
+    """A pupil's results up to the year: GPA per term and learning area, GPAX (cut to two decimals, not
+    rounded), pending ร/มส"""
     actor = auth.require_actor()
     return jsonify(records.pupil_record(get_db(), actor, year, code, citizen_id))
 
 
 @bp.get("/years/<int:year>/units/<code>/students/<citizen_id>/transcript")
+@api_doc.validate(resp=xlsx(401, 403, 404, what="The pupil's ปพ.1 transcript, a printable A4 workbook"))
 def student_transcript(year: int, code: str, citizen_id: str) -> Any:
+    """The pupil's ปพ.1 transcript, a printable A4 workbook (.xlsx)"""
     actor = auth.require_actor()
     record = records.pupil_record(get_db(), actor, year, code, citizen_id)
     data = transcript.transcript_bytes(record)

@@ -26,9 +26,12 @@ from server.domain import records, records_views, registry, scope, uploads
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth, page_data
 from server.web.context import get_db, now
+from validators.academic import areas
 
 bp = Blueprint("records_pages", __name__)
 ERRORS_SHOWN = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 TERM_TH = {0: "ทั้งปี", 1: "ภาคเรียนที่ 1", 2: "ภาคเรียนที่ 2"}
 
 
@@ -100,14 +103,16 @@ def records_form(year: int, code: str) -> Any:
         raise bad_request("bad_term", "ภาคเรียนต้องเป็น 1 หรือ 2") from None
     try:
         form, class_name = args.get("form") or "", (args.get("class") or "").strip()
-        data, filename = records_forms.form_bytes(db, unit, year, form, class_name, term)
+        buttons = {"server_url": request.url_root.rstrip("/"), "login": actor.login, "mode": "server"}
+        data, filename = records_forms.form_bytes(db, unit, year, form, class_name, term,
+                                                  buttons if args.get("xlsm") else None)  # fmt: skip
     except ServiceError as err:
         if err.status in (401, 403):
             raise
         flash(err.message, "error")
         return redirect(url_for("records_pages.records_index", year=year, code=code))
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    mimetype = XLSM if filename.endswith(".xlsm") else XLSX
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename, mimetype=mimetype)
 
 
 @bp.post("/years/<int:year>/units/<code>/records/upload")
@@ -167,6 +172,8 @@ def pupil_page(year: int, code: str, citizen_id: str) -> Any:
         terms[(t["year"], t["term"])] = {"year": t["year"], "term": t["term"], "gpa": t["gpa"], "results": []}
     for r in sorted(record["results"], key=records_views.subject_sort_key):
         terms[(r["year"], r["term"])]["results"].append(r)
+    order = list(areas().titles)
+    record["areas"].sort(key=lambda a: order.index(a["area"]) if a["area"] in order else len(order))
     _nav()
     return render_template("records_pupil.html", ancestors=_crumbs(code), year=year, record=record,
                            unit=record["unit"], pupil=record["pupil"], term_blocks=list(terms.values()))  # fmt: skip

@@ -42,6 +42,7 @@ from server.domain import (
     records,
     records_views,
     rounds,
+    spot_checks,
     uploads,
 )
 from server.domain.errors import ServiceError, bad_request
@@ -80,7 +81,9 @@ class InProcessBackend:
     def status(self, round_id: str, unit: str) -> dict[str, Any]:
         try:
             rounds.require_round(get_db(), round_id)
-            return chain.status(get_db(), self.actor, round_id, unit, now=now())
+            body = chain.status(get_db(), self.actor, round_id, unit, now=now())
+            body["notices"] = spot_checks.notices_of_unit(get_db(), round_id, unit)  # as the status API's
+            return body
         except ServiceError as err:
             raise self._error(err) from err
 

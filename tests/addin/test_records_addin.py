@@ -150,3 +150,57 @@ def test_server_hosted_buttons_on_a_results_form(live: Live) -> None:
     assert stored(live, "SELECT COUNT(*) FROM results WHERE unit_code = ? AND term = 2", [SCHOOL]) == [(6,)]
     assert f"ชั้น {CLASS} ภาคเรียนที่ 2/{YEAR} บันทึกแล้ว" in post("status")[-1]["args"][0]
     assert any(r and r[:2] == [CLASS, 2] and r[5] == "← แฟ้มนี้" for r in excel.grid(STATUS_SHEET))
+
+
+@pytest.mark.live
+def test_merge_a_folder_of_class_workbooks(live: Live, tmp_path: Any) -> None:
+    """A registrar's folder of the teachers' workbooks: each class and term sent once, two files of the
+    same class and term held back for a person, a file with errors not sent (rosters: test_merge.py)."""
+    from addin import merge
+
+    (tmp_path / "m1-term1.xlsx").write_bytes(results_workbook(1))
+    (tmp_path / "m1-term2.xlsx").write_bytes(results_workbook(2))
+    (tmp_path / "m1-term2-copy.xlsx").write_bytes(results_workbook(2))
+    (tmp_path / "bad.xlsx").write_bytes(with_bad_score(results_workbook(1)))
+    results = {r.file: r for r in merge.merge_folder(tmp_path, live.ready(SCHOOL))}
+    assert results["m1-term1.xlsx"].uploaded and results["m1-term1.xlsx"].verdict == "ส่งแล้ว 9 แถว"
+    assert "ผลการเรียนค้าง (ร/มส) 2 รายการ" in results["m1-term1.xlsx"].detail
+    assert not results["m1-term2.xlsx"].uploaded and not results["m1-term2-copy.xlsx"].uploaded
+    assert "หลายแฟ้ม" in results["m1-term2.xlsx"].verdict
+    assert results["bad.xlsx"].errors == 2 and not results["bad.xlsx"].uploaded
+    assert results["m1-term1.xlsx"].form == "results"
+
+
+def test_records_xlsm_carries_the_buttons_and_colours_through_its_macros() -> None:
+    """A results form with the settings sheet, the buttons and the generated VBA project: the validate
+    button's fills go between the workbook's own LecUnprotect / LecProtect (its sheets are protected)."""
+    import zipfile
+
+    from recordskit import TERM_SUBJECTS, fill, typed_row
+
+    from addin import vba, xlsm
+    from addin.book_io import SETTINGS_SHEET
+    from server.web.xlwings_route import checked_actions
+
+    out = io.BytesIO()
+    xlsm.build_records_xlsm("results", out=out, server_url="https://lec.example.go.th", unit_code=SCHOOL,
+                            unit_name="โรงเรียนทดสอบ", year=YEAR, term=1, class_name=CLASS,
+                            subjects=TERM_SUBJECTS[1], pupils=PUPILS)  # fmt: skip
+    z = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    assert "xl/vbaProject.bin" in z.namelist()
+    vml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
+    assert all(f"<x:FmlaMacro>[0]!{macro}</x:FmlaMacro>" in vml for macro, _ in vba.BUTTONS)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    settings = {r[2]: r[1] for r in wb[SETTINGS_SHEET].iter_rows(values_only=True) if len(r) > 2 and r[2]}
+    assert settings["login"] == SCHOOL and settings["macros"] == xlsm.MACROS_MARK
+    typed = {s.code: [typed_row("4") for _ in PUPILS] for s in TERM_SUBJECTS[1]}
+    typed["ค21101"][1] = {"attendance_pct": 95, "score_term": 95, "score_final": 20}  # over the 70 allowed
+    excel = FakeExcel(payload_from_xlsx(fill(out.getvalue(), typed), name="ผล.xlsm"))
+    book = excel.book()
+    outcome = actions.validate(book)
+    acts = checked_actions(book)["actions"]
+    excel.apply(acts)
+    assert not outcome.ok and excel.fill("ค21101", "F6") == ERROR_FILL
+    calls = [(a["func"], a["args"]) for a in acts if a["func"] == "runMacro"]
+    assert ("runMacro", ["'ผล.xlsm'!LecUnprotect", "ค21101"]) in calls
+    assert ("runMacro", ["'ผล.xlsm'!LecProtect", "ค21101"]) in calls

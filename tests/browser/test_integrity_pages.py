@@ -5,12 +5,14 @@
    Thai message naming the decision;
 3. the province draws a spot-check twice with one seed (same sample), prints it, fills it, uploads it;
    the child not found shows on the institution's and the LAO's pages and in the province book;
-4. the audit log names the person at every step.
+4. the institution explains the child not found on its page; its LAO and the province read it there;
+5. the audit log names the person at every step; the open conflict said how long it had been open.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -102,6 +104,7 @@ def test_decide_refuse_and_spot_check(browser: Any, demo_server: Server, tmp_pat
     cid = the_open_conflict(server)
     province = login(browser, server, "56")
     unit_page(province, server, "56")
+    assert re.fullmatch(r"เปิดมาแล้ว \d+ วัน", province.locator(f"[data-test=open-days-{cid}]").inner_text().strip())
     form = province.locator(f"[data-test=decide-{cid}]")
     form.locator(f"input[value='{KEEP}:present']").check()
     form.locator("input[name=reason]").fill("ตรวจทะเบียนบ้านแล้ว เด็กเรียนที่โรงเรียนเทศบาลบ้านต๋อม")
@@ -197,8 +200,29 @@ def spot_check_round_trip(browser: Any, server: Server, province: Any, tmp_path:
         unit_page(page, server, code)
         row = page.locator(f"[data-test=notices] [data-notice='{missing}']")
         assert row.count() == 1 and "ไม่พบตัวในวันตรวจ" in row.inner_text(), login_as
+    institution_explains(browser, server, inst, lao, missing)
 
     book = province.request.get(f"{server.url}/api/v1/rounds/{server.round_id}/units/56/consolidated").body()
     sheet = openpyxl.load_workbook(io.BytesIO(book), read_only=True)["สุ่มตรวจสอบ"]
     rows = [r for r in sheet.iter_rows(values_only=True) if r and r[3] == missing and r[0] == check]
     assert [(r[7], r[8]) for r in rows] == [("ไม่พบ", "ไม่พบตัวในวันตรวจ")]
+
+
+def institution_explains(browser: Any, server: Server, inst: str, lao: str, missing: str) -> None:
+    """The institution on notice records why the child is real; the LAO and the province read it."""
+    page = login(browser, server, inst)
+    unit_page(page, server, inst)
+    assert "ชี้แจง" in page.locator(f"[data-test=explanation-{missing}]").inner_text()
+    form = page.locator(f"[data-test=explain-{missing}]")
+    form.locator("input[name=explanation]").fill("เด็กป่วย ไปโรงพยาบาลในวันตรวจ มีใบรับรองแพทย์")
+    form.locator("button[type=submit]").click()
+    assert "บันทึกคำชี้แจง" in page.locator("p.flash").first.inner_text()
+    assert "ชี้แจงแล้ว" in page.locator(f"[data-test=notices] [data-notice='{missing}']").inner_text()
+    for login_as in (lao, "56"):
+        other = login(browser, server, login_as)
+        unit_page(other, server, login_as)
+        cell = other.locator(f"[data-test=explanation-{missing}]").inner_text()
+        assert "มีใบรับรองแพทย์" in cell and person(server, inst).split()[0] in cell, login_as
+        assert other.locator(f"[data-test=explain-{missing}]").count() == 0  # only the institution explains
+    entries = page.request.get(f"{server.url}/api/v1/audit?action=spot_check_explain").json()["entries"]
+    assert entries and all(person(server, inst).split()[0] in str(e) for e in entries)

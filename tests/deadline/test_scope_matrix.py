@@ -140,6 +140,9 @@ ROUTES: dict[str, str] = {
     "graduate_pages.report_action": "graduates_submit",
     "progress.progress_page": "province_page",
     "progress.late_list": "province_page",
+    "integrity_api.notices": "view",
+    "integrity_api.explain": "confirm",  # the institution itself (an LAO or province: its own code, no notice)
+    "integrity_pages.explain_form": "confirm",
     # routes that name no unit: "public" (anyone), "login" (any logged-in account; filtered by scope inside)
     "static": "public",
     "api.openapi_document": "public",

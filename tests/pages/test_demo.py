@@ -13,6 +13,7 @@ from server.domain import accounts, chain, conflicts, rounds
 from server.storage import clock
 from server.storage.db import connect
 from server.tools.demo import ADMIN_LOGIN, DEMO_PASSWORD, FIRST_PASSWORD, MARKER, build_demo, demo_round
+from validators.fields import OTHER_COUNT_KEYS
 
 FAST_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
@@ -144,6 +145,16 @@ def test_demo_shows_a_decided_and_an_open_conflict_and_a_spot_check_in_progress(
     (check,) = spot_checks.list_for(db, province, demo.round_id, "56")
     assert check["state"] == "in_progress" and check["missing"] == 1 and 0 < check["checked"] < check["total"]
     assert len(spot_checks.notices_for(db, demo.round_id, None)) == 1
+    # the first LAO attached the pupil list of its other-affiliation school, one pupil per child counted;
+    # cross-checked against every roster, it holds nobody counted twice
+    listed, counted = db.execute(
+        "SELECT (SELECT COUNT(*) FROM other_pupils p WHERE p.round_id = o.round_id AND p.lao_code = o.lao_code"
+        " AND p.other_school_code = o.other_school_code), " + " + ".join(OTHER_COUNT_KEYS) + " FROM other_counts o"
+        " WHERE o.round_id = ? AND o.lao_code = '02560001'",
+        [demo.round_id],
+    ).fetchone()
+    assert listed == counted > 0
+    assert all(c["kind"] == "duplicate" for c in conflicts.conflicts_for(db, demo.round_id, None))
     db.close()
 
 

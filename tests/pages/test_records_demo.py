@@ -81,3 +81,24 @@ def test_forms_download_prefilled_from_the_server(login: Any, client: Any, round
     assert "ยังไม่มีรายวิชาของชั้น ป.2" in client.get(missing.headers["Location"]).get_data(as_text=True)
     login(OTHER_LAO)
     assert client.get(form, query_string={"form": "curriculum"}).status_code == 403
+
+
+def test_form_with_the_add_in_buttons(login: Any, client: Any, round_id: str) -> None:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from workbook_templates.academic_read import check_any_file
+
+    login(SCHOOL)
+    resp = client.get(f"/years/{year_of(round_id)}/units/{SCHOOL}/records/form",
+                      query_string={"form": "assessments", "class": "ป.6", "xlsm": "1"})  # fmt: skip
+    assert resp.status_code == 200 and resp.mimetype == "application/vnd.ms-excel.sheet.macroEnabled.12"
+    assert ".xlsm" in resp.headers["Content-Disposition"]
+    assert "xl/vbaProject.bin" in zipfile.ZipFile(io.BytesIO(resp.data)).namelist()
+    settings = {r[2]: r[1] for r in openpyxl.load_workbook(io.BytesIO(resp.data))["ตั้งค่า"].iter_rows(values_only=True)
+                if len(r) > 2 and r[2]}  # fmt: skip
+    assert settings["server_url"] == "http://localhost" and settings["login"] == SCHOOL and settings["mode"] == "server"
+    report = check_any_file(resp.data)  # the data part is the ordinary form: blank ratings, pupils that fit
+    assert {e["code"] for e in report.errors} == {"ACADEMIC_REQUIRED"} and report.rows > 0

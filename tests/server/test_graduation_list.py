@@ -73,3 +73,20 @@ def test_report_shapes_of_primary_and_vocational(world: World) -> None:
         assert variant in rows[0] and expect in header and absent not in header, (level, header)
         if level == "p6":
             assert "หน่วยกิต" not in rows[rows.index(header) + 1]
+
+
+def test_parents_and_pp1_from_the_pupil_register(world: World) -> None:
+    """The registrar's pupil register (its rows as the register upload stores them) feeds ปพ.3."""
+    walk_results(world)
+    upload_id = world.db.execute("SELECT MAX(id) FROM record_uploads").fetchone()[0]
+    cid = PUPILS[1].citizen_id
+    world.db.execute(
+        "INSERT INTO pupil_register (unit_code, citizen_id, student_no, father_name, mother_name, pp1_series,"
+        " pp1_number, year, upload_id) VALUES (?,?,?,?,?,?,?,?,?)",
+        [SCHOOL, cid, "2002", "นายขจร ศรีสุข", "นางขวัญตา ศรีสุข", "0012", "346", FINAL_YEAR, upload_id],
+    )
+    listing = graduation.build_list(world.db, registry.get_unit(world.db, SCHOOL), FINAL_YEAR, "m3")
+    p2 = next(p for p in listing["graduates"] if p["citizen_id"] == cid)
+    assert (p2["father_name"], p2["mother_name"], p2["pp1_series"], p2["pp1_no"]) == (
+        "นายขจร ศรีสุข", "นางขวัญตา ศรีสุข", "0012", "346")  # fmt: skip
+    assert listing["graduates"][0]["father_name"] is None  # not in the register: printed as "-"

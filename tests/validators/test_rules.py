@@ -10,7 +10,15 @@ from datetime import date, datetime
 
 import pytest
 
-from validators import RULES, PreviousChild, RoundContext, validate_cdc_basic, validate_other_counts, validate_roster
+from validators import (
+    RULES,
+    PreviousChild,
+    RoundContext,
+    validate_cdc_basic,
+    validate_other_counts,
+    validate_other_pupils,
+    validate_roster,
+)
 from validators.fields import OTHER_COUNT_KEYS
 from validators.identity import with_check_digit
 
@@ -293,6 +301,30 @@ def _roster_cases() -> dict[str, list]:
 
 
 FAILING.update(_roster_cases())
+
+
+def listed(**changes: object) -> dict[str, object]:
+    """A correct pupil of the other-affiliation school `counts()` describes (an อ.1–ป.6 school)."""
+    row: dict[str, object] = {"other_school_code": "1056010001", "citizen_id": GOOD_ID, "prefix": "เด็กชาย",
+                              "first_name": "สมชาย", "last_name": "ใจดี", "grade": "ป.1"}  # fmt: skip
+    row.update(changes)
+    return row
+
+
+ONE_PUPIL_SCHOOL = counts(grades="k1-p6", **{k: 0 for k in OTHER_COUNT_KEYS}) | {"p1_m": 1}
+
+
+def run_listed(rows: list[dict[str, object]], school: dict[str, object] = ONE_PUPIL_SCHOOL) -> set[str]:
+    records = validate_other_counts([(5, school)], CTX).records
+    return codes_of(validate_other_pupils([(5 + i, r) for i, r in enumerate(rows)], records).findings)
+
+
+FAILING.update({
+    "OTHER_PUPIL_SCHOOL_UNKNOWN": [(run_listed, [listed(other_school_code="1056019999")])],
+    "OTHER_PUPIL_DUPLICATE": [(run_listed, [listed(), listed(first_name="สมศักดิ์")])],
+    "OTHER_PUPIL_GRADE_SPAN": [(run_listed, [listed(grade="ม.1")])],
+    "OTHER_PUPIL_COUNT_DIFFERS": [(lambda rows: run_listed(rows, counts()), [listed()])],
+})  # fmt: skip
 CASES = [(code, run, row) for code, cases in FAILING.items() for run, row in cases]
 
 
@@ -329,6 +361,8 @@ def test_rule_fires(code: str, run, row) -> None:
         (run_counts, counts(grades="p1-m3", **{k: None for k in OTHER_COUNT_KEYS if k[0] == "k"})),
         (run_basic, basic()),
         (run_basic, basic(head_phone=81234567.0)),  # a number-typed phone lost its 0
+        (run_listed, [listed()]),
+        (run_listed, [listed(prefix=None, grade=None)]),  # prefix and grade may be left out
     ],
 )
 def test_clean_rows_pass(run, row) -> None:

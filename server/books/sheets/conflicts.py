@@ -1,4 +1,5 @@
-"""The conflicts sheet: citizen IDs on more than one roster, with every unit that lists them."""
+"""The conflicts sheet: citizen IDs on more than one roster, with every unit that lists them (and the
+other-affiliation pupil lists that name them: such a side is its LAO's code and the school's name)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def write(bw: BookWriter) -> None:
     )
     bw.header_row(ws, r, table)
     header, r = r, r + 1
-    inside = {i["code"] for i in b.institutions}
+    inside = {i["code"] for i in b.institutions} | {u["code"] for u in b.laos}  # an LAO: its other-affiliation list
     for cf in b.conflicts:
         for k, u in enumerate(cf["units"], start=1):
             w.text(ws, r, 0, cf["citizen_id"], s.code)
@@ -54,7 +55,7 @@ def write(bw: BookWriter) -> None:
             w.text(ws, r, 6, u["province"], s.code)
             w.text(ws, r, 7, u["first_name"], s.text)
             w.text(ws, r, 8, u["last_name"], s.text)
-            w.text(ws, r, 9, u["grade"] or d.CHILD_CENTRE, s.text)
+            w.text(ws, r, 9, u["grade"] or ("–" if u.get("other_school_code") else d.CHILD_CENTRE), s.text)
             ws.write_string(r, 10, "ใช่" if u["code"] in inside else "ไม่ใช่", s.text)
             r += 1
     if not b.conflicts:

@@ -23,7 +23,7 @@ def write(bw: BookWriter) -> None:
             f"สุ่มตรวจ {len(b.spot_checks):,} คน · ไม่พบตัว {missing:,} คน: สถานศึกษาที่ไม่พบตัวเด็กต้องนำชื่อออกหรือชี้แจง",
             bw.round_line(),
         ],
-        10,
+        11,
     )
     table = Table(
         [
@@ -37,10 +37,11 @@ def write(bw: BookWriter) -> None:
             ("ผลการตรวจ", "text", 11),
             ("หมายเหตุ", "text", 26),
             ("ยังอยู่ในทะเบียน", "text", 10),
+            ("คำชี้แจงของสถานศึกษา", "text", 30),
         ]
     )
     table.measure([("", "", x["unit_name"] or "", "", x["first_name"] or "", x["last_name"] or "", "", "",
-                    x["note"] or "") for x in b.spot_checks[:2000]])  # fmt: skip
+                    x["note"] or "", "", x.get("explanation") or "") for x in b.spot_checks[:2000]])  # fmt: skip
     bw.header_row(ws, r, table)
     header, r = r, r + 1
     for x in b.spot_checks:
@@ -54,6 +55,10 @@ def write(bw: BookWriter) -> None:
         ws.write_string(r, 7, RESULT_TH[x["found"]], s.text)
         w.text(ws, r, 8, x["note"] or "", s.text)
         ws.write_string(r, 9, "ใช่" if x["still_listed"] else "ไม่ใช่", s.text)
+        explained = (
+            f"{x['explanation']} ({x['explained_by'] or ''} {x['explained_at_th']})" if x.get("explanation") else ""
+        )
+        w.text(ws, r, 10, explained, s.text)
         r += 1
     if not b.spot_checks:
         bw.empty(ws, r, "ยังไม่มีการสุ่มตรวจสอบในรอบนี้")
