@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from addin import book_io, records_sheets, sheets
+from addin import book_io, lsq_sheets, records_sheets, sheets
 from addin.book_io import ERROR_FILL, INPUT_FILL, WARNING_FILL, Grid, Mark
 from addin.client import ApiError, Backend
 from workbook_templates.academic_meta import ACADEMIC_FORMS, AcademicMeta
@@ -232,6 +232,8 @@ def status(book: Any, backend: Backend, *, now: datetime | None = None) -> Outco
     if failed:
         return failed
     assert loaded is not None
+    if loaded.records is not None and loaded.records.form in ("register", "localschool"):
+        return _lsq_status(book, backend, loaded, now=now)
     if loaded.records is not None:
         return _records_status(book, backend, loaded.records, now=now)
     try:
@@ -269,6 +271,24 @@ def _records_status(book: Any, backend: Backend, meta: AcademicMeta, *, now: dat
         uploads = body.get("uploads") or []
         sent = any(u.get("form") == meta.form and u.get("class_name") == meta.class_name for u in uploads)
         message = f"{meta.unit_code}: {what} {'ส่งแล้ว' if sent else 'ยังไม่ได้ส่ง'}"
+    return Outcome(True, "สถานะ", message, data={"status": body})
+
+
+def _lsq_status(book: Any, backend: Backend, loaded: Loaded, *, now: datetime | None) -> Outcome:
+    """A register form: the school's register on the server, this workbook's pupils checked against it;
+    a LocalSchool form: the year's imports, the last one's counts."""
+    meta = loaded.records
+    assert meta is not None
+    try:
+        if meta.form == "register":
+            body = backend.register_status(meta.year, meta.unit_code)
+            ids = [str(r["citizen_id"]) for r in loaded.report.records if r.get("citizen_id")]
+            _sheet, message = lsq_sheets.write_register_status(book, body, meta, ids, now=now)
+        else:
+            body = backend.localschool_status(meta.year, meta.unit_code)
+            _sheet, message = lsq_sheets.write_localschool_status(book, body, meta, now=now)
+    except ApiError as err:
+        return Outcome(False, "สถานะ", err.message, 1, data={"status": err.status, "error": err.code})
     return Outcome(True, "สถานะ", message, data={"status": body})
 
 

@@ -59,6 +59,14 @@ class Backend(Protocol):
         """The school's year of records (classes and terms stored, uploads)."""
         ...
 
+    def register_status(self, year: int, unit: str) -> dict[str, Any]:
+        """The school's registrar's pupil register (`{"pupils": [...]}`)."""
+        ...
+
+    def localschool_status(self, year: int, unit: str) -> dict[str, Any]:
+        """The school's LocalSchool imports of the year with their counts (`{"imports": [...]}`, newest first)."""
+        ...
+
 
 def config_dir() -> Path:
     """The user's own LEC Sheets directory (never inside a workbook)."""
@@ -176,6 +184,12 @@ class ApiClient:
 
     def records_status(self, year: int, unit: str) -> dict[str, Any]:
         return self._call("GET", f"/years/{year}/units/{unit}/records")
+
+    def register_status(self, year: int, unit: str) -> dict[str, Any]:
+        return self._call("GET", f"/years/{year}/units/{unit}/register")
+
+    def localschool_status(self, year: int, unit: str) -> dict[str, Any]:
+        return self._call("GET", f"/years/{year}/units/{unit}/localschool")
 
 
 def cached_client(server: str, login: str, store: TokenStore | None = None) -> ApiClient:

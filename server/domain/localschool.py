@@ -5,6 +5,8 @@
         then read and validate in the capped worker (`check_any_file`, what `lec validate` runs), then
         in one transaction: keep the file, store every good row, record the failed ones; audited.
     failed_workbook(db, actor, year, code, import_id) -> (bytes, filename)   the rows that failed
+    imports(db, actor, year, code) -> [dict]      the year's imports with their counts (pages, add-in)
+    template_bytes(db, actor, year, code) -> (bytes, filename)   the empty LocalSchool form
 
 Unlike the other academic forms, a LocalSchool file is not whole-or-nothing: a school's history is
 tens of thousands of rows typed or exported years ago, and one bad row must not hold back the rest
@@ -15,8 +17,8 @@ the good rows of a file go in one transaction with their upload record.
 Idempotent: a row's key is (year, term, subject, pupil) in the school, the results table's key, so
 a re-import replaces a row with itself (counted `unchanged`, not written) and re-sending the fixed rows
 adds exactly them. A result stored from a live results workbook is never overwritten (a failed row,
-`LOCALSCHOOL_LIVE_RESULT`). Who may import: the unit's accounts through `scope.check(..., "upload")`;
-the registrar roles (issue 16 item 1) will narrow this to the school's registrar at that one call.
+`LOCALSCHOOL_LIVE_RESULT`). Who may import: whoever may send the school's records workbooks
+(`scope.check(..., "records")`: the school's census login, its registrar, its LAO on its behalf).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def _unit(db: sqlite_utils.Database, actor: Actor | None, code: str, action: str
 
 def check_scope(db: sqlite_utils.Database, actor: Actor, code: str) -> None:
     """403/404 before a request's body is looked at (the import itself checks again, and audits)."""
-    scope.check(db, actor, code, "upload")
+    scope.check(db, actor, code, "records")
 
 
 def _read(data: bytes, filename: str, files_dir: str | Path, isolation: Isolation | None, unit: dict[str, Any],
@@ -111,7 +113,7 @@ def import_workbook(
     quota = quota or Quota()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        unit = _unit(db, actor, code, "upload")
+        unit = _unit(db, actor, code, "records")
         if db.conn.in_transaction:
             db.execute("ROLLBACK")  # hold no lock while a worker reads
         report = _read(data, filename or "", files_dir, isolation, unit, year)
@@ -237,4 +239,33 @@ def failed_workbook(db: sqlite_utils.Database, actor: Actor | None, year: int, c
     return buf.getvalue(), f"localschool-{code}-{year}-failed-{import_id}.xlsx"
 
 
-__all__ = ["ACTION", "check_scope", "failed_rows", "failed_workbook", "import_workbook"]
+IMPORTS_SHOWN = 50
+
+
+def imports(db: sqlite_utils.Database, actor: Actor | None, year: int, code: str) -> list[dict[str, Any]]:
+    """The unit's LocalSchool imports of `year`, newest first, with who sent them and their counts: what
+    the import page lists and the add-in's status sheet writes for a LocalSchool form (scope: view)."""
+    if actor is not None:
+        scope.check(db, actor, code, "view")
+    rows = db.query(
+        "SELECT u.id AS import_id, u.filename, u.login, u.uploaded_at AS at, i.rows, i.stored, i.unchanged,"
+        " i.failed FROM localschool_imports i JOIN record_uploads u ON u.id = i.upload_id"
+        " WHERE u.unit_code = ? AND u.year = ? ORDER BY u.id DESC LIMIT ?",
+        [code, year, IMPORTS_SHOWN],
+    )
+    return [
+        {**r, "failed_workbook": f"/api/v1/years/{year}/units/{code}/localschool/{r['import_id']}/failed"
+         if r["failed"] else None}
+        for r in rows
+    ]  # fmt: skip
+
+
+def template_bytes(db: sqlite_utils.Database, actor: Actor, year: int, code: str) -> tuple[bytes, str]:
+    """The empty LocalSchool form of the unit and year (what `lec template localschool` writes)."""
+    unit = _unit(db, actor, code, "records")
+    buf = io.BytesIO()
+    build_localschool(unit_code=code, unit_name=unit["name"], year=year, out=buf)
+    return buf.getvalue(), f"localschool-{code}-{year}.xlsx"
+
+
+__all__ = ["ACTION", "check_scope", "failed_rows", "failed_workbook", "import_workbook", "imports", "template_bytes"]

@@ -110,8 +110,8 @@ def store(db: sqlite_utils.Database, code: str, year: int, records: list[dict[st
 def template_bytes(db: sqlite_utils.Database, actor: Actor, year: int, code: str,
                    source_round: str | None) -> tuple[bytes, str]:  # fmt: skip
     """The school's register form pre-filled (`source_round`: its last confirmed census round, from
-    `records.confirmed_round`); scope: upload (the school that fills it, or its LAO)."""
-    unit = scope.check(db, actor, code, "upload")
+    `records.confirmed_round`); scope: records (the school that fills it, its registrar, or its LAO)."""
+    unit = scope.check(db, actor, code, "records")
     buf = io.BytesIO()
     build_register(unit_code=code, unit_name=unit["name"], year=year, pupils=prefill_rows(db, code, source_round),
                    out=buf)  # fmt: skip

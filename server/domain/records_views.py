@@ -24,7 +24,13 @@ from server.domain.records import RECORD_KINDS, weight_of
 from validators.academic import GradedSubject, areas, class_grade, gpa
 from validators.fields import GRADES
 
-FORM_TH = {"curriculum": "รายวิชาของสถานศึกษา", "results": "ผลการเรียนรายวิชา", "assessments": "ผลการประเมินประจำปี"}
+FORM_TH = {
+    "curriculum": "รายวิชาของสถานศึกษา",
+    "results": "ผลการเรียนรายวิชา",
+    "assessments": "ผลการประเมินประจำปี",
+    "register": "ทะเบียนนักเรียน (นายทะเบียน)",
+    "localschool": "ผลการเรียนย้อนหลัง (LocalSchool)",
+}
 SUBJECT_KEYS = ("subject_code", "subject_name", "kind", "credits", "hours", "area")
 _GRADE_ORDER = {g: i for i, g in enumerate(GRADES)}
 

@@ -646,6 +646,19 @@ def _records(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, ro
     for code, grades in spec.records:
         say(f"ส่งผลการเรียนทั้งปีของ {names[code]}")
         add_school_records(db, actors[code], code, names[code], year, files_dir=files_dir, at=at, grades=grades)
+    _register_and_history(db, actors, spec, round_id, files_dir, at + timedelta(days=1), say)
+
+
+def _register_and_history(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, round_id: str,
+                          files_dir: Path, at: datetime, say: Any) -> None:  # fmt: skip
+    """The records schools' registrar's pupil register and one LocalSchool import with one failed row."""
+    from server.tools.demo_lsq import add_register_and_history
+
+    names = {i.code: i.name for lao in spec.laos for i in lao.institutions}
+    year, _ = rounds.parse_round_id(round_id)
+    for code, _grades in spec.records:
+        say(f"ส่งทะเบียนนักเรียนและผลการเรียนย้อนหลัง (LocalSchool) ของ {names[code]}")
+        add_register_and_history(db, actors[code], code, names[code], year, files_dir=files_dir, at=at)
 
 
 def _spot_check(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, at: datetime) -> None:

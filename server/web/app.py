@@ -30,6 +30,7 @@ from server.web import (
     graduates_pages,
     integrity_routes,
     localschool_route,
+    lsq_pages,
     pages,
     progress_route,
     records_api,
@@ -126,6 +127,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     pages.register(app)
     records_pages.register(app)  # academic records pages (a class's results, a pupil's record)
     app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
+    lsq_pages.register(app)  # the LocalSchool import and the pupil register pages (LSQ)
     graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
     app.register_blueprint(progress_route.bp)  # any province's dashboard, the late list workbook
     integrity_routes.register(app)  # spot-check notices and the institution's explanation (issue 13)

@@ -1,6 +1,7 @@
 """The LocalSchool migration under /api/v1: thin, parse, call server/domain/localschool.py, answer.
 
     POST /api/v1/years/{year}/units/{code}/localschool                        multipart `file`
+    GET  /api/v1/years/{year}/units/{code}/localschool                        the year's imports and counts
     GET  /api/v1/years/{year}/units/{code}/localschool/{import_id}/failed     the failed rows (xlsx)
 
 The POST answers 200 with the counts (stored, unchanged, failed) and, when rows failed, the path of
@@ -47,6 +48,16 @@ def localschool_import(year: int, code: str) -> Any:
         files_dir=current_app.config["FILES_DIR"], now=now(), **uploads.limits(current_app.config),
     )  # fmt: skip
     return jsonify(result)
+
+
+@bp.get("/years/<int:year>/units/<code>/localschool")
+@api_doc.validate(resp=answers(401, 403, 404, ok=s.LocalSchoolImports))
+def localschool_imports(year: int, code: str) -> Any:
+    """The unit's LocalSchool imports of the year, newest first: who sent them, when, and the counts
+
+    What the add-in's status writes for a LocalSchool form (and the import page lists)."""
+    actor = auth.require_actor()
+    return jsonify({"unit": code, "year": year, "imports": localschool.imports(get_db(), actor, year, code)})
 
 
 @bp.get("/years/<int:year>/units/<code>/localschool/<int:import_id>/failed")

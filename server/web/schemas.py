@@ -394,6 +394,28 @@ class RegisterAnswer(Answer):
     pupils: list[dict[str, Any]] = Field(description="one row per pupil, by citizen ID")
 
 
+class LocalSchoolImport(Answer):
+    """One LocalSchool import of the year: who sent it, when, and its counts."""
+
+    import_id: int
+    filename: str | None
+    login: str | None
+    at: str
+    rows: int
+    stored: int
+    unchanged: int
+    failed: int
+    failed_workbook: str | None = Field(description="the path of the failed rows' workbook, when rows failed")
+
+
+class LocalSchoolImports(Answer):
+    """A unit's LocalSchool imports of a year, newest first (what the add-in's status and the import page list)."""
+
+    unit: str
+    year: int
+    imports: list[LocalSchoolImport]
+
+
 class LocalSchoolAccepted(Answer):
     """The LocalSchool migration's counts: good rows stored (a re-import changes nothing), failed rows
     listed and kept as a workbook to fix and send back."""

@@ -33,7 +33,18 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from addin import actions, book_io, sheets
 from addin.client import ApiError
 from addin.remote import ensure_remote_engine, remote_book
-from server.domain import accounts, chain, login_guard, records, records_views, rounds, spot_checks, uploads
+from server.domain import (
+    accounts,
+    chain,
+    localschool,
+    login_guard,
+    pupil_register,
+    records,
+    records_views,
+    rounds,
+    spot_checks,
+    uploads,
+)
 from server.domain.errors import ServiceError, bad_request
 from server.web import auth, xlwings_payload
 from server.web.context import get_db, now
@@ -93,6 +104,18 @@ class InProcessBackend:
     def records_status(self, year: int, unit: str) -> dict[str, Any]:
         try:
             return records_views.overview_for_clients(get_db(), self.actor, year, unit)
+        except ServiceError as err:
+            raise self._error(err) from err
+
+    def register_status(self, year: int, unit: str) -> dict[str, Any]:
+        try:
+            return {"unit": unit, "year": year, "pupils": pupil_register.register(get_db(), self.actor, unit)}
+        except ServiceError as err:
+            raise self._error(err) from err
+
+    def localschool_status(self, year: int, unit: str) -> dict[str, Any]:
+        try:
+            return {"unit": unit, "year": year, "imports": localschool.imports(get_db(), self.actor, year, unit)}
         except ServiceError as err:
             raise self._error(err) from err
 
