@@ -457,8 +457,40 @@ def _split(script: str) -> list[str]:
     return statements
 
 
+STALE_STATS_FACTOR = 10
+"""A table whose row count is this many times above or below what its statistics say is analysed again."""
+
+
+def refresh_stale_stats(db: sqlite_utils.Database) -> list[str]:
+    """ANALYZE each table whose planner statistics (sqlite_stat1) no longer match its size; -> the tables.
+
+    Why: statistics taken when a table was nearly empty mislead the planner for good. Measured on the
+    deadline-day database (1.5 M pupils, analysed before 28,000 accounts were issued): `users` said 1 row,
+    so every join to it became a scan, and looking up a token's actor cost 17 ms instead of 0.1 ms.
+    SQLite's own `PRAGMA optimize` (3.40) left those statistics alone. Counting the rows costs about 0.1 s
+    on that database; analysing only the stale tables keeps a start fast (a full ANALYZE takes 2.4 s).
+    """
+    tables = set(db.table_names())
+    if "sqlite_stat1" not in tables:
+        return []
+    stale = []
+    for table, stat in db.execute("SELECT tbl, MIN(stat) FROM sqlite_stat1 GROUP BY tbl").fetchall():
+        if table not in tables:
+            continue
+        said = max(1, int(str(stat).split()[0] or 0))
+        actual = max(1, int(db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]))
+        if max(said, actual) >= STALE_STATS_FACTOR * min(said, actual):
+            stale.append(table)
+    for table in stale:
+        with transaction(db):
+            db.execute(f'ANALYZE "{table}"')
+    return stale
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Connect and bring the schema up to date: what the app, the CLI and the tests call."""
+    """Connect, bring the schema up to date and refresh stale planner statistics: what the app, the CLI and
+    the tests call."""
     db = connect(path)
     migrate(db)
+    refresh_stale_stats(db)
     return db

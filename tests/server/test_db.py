@@ -65,3 +65,29 @@ def test_a_version_1_database_is_upgraded(tmp_path, monkeypatch) -> None:
     upgraded = db.open_db(path)
     assert db.schema_version(upgraded) == len(db.MIGRATIONS)
     assert "snapshot_id" in upgraded["confirmations"].columns_dict
+
+
+def test_stale_planner_statistics_are_refreshed_at_open(tmp_path) -> None:
+    """Statistics taken while `users` held one row made every join to it a scan (17 ms per token lookup on
+    the deadline-day database); opening the database analyses such a table again, and only such a table."""
+    path = tmp_path / "lec.db"
+    conn = db.open_db(path)
+    with db.transaction(conn):
+        conn.execute(
+            "INSERT INTO users (login, role, password_hash, must_complete_profile, created_at)"
+            " VALUES ('admin0', 'admin', 'x', 0, '2024-01-01')"
+        )
+        conn.execute("ANALYZE")
+        conn.conn.executemany(
+            "INSERT INTO users (login, role, password_hash, must_complete_profile, created_at)"
+            " VALUES (?, 'admin', 'x', 0, '2024-01-01')",
+            [(f"admin{i}",) for i in range(1, 500)],
+        )
+    plan = "EXPLAIN QUERY PLAN SELECT u.login FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?"
+    stale = " ".join(r[3] for r in conn.execute(plan, ["h"]))
+    assert "SCAN u" in stale  # the planner believes `users` has one row
+    conn.close()
+    conn = db.open_db(path)
+    assert conn.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'users'").fetchone()[0].split()[0] == "500"
+    assert "SEARCH u USING INTEGER PRIMARY KEY" in " ".join(r[3] for r in conn.execute(plan, ["h"]))
+    assert db.refresh_stale_stats(conn) == []  # fresh now: nothing analysed again
