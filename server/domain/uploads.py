@@ -736,6 +736,7 @@ def _store_roster(
             for r in unique
         ],
     )
+    conflicts.recount(db, rid, [code])  # the kept head counts, in the same transaction
 
 
 def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[dict[str, object]]) -> None:
