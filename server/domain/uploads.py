@@ -736,7 +736,8 @@ def _store_roster(
             for r in unique
         ],
     )
-    conflicts.recount(db, rid, [code])  # the kept head counts, in the same transaction
+    conflicts.note_duplicates(db, rid, code)  # the conflict index and the kept head counts, in the same transaction
+    conflicts.recount(db, rid, [code])
 
 
 def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[dict[str, object]]) -> None:

@@ -24,6 +24,7 @@ Tables (schema version 4):
                   whether the registry lists it: an unlisted one is flagged for the province)
   cdc_basic       a child centre's basic data per round (caregivers, classrooms, capacity, head)
   roster_counts   head counts per (round, institution, grade, sex) as counted (conflicts.recount)
+  roster_duplicates  (round, unit, citizen ID) for every ID on two or more rosters (conflicts.note_duplicates)
   confirmations   who confirmed (round, unit) and when (+ the snapshot a province froze); a revoke
                   deletes the row (the audit keeps it)
   snapshots       frozen at each province confirmation: the allocation basis (append-only)
@@ -376,12 +377,24 @@ INSERT INTO roster_counts (round_id, unit_code, grade, sex, n)
   WHERE NOT EXISTS (SELECT 1 FROM conflict_decisions cd WHERE cd.round_id = pupils.round_id
     AND cd.citizen_id = pupils.citizen_id AND cd.withdrawn_at IS NULL AND cd.keep_unit <> pupils.unit_code)
   GROUP BY round_id, unit_code, COALESCE(grade, age_group, ''), COALESCE(sex, '');
+CREATE TABLE roster_duplicates (
+  round_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  citizen_id TEXT NOT NULL,
+  PRIMARY KEY (round_id, unit_code, citizen_id)
+) WITHOUT ROWID;
+CREATE INDEX roster_duplicates_citizen ON roster_duplicates(round_id, citizen_id);
+INSERT INTO roster_duplicates (round_id, unit_code, citizen_id)
+  SELECT p.round_id, p.unit_code, p.citizen_id FROM pupils p WHERE EXISTS (SELECT 1 FROM pupils q
+    WHERE q.round_id = p.round_id AND q.citizen_id = p.citizen_id AND q.unit_code <> p.unit_code);
 """
 """v8 (perf): head counts per institution, grade (or a centre's age group) and sex, by the rule of
 `conflicts.COUNTED_SQL` (a child a standing decision gave to another institution counts there only),
 recounted by `conflicts.recount` in the transaction that changes a roster or a decision. Why stored: a
 province's status summed 67,000 pupil rows with a NOT EXISTS per row (210 ms of CPU on the deadline-day
-database) while LAOs and provinces poll it. The backfill here repeats that rule once, for old data."""
+database) while LAOs and provinces poll it. The backfill here repeats that rule once, for old data.
+And which IDs sit on two rosters of a round, per unit (`conflicts.note_duplicates` keeps it as rosters
+change): finding a province's conflicts probed each pupil row (118 ms of CPU per status)."""
 
 MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_V8]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""

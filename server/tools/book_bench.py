@@ -330,7 +330,8 @@ def build_synthetic_db(
     counter, uploads, rosters, confirms, removals = _pupils(c, rng, inst_sizes, now)
     others = _other_rows(rng, lao_rows, len(inst_sizes), uploads, rosters, confirms, now)
     _insert_rest(c, uploads, rosters, confirms, removals, others)
-    conflicts.recount(conn, ROUND, None)  # the kept head counts the services would have kept
+    conflicts.note_duplicates(conn, ROUND, None)  # the conflict index and head counts the services keep
+    conflicts.recount(conn, ROUND, None)
     c.execute("COMMIT")
     c.execute("ANALYZE")
     conn.close()
