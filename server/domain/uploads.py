@@ -592,7 +592,7 @@ def _store(
     """Replace the unit's rows with the validated ones in one transaction, then report conflicts."""
     on_behalf = actor.unit_code != unit["code"]
     rid, code = rnd["id"], unit["code"]
-    with transaction(db):
+    with transaction(db, heavy=True):  # light writers (confirm, login) waiting now go first
         # re-check inside the write lock: a confirm may have landed while we validated
         if chain.confirmation(db, rid, code):
             raise conflict("confirmed_cannot_upload", f"{registry.label(unit)} ยืนยันข้อมูลแล้วระหว่างการส่ง")

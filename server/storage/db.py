@@ -39,6 +39,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -419,10 +420,11 @@ def connect(path: str | Path, busy_timeout_ms: int = 30_000) -> sqlite_utils.Dat
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: sqlite_utils.Database, *, heavy: bool = False) -> Iterator[sqlite_utils.Database]:
     """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers queue on busy_timeout.
 
     Nested use joins the outer transaction (sqlite-utils' atomic() savepoints) rather than failing.
+    `heavy`: a long write (a roster store); light writers waiting at the same time go first.
     """
     if db.conn.in_transaction:
         with db.atomic():
@@ -430,7 +432,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         return
     # Writers of this process queue on a lock first: SQLite's own busy handler polls with sleeps of up to
     # 100 ms, so on deadline day a confirmation could wait seconds behind a stream of roster stores.
-    if not _WRITERS.acquire(timeout=_busy_seconds(db)):
+    if not _WRITERS.acquire(_busy_seconds(db), heavy=heavy):
         raise sqlite3.OperationalError("database is locked")
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -446,7 +448,40 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         _WRITERS.release()
 
 
-_WRITERS = threading.Lock()
+class _WriterQueue:
+    """One writer at a time in this process; a waiting light writer (a login, a confirmation, an audit
+    record) goes before a waiting heavy one (a roster store), so the light requests of deadline day do
+    not queue behind the upload storm. A heavy writer still gets its turn whenever no light one waits."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._busy = False
+        self._light_waiting = 0
+
+    def acquire(self, timeout: float, *, heavy: bool = False) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if not heavy:
+                self._light_waiting += 1
+            try:
+                while self._busy or (heavy and self._light_waiting):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                self._busy = True
+                return True
+            finally:
+                if not heavy:
+                    self._light_waiting -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
+
+
+_WRITERS = _WriterQueue()
 """One writer at a time in this process (SQLite allows one anyway); other processes still meet BEGIN IMMEDIATE."""
 
 

@@ -91,3 +91,38 @@ def test_stale_planner_statistics_are_refreshed_at_open(tmp_path) -> None:
     assert conn.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'users'").fetchone()[0].split()[0] == "500"
     assert "SEARCH u USING INTEGER PRIMARY KEY" in " ".join(r[3] for r in conn.execute(plan, ["h"]))
     assert db.refresh_stale_stats(conn) == []  # fresh now: nothing analysed again
+
+
+def test_a_waiting_light_writer_goes_before_a_waiting_roster_store(tmp_path) -> None:
+    """Deadline day: a confirmation or a login waiting for the write lock is served before a roster store
+    that has waited longer, so light requests do not queue behind the upload storm."""
+    import threading
+    import time
+
+    path = tmp_path / "lec.db"
+    db.open_db(path).close()
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def writer(name: str, heavy: bool) -> None:
+        conn = db.connect(path)
+        with db.transaction(conn, heavy=heavy):
+            if name == "first":
+                holding.set()
+                release.wait(10)
+            order.append(name)
+        conn.close()
+
+    first = threading.Thread(target=writer, args=("first", False))
+    first.start()
+    assert holding.wait(10)
+    heavy = threading.Thread(target=writer, args=("store", True))
+    heavy.start()
+    time.sleep(0.2)  # the store waits first
+    light = threading.Thread(target=writer, args=("confirm", False))
+    light.start()
+    time.sleep(0.2)
+    release.set()
+    for t in (first, heavy, light):
+        t.join(10)
+    assert order == ["first", "confirm", "store"]
