@@ -208,7 +208,7 @@ class LiveServer:
     """`lec serve` on 127.0.0.1 in a child process, on `data_dir`, with the clock at DEADLINE_NOW."""
 
     def __init__(
-        self, data_dir: Path, *, threads: int = 64, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
+        self, data_dir: Path, *, threads: int = 256, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
     ) -> None:
         self.data_dir = data_dir
         self.threads = threads
