@@ -180,7 +180,7 @@ def _guarded_check(
     two commits a login instead of three, each one a wait for the write lock and an fsync on deadline day.
     The slow hash runs between the two, holding no lock."""
     try:
-        with transaction(db):
+        with transaction(db, durable=False):  # a power cut may lose an attempt record, never two tries at once
             attempt = login_guard.admit(db, login, addr, now, limits)
     except ServiceError as err:
         with transaction(db):
@@ -195,7 +195,7 @@ def _guarded_check(
         ok = False
     else:
         ok = verify_password(stored_hash, password)
-    with transaction(db):
+    with transaction(db, durable=False):  # a token lost to a power cut: log in again
         if ok:
             login_guard.succeeded(db, attempt)
             if then is not None:
