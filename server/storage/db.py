@@ -461,20 +461,28 @@ def transaction(
 class _WriterQueue:
     """One writer at a time in this process; a waiting light writer (a login, a confirmation, an audit
     record) goes before a waiting heavy one (a roster store), so the light requests of deadline day do
-    not queue behind the upload storm. A heavy writer still gets its turn whenever no light one waits."""
+    not queue behind the upload storm. Heavy writers are served in the order they came (with a plain
+    lock an unlucky store lost every race and answered 503 after 30 s in the full-size run), each
+    whenever no light one waits."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
         self._busy = False
         self._light_waiting = 0
+        self._heavy: list[int] = []  # tickets of waiting heavy writers, oldest first: served in turn
+        self._tickets = 0
 
     def acquire(self, timeout: float, *, heavy: bool = False) -> bool:
         deadline = time.monotonic() + timeout
         with self._cond:
-            if not heavy:
+            ticket = self._tickets
+            if heavy:
+                self._tickets += 1
+                self._heavy.append(ticket)
+            else:
                 self._light_waiting += 1
             try:
-                while self._busy or (heavy and self._light_waiting):
+                while self._busy or (heavy and (self._light_waiting or self._heavy[0] != ticket)):
                     left = deadline - time.monotonic()
                     if left <= 0:
                         return False
@@ -482,7 +490,10 @@ class _WriterQueue:
                 self._busy = True
                 return True
             finally:
-                if not heavy:
+                if heavy:
+                    self._heavy.remove(ticket)
+                    self._cond.notify_all()  # the next ticket may now be first
+                else:
                     self._light_waiting -= 1
 
     def release(self) -> None:

@@ -126,3 +126,35 @@ def test_a_waiting_light_writer_goes_before_a_waiting_roster_store(tmp_path) -> 
     for t in (first, heavy, light):
         t.join(10)
     assert order == ["first", "confirm", "store"]
+
+
+def test_waiting_roster_stores_are_served_in_the_order_they_came(tmp_path) -> None:
+    """A plain lock let an unlucky store lose every race for 30 s (503) while others went ahead."""
+    import threading
+    import time
+
+    path = tmp_path / "lec.db"
+    db.open_db(path).close()
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def writer(name: str) -> None:
+        conn = db.connect(path)
+        with db.transaction(conn, heavy=True):
+            if name == "first":
+                holding.set()
+                release.wait(10)
+            order.append(name)
+        conn.close()
+
+    threads = [threading.Thread(target=writer, args=("first",))]
+    threads[0].start()
+    assert holding.wait(10)
+    for k in range(6):
+        threads.append(threading.Thread(target=writer, args=(f"store{k}",)))
+        threads[-1].start()
+        time.sleep(0.1)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert order == ["first", *(f"store{k}" for k in range(6))]
