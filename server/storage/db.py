@@ -510,6 +510,29 @@ def _busy_seconds(db: sqlite_utils.Database) -> float:
     return float(db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000 or 30.0
 
 
+def rebuild_kept(db: sqlite_utils.Database, round_id: str) -> None:
+    """Rewrite a round's kept head counts and duplicate index from its rosters (schema v8), for writers
+    that fill a round in bulk (a correction window seeded from its basis round). The rule is
+    conflicts.COUNTED_SQL's, repeated here because storage cannot import the domain; the services keep
+    a unit's with conflicts.recount / note_duplicates."""
+    db.execute("DELETE FROM roster_counts WHERE round_id = ?", [round_id])
+    db.execute(
+        "INSERT INTO roster_counts (round_id, unit_code, grade, sex, n) SELECT round_id, unit_code,"
+        " COALESCE(grade, age_group, ''), COALESCE(sex, ''), COUNT(*) FROM pupils WHERE round_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM conflict_decisions cd WHERE cd.round_id = pupils.round_id AND cd.citizen_id ="
+        " pupils.citizen_id AND cd.withdrawn_at IS NULL AND cd.keep_unit <> pupils.unit_code)"
+        " GROUP BY round_id, unit_code, COALESCE(grade, age_group, ''), COALESCE(sex, '')",
+        [round_id],
+    )
+    db.execute("DELETE FROM roster_duplicates WHERE round_id = ?", [round_id])
+    db.execute(
+        "INSERT INTO roster_duplicates (round_id, unit_code, citizen_id) SELECT p.round_id, p.unit_code, p.citizen_id"
+        " FROM pupils p WHERE p.round_id = ? AND EXISTS (SELECT 1 FROM pupils q WHERE q.round_id = p.round_id"
+        " AND q.citizen_id = p.citizen_id AND q.unit_code <> p.unit_code)",
+        [round_id],
+    )
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     if "schema_version" not in db.table_names():
         return 0
