@@ -374,13 +374,16 @@ def _refuse_not_zip(handle: Any, head: bytes) -> None:
     raise workbook_error(NOT_A_WORKBOOK, "not a zip")
 
 
-def open_workbook(source: Source) -> CalamineWorkbook:
-    """Open with calamine, turning every way of not being a workbook into one Thai error."""
+def open_workbook(source: Source, *, checked: bool = False) -> CalamineWorkbook:
+    """Open with calamine, turning every way of not being a workbook into one Thai error.
+
+    `checked`: this very source already passed `check_container` (a second handle on the same file)."""
     if isinstance(source, OpenWorkbook):
         return source  # type: ignore[return-value]  # already open: same interface
     if isinstance(source, (bytes, bytearray, memoryview)) and not len(source):
         raise workbook_error(NOT_A_WORKBOOK, "empty file")
-    check_container(source)
+    if not checked:
+        check_container(source)
     try:
         if isinstance(source, (bytes, bytearray, memoryview)):
             return CalamineWorkbook.from_filelike(io.BytesIO(bytes(source)))
@@ -586,7 +589,9 @@ def _read_side(wb: CalamineWorkbook, meta: TemplateMeta, roles: Sequence[str]) -
 
 
 def _read_side_separately(source: Source, meta: TemplateMeta, roles: Sequence[str]) -> Side:
-    wb = open_workbook(source)
+    # the main handle's check_container measured this file: scanning every part again here cost the
+    # whole extent scan a second time, on the GIL the roster's rows are being built under
+    wb = open_workbook(source, checked=True)
     try:
         return _read_side(wb, meta, roles)
     finally:

@@ -27,6 +27,7 @@ import sqlite_utils
 from server.domain import registry
 from server.domain.errors import bad_request
 from server.storage import clock
+from server.storage.db import rebuild_kept
 
 STATES = ("corrected", "unchanged", "not_uploaded")
 
@@ -76,6 +77,7 @@ def open_window(db: sqlite_utils.Database, round_id: str, basis_id: str) -> dict
     pupils = _copy(db, "pupils", f"unit_code IN ({confirmed})", args)
     others = _copy(db, "other_counts", f"lao_code IN ({confirmed})", args)
     _copy(db, "cdc_basic", f"unit_code IN ({confirmed})", args)
+    rebuild_kept(db, round_id)  # the head counts and duplicate index a status reads
     return {"pupils": pupils, "other_schools": others}
 
 

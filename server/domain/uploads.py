@@ -212,7 +212,7 @@ def upload_workbook(
         if registry_errors:
             raise UploadRejected(registry_errors, report.warnings + registry_warnings)
         _check_quota(db, code, size, sha, quota)
-        _keep(db, files_dir, incoming, sha, size)
+        _keep(db, files_dir, incoming, sha, size, record=False)  # its `files` row goes in with the roster
         kept = True
         warnings = report.warnings + registry_warnings
         warnings += carried_warnings(db, rnd, unit, report.form, report.records)
@@ -229,6 +229,7 @@ def upload_workbook(
             basic=report.basic,
             pupils=report.pupils,
             sha=sha,
+            size=size,
             filename=filename,
             now=now,
         )
@@ -279,12 +280,22 @@ def _receive(data: bytes | IO[bytes], files_dir: str | Path) -> tuple[Path, str,
     return Path(tmp), digest.hexdigest(), size
 
 
-def _keep(db: sqlite_utils.Database, files_dir: str | Path, incoming: Path, sha: str, size: int) -> None:
-    """Move the received file into the content-addressed store (atomic rename; one copy per content)."""
+def _keep(db: sqlite_utils.Database, files_dir: str | Path, incoming: Path, sha: str, size: int, *,
+          record: bool = True) -> None:  # fmt: skip
+    """Move the received file into the content-addressed store (atomic rename; one copy per content).
+
+    `record=False`: the caller writes the `files` row in its own transaction (`_record_file`). A write
+    outside the process's write queue waits on SQLite's busy handler instead, which polls; on deadline day
+    the queue hands the lock from one writer to the next and the poller never got in (503 after 30 s)."""
     path = file_path(files_dir, sha)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.replace(incoming, path)
+    if record:
+        _record_file(db, sha, size)
+
+
+def _record_file(db: sqlite_utils.Database, sha: str, size: int) -> None:
     db.execute(
         "INSERT OR IGNORE INTO files (sha256, size, first_seen_at) VALUES (?,?,?)", [sha, size, clock.iso(clock.now())]
     )
@@ -593,14 +604,17 @@ def _store(
     now: datetime,
     basic: dict[str, Any] | None = None,
     pupils: list[dict[str, Any]] | None = None,
+    size: int | None = None,
 ) -> dict[str, Any]:
     """Replace the unit's rows with the validated ones in one transaction, then report conflicts."""
     on_behalf = actor.unit_code != unit["code"]
     rid, code = rnd["id"], unit["code"]
-    with transaction(db):
+    with transaction(db, heavy=True):  # light writers (confirm, login) waiting now go first
         # re-check inside the write lock: a confirm may have landed while we validated
         if chain.confirmation(db, rid, code):
             raise conflict("confirmed_cannot_upload", f"{registry.label(unit)} ยืนยันข้อมูลแล้วระหว่างการส่ง")
+        if size is not None:
+            _record_file(db, sha, size)
         cur = db.execute(
             "INSERT INTO uploads (round_id, unit_code, form, sha256, filename, user_id, profile_id, on_behalf,"
             " rows, removals, warnings, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -742,6 +756,8 @@ def _store_roster(
             for r in unique
         ],
     )
+    conflicts.note_duplicates(db, rid, code)  # the conflict index and the kept head counts, in the same transaction
+    conflicts.recount(db, rid, [code])
 
 
 def _store_other(db: sqlite_utils.Database, rid: str, lao: str, records: list[dict[str, object]]) -> None:

@@ -23,6 +23,8 @@ Tables (schema version 4):
   other_counts    an LAO's other-affiliation head counts, one row per other school (its span, and
                   whether the registry lists it: an unlisted one is flagged for the province)
   cdc_basic       a child centre's basic data per round (caregivers, classrooms, capacity, head)
+  roster_counts   head counts per (round, institution, grade, sex) as counted (conflicts.recount)
+  roster_duplicates  (round, unit, citizen ID) for every ID on two or more rosters (conflicts.note_duplicates)
   confirmations   who confirmed (round, unit) and when (+ the snapshot a province froze); a revoke
                   deletes the row (the audit keeps it)
   snapshots       frozen at each province confirmation: the allocation basis (append-only)
@@ -38,6 +40,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -388,6 +391,40 @@ every roster of the round); which other-affiliation school a decision of such a 
 institution's recorded explanation for a child a spot-check did not find."""
 
 
+SCHEMA_V11 = """
+CREATE TABLE roster_counts (
+  round_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  grade TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (round_id, unit_code, grade, sex)
+) WITHOUT ROWID;
+INSERT INTO roster_counts (round_id, unit_code, grade, sex, n)
+  SELECT round_id, unit_code, COALESCE(grade, age_group, ''), COALESCE(sex, ''), COUNT(*) FROM pupils
+  WHERE NOT EXISTS (SELECT 1 FROM conflict_decisions cd WHERE cd.round_id = pupils.round_id
+    AND cd.citizen_id = pupils.citizen_id AND cd.withdrawn_at IS NULL AND cd.keep_unit <> pupils.unit_code)
+  GROUP BY round_id, unit_code, COALESCE(grade, age_group, ''), COALESCE(sex, '');
+CREATE TABLE roster_duplicates (
+  round_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  citizen_id TEXT NOT NULL,
+  PRIMARY KEY (round_id, unit_code, citizen_id)
+) WITHOUT ROWID;
+CREATE INDEX roster_duplicates_citizen ON roster_duplicates(round_id, citizen_id);
+INSERT INTO roster_duplicates (round_id, unit_code, citizen_id)
+  SELECT p.round_id, p.unit_code, p.citizen_id FROM pupils p WHERE EXISTS (SELECT 1 FROM pupils q
+    WHERE q.round_id = p.round_id AND q.citizen_id = p.citizen_id AND q.unit_code <> p.unit_code);
+"""
+"""v11 (perf): head counts per institution, grade (or a centre's age group) and sex, by the rule of
+`conflicts.COUNTED_SQL` (a child a standing decision gave to another institution counts there only),
+recounted by `conflicts.recount` in the transaction that changes a roster or a decision. Why stored: a
+province's status summed 67,000 pupil rows with a NOT EXISTS per row (210 ms of CPU on the deadline-day
+database) while LAOs and provinces poll it. The backfill here repeats that rule once, for old data.
+And which IDs sit on two rosters of a round, per unit (`conflicts.note_duplicates` keeps it as rosters
+change): finding a province's conflicts probed each pupil row (118 ms of CPU per status)."""
+
+
 MIGRATIONS: list[str] = [
     SCHEMA_V1,
     SCHEMA_V2,
@@ -399,6 +436,7 @@ MIGRATIONS: list[str] = [
     SCHEMA_V8,
     SCHEMA_V9,
     SCHEMA_V10,
+    SCHEMA_V11,
 ]
 """Forward migrations: MIGRATIONS[i] brings the schema from version i to i + 1. Only ever append."""
 
@@ -422,10 +460,17 @@ def connect(path: str | Path, busy_timeout_ms: int = 30_000) -> sqlite_utils.Dat
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(
+    db: sqlite_utils.Database, *, heavy: bool = False, durable: bool = True
+) -> Iterator[sqlite_utils.Database]:
     """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers queue on busy_timeout.
 
     Nested use joins the outer transaction (sqlite-utils' atomic() savepoints) rather than failing.
+    `heavy`: a long write (a roster store); light writers waiting at the same time go first.
+    `durable=False`: bookkeeping a power cut may lose (a login's attempt record and token): committed
+    without its own fsync (synchronous=NORMAL; WAL keeps it consistent, and the next durable commit syncs
+    it too). 242 logins at once are 484 commits; at 6-19 ms an fsync, each queued for the write lock,
+    they made the last login wait 11 s.
     """
     if db.conn.in_transaction:
         with db.atomic():
@@ -433,9 +478,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         return
     # Writers of this process queue on a lock first: SQLite's own busy handler polls with sleeps of up to
     # 100 ms, so on deadline day a confirmation could wait seconds behind a stream of roster stores.
-    if not _WRITERS.acquire(timeout=_busy_seconds(db)):
+    if not _WRITERS.acquire(_busy_seconds(db) * (HEAVY_WAIT_FACTOR if heavy else 1), heavy=heavy):
         raise sqlite3.OperationalError("database is locked")
     try:
+        if not durable:
+            db.execute("PRAGMA synchronous=NORMAL")
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -446,15 +493,89 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         else:
             db.execute("COMMIT")
     finally:
+        if not durable:
+            db.execute("PRAGMA synchronous=FULL")
         _WRITERS.release()
 
 
-_WRITERS = threading.Lock()
+class _WriterQueue:
+    """One writer at a time in this process; a waiting light writer (a login, a confirmation, an audit
+    record) goes before a waiting heavy one (a roster store), so the light requests of deadline day do
+    not queue behind the upload storm. Heavy writers are served in the order they came (with a plain
+    lock an unlucky store lost every race and answered 503 after 30 s in the full-size run), each
+    whenever no light one waits."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._busy = False
+        self._light_waiting = 0
+        self._heavy: list[int] = []  # tickets of waiting heavy writers, oldest first: served in turn
+        self._tickets = 0
+
+    def acquire(self, timeout: float, *, heavy: bool = False) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            ticket = self._tickets
+            if heavy:
+                self._tickets += 1
+                self._heavy.append(ticket)
+            else:
+                self._light_waiting += 1
+            try:
+                while self._busy or (heavy and (self._light_waiting or self._heavy[0] != ticket)):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                self._busy = True
+                return True
+            finally:
+                if heavy:
+                    self._heavy.remove(ticket)
+                    self._cond.notify_all()  # the next ticket may now be first
+                else:
+                    self._light_waiting -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
+
+
+HEAVY_WAIT_FACTOR = 4
+"""A roster store waits this many busy timeouts for the write queue (2 minutes by default) before a 503:
+it has already been read and validated, and a 503 makes the client send it and a worker read it again.
+In the full-size run of 20:33 (shared machine), 5 of 440 stores gave up after 30 s."""
+
+_WRITERS = _WriterQueue()
 """One writer at a time in this process (SQLite allows one anyway); other processes still meet BEGIN IMMEDIATE."""
 
 
 def _busy_seconds(db: sqlite_utils.Database) -> float:
     return float(db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000 or 30.0
+
+
+def rebuild_kept(db: sqlite_utils.Database, round_id: str) -> None:
+    """Rewrite a round's kept head counts and duplicate index from its rosters (schema v11), for writers
+    that fill a round in bulk (a correction window seeded from its basis round). The rule is
+    conflicts.COUNTED_SQL's, repeated here because storage cannot import the domain; the services keep
+    a unit's with conflicts.recount / note_duplicates."""
+    db.execute("DELETE FROM roster_counts WHERE round_id = ?", [round_id])
+    db.execute(
+        "INSERT INTO roster_counts (round_id, unit_code, grade, sex, n) SELECT round_id, unit_code,"
+        " COALESCE(grade, age_group, ''), COALESCE(sex, ''), COUNT(*) FROM pupils WHERE round_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM conflict_decisions cd WHERE cd.round_id = pupils.round_id AND cd.citizen_id ="
+        " pupils.citizen_id AND cd.withdrawn_at IS NULL AND cd.keep_unit <> pupils.unit_code)"
+        " GROUP BY round_id, unit_code, COALESCE(grade, age_group, ''), COALESCE(sex, '')",
+        [round_id],
+    )
+    db.execute("DELETE FROM roster_duplicates WHERE round_id = ?", [round_id])
+    db.execute(
+        "INSERT INTO roster_duplicates (round_id, unit_code, citizen_id) SELECT p.round_id, p.unit_code, p.citizen_id"
+        " FROM pupils p WHERE p.round_id = ? AND EXISTS (SELECT 1 FROM pupils q WHERE q.round_id = p.round_id"
+        " AND q.citizen_id = p.citizen_id AND q.unit_code <> p.unit_code)",
+        [round_id],
+    )
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -495,8 +616,40 @@ def _split(script: str) -> list[str]:
     return statements
 
 
+STALE_STATS_FACTOR = 10
+"""A table whose row count is this many times above or below what its statistics say is analysed again."""
+
+
+def refresh_stale_stats(db: sqlite_utils.Database) -> list[str]:
+    """ANALYZE each table whose planner statistics (sqlite_stat1) no longer match its size; -> the tables.
+
+    Why: statistics taken when a table was nearly empty mislead the planner for good. Measured on the
+    deadline-day database (1.5 M pupils, analysed before 28,000 accounts were issued): `users` said 1 row,
+    so every join to it became a scan, and looking up a token's actor cost 17 ms instead of 0.1 ms.
+    SQLite's own `PRAGMA optimize` (3.40) left those statistics alone. Counting the rows costs about 0.1 s
+    on that database; analysing only the stale tables keeps a start fast (a full ANALYZE takes 2.4 s).
+    """
+    tables = set(db.table_names())
+    if "sqlite_stat1" not in tables:
+        return []
+    stale = []
+    for table, stat in db.execute("SELECT tbl, MIN(stat) FROM sqlite_stat1 GROUP BY tbl").fetchall():
+        if table not in tables:
+            continue
+        said = max(1, int(str(stat).split()[0] or 0))
+        actual = max(1, int(db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]))
+        if max(said, actual) >= STALE_STATS_FACTOR * min(said, actual):
+            stale.append(table)
+    for table in stale:
+        with transaction(db):
+            db.execute(f'ANALYZE "{table}"')
+    return stale
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Connect and bring the schema up to date: what the app, the CLI and the tests call."""
+    """Connect, bring the schema up to date and refresh stale planner statistics: what the app, the CLI and
+    the tests call."""
     db = connect(path)
     migrate(db)
+    refresh_stale_stats(db)
     return db

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from server.domain import conflicts
 from server.storage import clock, db
 
 ROUND = "2567-2"
@@ -329,6 +330,8 @@ def build_synthetic_db(
     counter, uploads, rosters, confirms, removals = _pupils(c, rng, inst_sizes, now)
     others = _other_rows(rng, lao_rows, len(inst_sizes), uploads, rosters, confirms, now)
     _insert_rest(c, uploads, rosters, confirms, removals, others)
+    conflicts.note_duplicates(conn, ROUND, None)  # the conflict index and head counts the services keep
+    conflicts.recount(conn, ROUND, None)
     c.execute("COMMIT")
     c.execute("ANALYZE")
     conn.close()

@@ -208,7 +208,7 @@ class LiveServer:
     """`lec serve` on 127.0.0.1 in a child process, on `data_dir`, with the clock at DEADLINE_NOW."""
 
     def __init__(
-        self, data_dir: Path, *, threads: int = 64, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
+        self, data_dir: Path, *, threads: int = 256, env: dict[str, str] | None = None, now: str = DEADLINE_NOW
     ) -> None:
         self.data_dir = data_dir
         self.threads = threads
@@ -513,6 +513,7 @@ def check_invariants(data_dir: Path, plan: Plan, outcome: Outcome, *, exact: boo
         ):
             if prov in mine:
                 problems.append(f"province {prov} confirmed while LAO {lao} is not")
+        problems += _kept_problems(conn, plan.institutions)
         for code in plan.institutions:
             problems += _roster_problems(conn, data_dir, plan, outcome, code, exact)
             for upload_id, _sha in outcome.accepted.get(code, []):
@@ -539,6 +540,37 @@ def check_invariants(data_dir: Path, plan: Plan, outcome: Outcome, *, exact: boo
     finally:
         conn.close()
     return problems
+
+
+def _kept_problems(conn: sqlite3.Connection, codes: list[str]) -> list[str]:
+    """What the stores kept beside the rosters under the storm: the head counts equal their recount by
+    conflicts.COUNTED_SQL, the duplicate index lists exactly the IDs held by two rosters."""
+    from server.domain.conflicts import COUNTED_SQL
+
+    units = ",".join("?" * len(codes))
+    kept = conn.execute(
+        f"SELECT unit_code, grade, sex, n FROM roster_counts WHERE round_id = ? AND unit_code IN ({units}) AND n > 0"
+        " ORDER BY 1, 2, 3",
+        [ROUND, *codes],
+    ).fetchall()
+    recount = conn.execute(
+        "SELECT unit_code, COALESCE(grade, age_group, ''), COALESCE(sex, ''), COUNT(*) FROM pupils WHERE round_id = ?"
+        f" AND unit_code IN ({units}) AND {COUNTED_SQL} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        [ROUND, *codes],
+    ).fetchall()
+    dups = conn.execute(
+        f"SELECT unit_code, citizen_id FROM roster_duplicates WHERE round_id = ? AND unit_code IN ({units})"
+        " ORDER BY 1, 2",
+        [ROUND, *codes],
+    ).fetchall()
+    real = conn.execute(
+        f"SELECT p.unit_code, p.citizen_id FROM pupils p WHERE p.round_id = ? AND p.unit_code IN ({units}) AND EXISTS"
+        " (SELECT 1 FROM pupils q WHERE q.round_id = p.round_id AND q.citizen_id = p.citizen_id AND q.unit_code <>"
+        " p.unit_code) ORDER BY 1, 2",
+        [ROUND, *codes],
+    ).fetchall()
+    out = [] if kept == recount else [f"kept head counts differ from the rosters ({len(kept)} vs {len(recount)} rows)"]
+    return out + ([] if dups == real else [f"duplicate index lists {len(dups)} pairs, the rosters {len(real)}"])
 
 
 def _roster_problems(

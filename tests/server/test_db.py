@@ -65,3 +65,96 @@ def test_a_version_1_database_is_upgraded(tmp_path, monkeypatch) -> None:
     upgraded = db.open_db(path)
     assert db.schema_version(upgraded) == len(db.MIGRATIONS)
     assert "snapshot_id" in upgraded["confirmations"].columns_dict
+
+
+def test_stale_planner_statistics_are_refreshed_at_open(tmp_path) -> None:
+    """Statistics taken while `users` held one row made every join to it a scan (17 ms per token lookup on
+    the deadline-day database); opening the database analyses such a table again, and only such a table."""
+    path = tmp_path / "lec.db"
+    conn = db.open_db(path)
+    with db.transaction(conn):
+        conn.execute(
+            "INSERT INTO users (login, role, password_hash, must_complete_profile, created_at)"
+            " VALUES ('admin0', 'admin', 'x', 0, '2024-01-01')"
+        )
+        conn.execute("ANALYZE")
+        conn.conn.executemany(
+            "INSERT INTO users (login, role, password_hash, must_complete_profile, created_at)"
+            " VALUES (?, 'admin', 'x', 0, '2024-01-01')",
+            [(f"admin{i}",) for i in range(1, 500)],
+        )
+    plan = "EXPLAIN QUERY PLAN SELECT u.login FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?"
+    stale = " ".join(r[3] for r in conn.execute(plan, ["h"]))
+    assert "SCAN u" in stale  # the planner believes `users` has one row
+    conn.close()
+    conn = db.open_db(path)
+    assert conn.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'users'").fetchone()[0].split()[0] == "500"
+    assert "SEARCH u USING INTEGER PRIMARY KEY" in " ".join(r[3] for r in conn.execute(plan, ["h"]))
+    assert db.refresh_stale_stats(conn) == []  # fresh now: nothing analysed again
+
+
+def test_a_waiting_light_writer_goes_before_a_waiting_roster_store(tmp_path) -> None:
+    """Deadline day: a confirmation or a login waiting for the write lock is served before a roster store
+    that has waited longer, so light requests do not queue behind the upload storm."""
+    import threading
+    import time
+
+    path = tmp_path / "lec.db"
+    db.open_db(path).close()
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def writer(name: str, heavy: bool) -> None:
+        conn = db.connect(path)
+        with db.transaction(conn, heavy=heavy):
+            if name == "first":
+                holding.set()
+                release.wait(10)
+            order.append(name)
+        conn.close()
+
+    first = threading.Thread(target=writer, args=("first", False))
+    first.start()
+    assert holding.wait(10)
+    heavy = threading.Thread(target=writer, args=("store", True))
+    heavy.start()
+    time.sleep(0.2)  # the store waits first
+    light = threading.Thread(target=writer, args=("confirm", False))
+    light.start()
+    time.sleep(0.2)
+    release.set()
+    for t in (first, heavy, light):
+        t.join(10)
+    assert order == ["first", "confirm", "store"]
+
+
+def test_waiting_roster_stores_are_served_in_the_order_they_came(tmp_path) -> None:
+    """A plain lock let an unlucky store lose every race for 30 s (503) while others went ahead."""
+    import threading
+    import time
+
+    path = tmp_path / "lec.db"
+    db.open_db(path).close()
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def writer(name: str) -> None:
+        conn = db.connect(path)
+        with db.transaction(conn, heavy=True):
+            if name == "first":
+                holding.set()
+                release.wait(10)
+            order.append(name)
+        conn.close()
+
+    threads = [threading.Thread(target=writer, args=("first",))]
+    threads[0].start()
+    assert holding.wait(10)
+    for k in range(6):
+        threads.append(threading.Thread(target=writer, args=(f"store{k}",)))
+        threads[-1].start()
+        time.sleep(0.1)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert order == ["first", *(f"store{k}" for k in range(6))]
