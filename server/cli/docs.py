@@ -1,12 +1,15 @@
-"""`lec rules` and `lec docs`: the rule catalogue (docs/rules.md) and the README's generated tables.
+"""`lec rules` and `lec docs`: the rule catalogue (docs/rules.md), the README's generated tables and
+ARCHITECTURE.md's module map.
 
-What the code knows is written from the code: the rule list, and the demo's logins in the README
-(between `<!-- generated:demo-logins -->` markers). `lec docs --check` (run by the tests) fails when
-either has drifted.
+What the code knows is written from the code: the rule list, the demo's logins in the README (between
+`<!-- generated:demo-logins -->` markers) and the map of every module with its docstring's first line in
+ARCHITECTURE.md (`<!-- generated:module-map -->`), so a module added or renamed shows up in the map by
+itself. `lec docs --check` (run by the tests) fails when any of them has drifted.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import sys
@@ -55,11 +58,41 @@ def generated_blocks() -> dict[str, str]:
     """Name -> Markdown of each README block that comes from the code."""
     from server.tools.demo import logins_markdown
 
-    return {"demo-logins": logins_markdown()}
+    return {"demo-logins": logins_markdown(), "module-map": module_map()}
+
+
+PACKAGES = ("validators", "workbook_templates", "addin", "server")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _summary(path: Path) -> str:
+    """The first sentence of a module's docstring (its first paragraph when that has no full stop), read
+    without importing the module (ast), on one line with pipes escaped for the table."""
+    doc = (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()
+    if not doc:
+        return "(no docstring)"
+    para = " ".join(doc.split("\n\n")[0].split())
+    end = para.find(". ")
+    return (para[: end + 1] if end > 0 else para).replace("|", "\\|")
+
+
+def module_map(root: Path = ROOT) -> str:
+    """Markdown: one table per package directory, every module and the first line of its docstring."""
+    out: list[str] = []
+    for package in PACKAGES:
+        dirs = sorted({p.parent for p in (root / package).rglob("*.py")})
+        for folder in dirs:
+            rel = folder.relative_to(root).as_posix()
+            out += [f"**`{rel}/`**", "", "| module | what it is |", "|---|---|"]
+            for path in sorted(folder.glob("*.py")):
+                name = "`__init__`" if path.stem == "__init__" else f"`{path.stem}`"
+                out.append(f"| {name} | {_summary(path)} |")
+            out.append("")
+    return "\n".join(out)
 
 
 def render_readme(text: str) -> str:
-    """`text` (the README) with every generated block rewritten from the code."""
+    """`text` (the README or ARCHITECTURE.md) with every generated block rewritten from the code."""
     blocks = generated_blocks()
 
     def fill(m: re.Match[str]) -> str:
@@ -74,10 +107,20 @@ def render_readme(text: str) -> str:
 @click.option(
     "--rules", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/rules.md"), show_default=True
 )
-@click.option("--check", is_flag=True, help="exit 1 if either file differs from the code instead of writing it")
-def docs_command(readme: Path, rules: Path, check: bool) -> None:
-    """Write the generated parts of the docs (README tables, docs/rules.md) from the code."""
-    wanted = {readme: render_readme(readme.read_text(encoding="utf-8")), rules: full_catalogue()}
+@click.option(
+    "--architecture",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("ARCHITECTURE.md"),
+    show_default=True,
+)
+@click.option("--check", is_flag=True, help="exit 1 if any file differs from the code instead of writing it")
+def docs_command(readme: Path, rules: Path, architecture: Path, check: bool) -> None:
+    """Write the generated parts of the docs (README tables, docs/rules.md, ARCHITECTURE.md's module map)."""
+    wanted = {
+        readme: render_readme(readme.read_text(encoding="utf-8")),
+        rules: full_catalogue(),
+        architecture: render_readme(architecture.read_text(encoding="utf-8")),
+    }
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if check:
         for path in stale:
