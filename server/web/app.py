@@ -36,6 +36,7 @@ from server.web import (
     records_overview_api,
     records_pages,
     register_route,
+    registrars_route,
     security,
     xlwings_route,
 )
@@ -127,6 +128,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     records_pages.register(app)  # academic records pages (a class's results, a pupil's record)
     app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
     graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
+    registrars_route.register(app)  # a unit's registrars, current and past (who was appointed by which order)
     app.register_blueprint(progress_route.bp)  # any province's dashboard, the late list workbook
     integrity_routes.register(app)  # spot-check notices and the institution's explanation (issue 13)
     xlwings_route.register(app)  # the add-in without local Python

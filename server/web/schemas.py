@@ -330,3 +330,26 @@ class RecordAnswer(Answer):
     weight_earned: str | None
     pending: list[dict[str, Any]] = Field(description="subjects still ร / มส: year, term, subject_code, grade")
     assessments: list[dict[str, Any]]
+
+
+class RegistrarEntry(Answer):
+    """One appointment of a unit's registrar, by the order that made it."""
+
+    login: str = Field(examples=["3056200001-reg"])
+    person: str = Field(description="the person the order names")
+    order_no: str = Field(examples=["125/2567"])
+    order_date: str = Field(description="the order's date, ISO (CE)")
+    started_at: str
+    ended_at: str | None = Field(description="when a later order replaced it (null: in office)")
+    appointed_by: str | None
+    profile: dict[str, Any] | None = Field(description="the profile the person made at first login: name, position")
+    current: bool
+
+
+class RegistrarsAnswer(Answer):
+    """A unit's registrars, current and past, oldest first."""
+
+    unit: dict[str, Any]
+    title: str = Field(description="นายทะเบียน (a school) or เจ้าพนักงานทะเบียน (an LAO)")
+    appointable: bool = Field(description="false for a unit that has no registrar (a child development centre)")
+    registrars: list[RegistrarEntry]
