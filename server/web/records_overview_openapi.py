@@ -20,12 +20,16 @@ def paths(resp: Callable[..., dict[str, Any]]) -> dict[str, Any]:
         "uploads": {"type": "array", "items": {"type": "object", "properties": {
             "form": s, "form_th": s, "term": {"type": ["integer", "null"]}, "class_name": {"type": ["string", "null"]},
             "filename": s, "login": s, "at": s, "rows": n}}},
-        "years": {"type": "array", "items": n}, "curriculum_subjects": n}}  # fmt: skip
+        "years": {"type": "array", "items": n}, "curriculum_subjects": n,
+        "graduate_reports": {"type": "array", "items": {"type": "object", "properties": {
+            "level": s, "variant": s, "level_title": s, "state": s, "state_th": s, "version": n, "graduates": n,
+            "candidates": n, "last": s, "reason": {"type": ["string", "null"]}, "updated_at": s}}}}}  # fmt: skip
     params = [
         {"name": "year", "in": "path", "required": True, "schema": {"type": "integer", "example": 2567}},
         {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "example": "3056200001"}},
     ]
     return {"/years/{year}/units/{code}/records": {"get": {
         "summary": "A school's year of academic records: classes and terms stored (pupils, subjects, pending "
-                   "ร/มส), the year's accepted uploads, the other years with records",
+                   "ร/มส), the year's accepted uploads, the other years with records, the year's graduate "
+                   "reports ปพ.3 and their states",
         "parameters": params, "responses": resp(401, 403, 404, ok=ok)}}}  # fmt: skip
