@@ -8,6 +8,7 @@ fills, so the classic add-in and the server-hosted set-up produce the same sheet
     records_title(meta, what) -> str                   "ผลการส่งข้อมูล: 3056200001 โรงเรียน... ชั้น ม.1/1 ภาคเรียนที่ 1/2567"
     pending_rows(pending) -> [[...]]                   the server's pending marks, after the findings table
     write_records_status(book, body, meta, now=None)   the status sheet for a records form
+    graduate_report_rows(reports) -> [[...]]           the school's ปพ.3 reports of the year and their states
 """
 
 from __future__ import annotations
@@ -53,6 +54,32 @@ def pending_rows(pending: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
     return rows
 
 
+NEXT_STEP_TH = {
+    "submitted": "รอเจ้าพนักงานทะเบียนของ อปท. อนุมัติหรือส่งคืน",
+    "returned": "แก้ไขข้อมูลแล้วให้นายทะเบียนส่งรายงานใหม่",
+    "approved": "ผลการเรียนของรุ่นนี้แก้ไขไม่ได้จนกว่า อปท. จะส่งคืนรายงาน",
+}
+"""What the school does next with a report in each state (the registrars' chain, server/domain/graduate_reports.py)."""
+
+
+def graduate_report_rows(reports: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """The school's graduate reports ปพ.3 of the year: level, state, version, graduates of candidates,
+    and what comes next (with a return's reason); nothing when none was submitted. An approved report
+    freezes its cohort's results, so a registrar sees here why an upload of that class is refused."""
+    if not reports:
+        return []
+    rows: list[list[Any]] = [[None], ["รายงานผู้สำเร็จการศึกษา (ปพ.3) ของปีนี้"],
+                             ["ชั้น", "แบบ", "สถานะ", "ฉบับที่", "ผู้สำเร็จ (คน)", "ผู้เข้าเกณฑ์พิจารณา (คน)",
+                              "ขั้นต่อไป"]]  # fmt: skip
+    for r in reports:
+        step = NEXT_STEP_TH.get(str(r.get("state")), "")
+        if r.get("state") == "returned" and r.get("reason"):
+            step = f"เหตุผลที่ส่งคืน: {r['reason']} / {step}"
+        rows.append([r.get("level_title") or r.get("level"), r.get("variant"), r.get("state_th") or r.get("state"),
+                     r.get("version"), r.get("graduates"), r.get("candidates"), step])  # fmt: skip
+    return rows
+
+
 def write_records_status(book: Any, body: Mapping[str, Any], meta: Any, *, now: datetime | None = None) -> Any:
     """Replace the status sheet with the school's year of records as the server holds it; the class and
     term of this workbook are marked "← แฟ้มนี้" so the teacher sees at once whether it arrived."""
@@ -83,6 +110,7 @@ def write_records_status(book: Any, body: Mapping[str, Any], meta: Any, *, now: 
         rows += [[None], ["แฟ้มที่ส่งล่าสุด"], ["ส่งเมื่อ", "แบบ", "ชั้น", "ภาคเรียน", "แถว", "ผู้ส่ง"]]
         rows += [[u.get("at"), u.get("form_th"), u.get("class_name") or "-", u.get("term") or "ทั้งปี", u.get("rows"),
                   u.get("login")] for u in uploads[:20]]  # fmt: skip
+    rows += graduate_report_rows(body.get("graduate_reports") or [])
     write_rows(sheet, 1, rows, text_columns=(1,))
     sheet.range((STATUS_TABLE_ROW, 1), (STATUS_TABLE_ROW, len(STATUS_HEADER))).color = HEADER_FILL
     sheet.activate()

@@ -16,6 +16,7 @@ history.
     approve(db, actor, year, code, level, now=...) -> dict
     return_report(db, actor, year, code, level, reason, now=...) -> dict
     reports_for(db, actor, year=None) -> [dict]                   the reports of the units in scope
+    unit_reports(db, code, year) -> [dict]                        one school's reports of a year (caller checked scope)
 
 `render(listing, version=, state=, stamped_at=)` makes the workbook's bytes: the web layer passes
 `server.books.graduates.report_bytes` (a service does not import the books above it).
@@ -270,4 +271,27 @@ def reports_for(db: sqlite_utils.Database, actor: Actor, year: int | None = None
     rows = list(db.query(sql + " ORDER BY g.year DESC, g.unit_code, g.level", args))
     for r in rows:
         r["state_th"] = STATE_TH[r["state"]]
+    return rows
+
+
+def unit_reports(db: sqlite_utils.Database, code: str, year: int) -> list[dict[str, Any]]:
+    """One school's reports of `year` by level, with their state in Thai, the kept version's counts and
+    the last step (and a return's reason): what the add-in's status sheet of a records form lists. The
+    caller has checked the viewer's scope (records_views.records_overview does)."""
+    rows = list(
+        db.query(
+            "SELECT g.level, g.state, g.version, g.updated_at, v.graduates, v.candidates,"
+            " (SELECT e.action FROM graduate_report_events e WHERE e.report_id = g.id ORDER BY e.id DESC LIMIT 1)"
+            " AS last,"
+            " (SELECT e.reason FROM graduate_report_events e WHERE e.report_id = g.id ORDER BY e.id DESC LIMIT 1)"
+            " AS reason"
+            " FROM graduate_reports g JOIN graduate_report_versions v ON v.report_id = g.id AND v.version = g.version"
+            " WHERE g.unit_code = ? AND g.year = ? ORDER BY g.level",
+            [code, year],
+        )
+    )
+    for r in rows:
+        r["state_th"] = STATE_TH[r["state"]]
+        r["variant"] = graduation.require_level(r["level"], year).variant
+        r["level_title"] = graduation.require_level(r["level"], year).level_title
     return rows

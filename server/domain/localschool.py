@@ -17,7 +17,9 @@ the good rows of a file go in one transaction with their upload record.
 Idempotent: a row's key is (year, term, subject, pupil) in the school, the results table's key, so
 a re-import replaces a row with itself (counted `unchanged`, not written) and re-sending the fixed rows
 adds exactly them. A result stored from a live results workbook is never overwritten (a failed row,
-`LOCALSCHOOL_LIVE_RESULT`). Who may import: whoever may send the school's records workbooks
+`LOCALSCHOOL_LIVE_RESULT`). A file that would change a result an approved graduate report ปพ.3 stands on
+is refused whole (423, report_locks), like a results upload: the report must be returned first; rows it
+would leave as they are do not count. Who may import: whoever may send the school's records workbooks
 (`scope.check(..., "records")`: the school's census login, its registrar, its LAO on its behalf).
 """
 
@@ -33,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import audit, records, registry, scope
+from server.domain import audit, records, registry, report_locks, scope
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError, not_found
 from server.domain.uploads import Quota, UploadRejected, keep_file
@@ -164,6 +166,14 @@ def _store(db: sqlite_utils.Database, actor: Actor | None, unit: dict[str, Any],
         by_row.setdefault(f.row, []).append(_finding(f))  # type: ignore[arg-type]
     good = [r for r in good if r["row"] not in by_row]
     failed = [_failed_entry(r, by_row[r["row"]]) for r in report.records if r["row"] in by_row]
+    changed = []
+    for r in good:
+        values = {k: _text(r[k]) for k in COMPARED}
+        old = existing.get(key_of(r))
+        if old is None or any(_text(old[k]) != values[k] for k in COMPARED):
+            changed.append((r, values))
+    for class_year, class_name in sorted({(int(r["year"]), str(r["class_name"] or "")) for r, _ in changed}):
+        report_locks.check(db, code, class_year, class_name)  # an approved ปพ.3 stands on them: 423, nothing stored
 
     upload_id = db.execute(
         "INSERT INTO record_uploads (year, unit_code, form, term, class_name, sha256, filename, user_id, login,"
@@ -173,13 +183,8 @@ def _store(db: sqlite_utils.Database, actor: Actor | None, unit: dict[str, Any],
          json.dumps(report.warnings, ensure_ascii=False, default=str)],
     ).lastrowid  # fmt: skip
     write = []
-    unchanged = 0
-    for r in good:
-        values = {k: _text(r[k]) for k in COMPARED}
-        old = existing.get(key_of(r))
-        if old is not None and all(_text(old[k]) == values[k] for k in COMPARED):
-            unchanged += 1
-            continue
+    unchanged = len(good) - len(changed)
+    for r, values in changed:
         write.append((r["year"], r["term"], code, r["class_name"], r["subject_code"], r["citizen_id"],
                       values["student_no"], values["first_name"], values["last_name"], values["subject_name"],
                       values["kind"], values["credits"], values["hours"], values["area"], values["score_total"],

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import registry, scope
+from server.domain import graduate_reports, registry, scope
 from server.domain.errors import not_found
 from server.domain.records import RECORD_KINDS, weight_of
 from validators.academic import GradedSubject, areas, class_grade, gpa
@@ -104,9 +104,11 @@ def records_overview(db: sqlite_utils.Database, actor: Any, year: int, code: str
 
 
 def overview_for_clients(db: sqlite_utils.Database, actor: Any, year: int, code: str) -> dict[str, Any]:
-    """`records_overview` for the API and the add-in: the unit reduced to its public fields (code, name, kind)."""
+    """`records_overview` for the API and the add-in: the unit reduced to its public fields (code, name, kind),
+    with the school's graduate reports ปพ.3 of the year and their states (the add-in's status lists them)."""
     view = records_overview(db, actor, year, code)
-    return {**view, "unit": {k: view["unit"][k] for k in ("code", "name", "kind")}}
+    return {**view, "unit": {k: view["unit"][k] for k in ("code", "name", "kind")},
+            "graduate_reports": graduate_reports.unit_reports(db, code, year)}  # fmt: skip
 
 
 def latest_year(db: sqlite_utils.Database, actor: Any, code: str) -> int | None:

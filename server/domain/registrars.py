@@ -10,6 +10,7 @@ login of the unit is untouched and keeps its own work (scope.py says who may do 
 
     appoint(db, code, person=..., order_no=..., order_date=..., by=...) -> (login, password)
     current(db, code) -> appointment | None        history(db, code) -> [appointment], oldest first
+    history_for(db, actor, code) -> dict            scope view: the unit's registrars, current and past
     login_for(code) -> str
 """
 
@@ -20,7 +21,8 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import accounts, audit, registry
+from server.domain import accounts, audit, registry, scope
+from server.domain.actor import Actor
 from server.domain.errors import bad_request
 from server.storage import clock
 from server.storage.db import transaction
@@ -43,7 +45,7 @@ def title(level: str) -> str:
 
 def _check_unit(db: sqlite_utils.Database, code: str) -> dict[str, Any]:
     unit = registry.require_unit(db, code)
-    if unit["level"] == "lao" or (unit["level"] == "institution" and unit["kind"] in RECORD_KINDS):
+    if appointable(unit):
         return unit
     raise bad_request(
         "no_registrar",
@@ -159,3 +161,25 @@ def current(db: sqlite_utils.Database, code: str) -> dict[str, Any] | None:
     """The registrar in office at a unit (None: none appointed)."""
     rows = [r for r in history(db, code) if r["ended_at"] is None]
     return rows[-1] if rows else None
+
+
+SHOWN = ("login", "person", "order_no", "order_date", "started_at", "ended_at", "appointed_by", "profile")
+
+
+def appointable(unit: dict[str, Any]) -> bool:
+    """Whether a unit has registrars at all (a school, a college, an LAO; not a child centre)."""
+    return unit["level"] == "lao" or (unit["level"] == "institution" and unit["kind"] in RECORD_KINDS)
+
+
+def history_for(db: sqlite_utils.Database, actor: Actor, code: str) -> dict[str, Any]:
+    """A unit's registrars for whoever may view the unit: each appointment oldest first, with its order,
+    its dates and the person (as named by the order and by the profile they made), the one in office
+    marked `current`. Internal keys (user and profile ids) stay out."""
+    unit = scope.check(db, actor, code, "view")
+    rows = history(db, code)
+    return {
+        "unit": {"code": unit["code"], "name": unit["name"], "kind": unit["kind"], "level": unit["level"]},
+        "title": title(unit["level"]),
+        "appointable": appointable(unit),
+        "registrars": [{**{k: r[k] for k in SHOWN}, "current": r["ended_at"] is None} for r in rows],
+    }

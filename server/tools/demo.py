@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import accounts, chain, conflicts, registry, rounds, spot_checks, uploads
+from server.domain import accounts, chain, conflicts, registrars, registry, rounds, spot_checks, uploads
 from server.domain.actor import Actor
 from server.storage import clock
 from validators.context import census_date
@@ -86,6 +86,9 @@ class Spec:
     grades (empty: every grade with subjects on its roster); see server/tools/demo_records.py."""
     show: tuple[str, ...] = ()
     """Logins `lec demo` prints, in order."""
+    registrars: tuple[tuple[str, str], ...] = ()
+    """(school, level): the school and its LAO get registrars (appointed by order, profiles made) and the
+    school's registrar submits its graduate report ปพ.3 of `level`; see server/tools/demo_registrars.py."""
 
 
 @dataclass
@@ -217,6 +220,7 @@ DEMO_SPEC = Spec(
     decided=(("3056200301", "3056200701", "3056200301"),),
     spot_check=True,
     records=(("3056200103", ()),),
+    registrars=(("3056200103", "p6"),),
     show=(
         "56",
         "04560101",
@@ -227,6 +231,8 @@ DEMO_SPEC = Spec(
         "3056200201",
         "3056200101",
         "3056200103",
+        "3056200103-reg",
+        "04560101-reg",
         "3056500301",
         ADMIN_LOGIN,
     ),
@@ -270,6 +276,8 @@ _NOTES = {
     "3056200201": "มีเด็กชื่อซ้ำกับสถานศึกษาอื่น",
     "3056200101": "ยืนยันแล้ว",
     "3056200103": "มีผลการเรียนทั้งปี: ทะเบียนผลการเรียน ผลรายชั้น ผลรายคน และดาวน์โหลด ปพ.1",
+    "3056200103-reg": "นายทะเบียนโรงเรียน: ส่งรายงานผู้สำเร็จการศึกษา ปพ.3 ชั้น ป.6 แล้ว รอ อปท. ตรวจสอบ",
+    "04560101-reg": "เจ้าพนักงานทะเบียน อปท.: อนุมัติหรือส่งคืน ปพ.3 ของโรงเรียนเทศบาล 3 ท่ากว๊าน",
     "3056500301": "ศพด. ยังไม่ส่งข้อมูลพื้นฐาน: ยืนยันไม่ได้จนกว่าจะส่ง",
     ADMIN_LOGIN: "ผู้ดูแลระบบระดับกรมฯ",
 }
@@ -638,7 +646,8 @@ def _decide(db: sqlite_utils.Database, actors: dict[str, Actor], round_id: str, 
 
 def _records(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, round_id: str, files_dir: Path,
              at: datetime, say: Any) -> None:  # fmt: skip
-    """A year of academic records (curriculum, both terms' results, assessments) for `spec.records`."""
+    """A year of academic records (curriculum, both terms' results, assessments) for `spec.records`, then
+    the registrars of `spec.registrars` and their graduate reports built from those results."""
     from server.tools.demo_records import add_school_records
 
     names = {i.code: i.name for lao in spec.laos for i in lao.institutions}
@@ -647,6 +656,7 @@ def _records(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, ro
         say(f"ส่งผลการเรียนทั้งปีของ {names[code]}")
         add_school_records(db, actors[code], code, names[code], year, files_dir=files_dir, at=at, grades=grades)
     _register_and_history(db, actors, spec, round_id, files_dir, at + timedelta(days=1), say)
+    _registrars(db, spec, round_id, files_dir, at + timedelta(days=1), say)  # their ปพ.3 stands on these results
 
 
 def _register_and_history(db: sqlite_utils.Database, actors: dict[str, Actor], spec: Spec, round_id: str,
@@ -659,6 +669,19 @@ def _register_and_history(db: sqlite_utils.Database, actors: dict[str, Actor], s
     for code, _grades in spec.records:
         say(f"ส่งทะเบียนนักเรียนและผลการเรียนย้อนหลัง (LocalSchool) ของ {names[code]}")
         add_register_and_history(db, actors[code], code, names[code], year, files_dir=files_dir, at=at)
+
+
+def _registrars(db: sqlite_utils.Database, spec: Spec, round_id: str, files_dir: Path, at: datetime,
+                say: Any) -> None:  # fmt: skip
+    """Registrars for `spec.registrars`' schools and their LAOs, and each school's ปพ.3 submitted."""
+    from server.tools.demo_registrars import add_registrars
+
+    parents = {i.code: lao.code for lao in spec.laos for i in lao.institutions}
+    year, _ = rounds.parse_round_id(round_id)
+    for n, (code, level) in enumerate(spec.registrars):
+        say(f"แต่งตั้งนายทะเบียนและส่ง ปพ.3 ของ {code}")
+        add_registrars(db, code, parents[code], year, files_dir=files_dir, at=at + timedelta(hours=3 * n),
+                       password=DEMO_PASSWORD, level=level)  # fmt: skip
 
 
 def _spot_check(db: sqlite_utils.Database, actor: Actor, round_id: str, province: str, at: datetime) -> None:
@@ -677,10 +700,13 @@ def _logins(spec: Spec, fresh: set[str]) -> list[DemoLogin]:
     levels.update({lao.code: "อปท." for lao in spec.laos})
     out = []
     for login in spec.show:
-        level = levels.get(login, "สถานศึกษา")
+        unit = login.removesuffix(registrars.LOGIN_SUFFIX)
+        level = levels.get(unit, "สถานศึกษา")
+        if unit != login:  # a registrar's login: the unit's code and -reg
+            level = "เจ้าพนักงานทะเบียน (อปท.)" if level == "อปท." else "นายทะเบียน (สถานศึกษา)"
         out.append(
             DemoLogin(
-                level, login, FIRST_PASSWORD if login in fresh else DEMO_PASSWORD, names[login], _NOTES.get(login, "")
+                level, login, FIRST_PASSWORD if login in fresh else DEMO_PASSWORD, names[unit], _NOTES.get(login, "")
             )
         )
     return out

@@ -37,6 +37,7 @@ from server.web import (
     records_overview_api,
     records_pages,
     register_route,
+    registrars_route,
     security,
     xlwings_route,
 )
@@ -129,6 +130,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(graduates_api.bp)  # the graduate report ปพ.3 and its registrars' chain
     lsq_pages.register(app)  # the LocalSchool import and the pupil register pages (LSQ)
     graduates_pages.register(app)  # the ปพ.3 pages: reports in scope, one report's statuses and chain
+    registrars_route.register(app)  # a unit's registrars, current and past (who was appointed by which order)
     app.register_blueprint(progress_route.bp)  # any province's dashboard, the late list workbook
     integrity_routes.register(app)  # spot-check notices and the institution's explanation (issue 13)
     xlwings_route.register(app)  # the add-in without local Python

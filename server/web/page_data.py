@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from server.domain import chain, conflicts, progress, registry, rounds, scope, spot_checks
+from server.domain import chain, conflicts, progress, registrars, registry, rounds, scope, spot_checks
 from server.domain.actor import Actor
 from server.web.thai_format import count_table
 
@@ -191,6 +191,7 @@ def unit_view(db: sqlite_utils.Database, actor: Actor, rnd: dict[str, Any], code
         "can_upload": writable and status["state"] != "confirmed" and scope.may(db, actor, unit, "upload"),
         "has_template": registry.FORM_BY_KIND.get(unit["kind"]) is not None,
         "has_consolidated": unit["level"] in ("lao", "province"),
+        "registrars": registrars.history_for(db, actor, code) if registrars.appointable(unit) else None,
     }
 
 

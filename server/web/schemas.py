@@ -384,6 +384,9 @@ class RecordsOverviewAnswer(Answer):
     uploads: list[RecordUpload] = Field(description="the year's accepted uploads, newest first (at most 100)")
     years: list[int] = Field(description="the years with records, newest first")
     curriculum_subjects: int = Field(description="subjects of the year's curriculum")
+    graduate_reports: list[dict[str, Any]] = Field(
+        default_factory=list, description="the year's graduate reports ปพ.3: level, state, version, next step"
+    )
 
 
 class RegisterAnswer(Answer):
@@ -512,3 +515,26 @@ class Notice(Answer):
 
 class NoticesAnswer(Answer):
     notices: list[Notice]
+
+
+class RegistrarEntry(Answer):
+    """One appointment of a unit's registrar, by the order that made it."""
+
+    login: str = Field(examples=["3056200001-reg"])
+    person: str = Field(description="the person the order names")
+    order_no: str = Field(examples=["125/2567"])
+    order_date: str = Field(description="the order's date, ISO (CE)")
+    started_at: str
+    ended_at: str | None = Field(description="when a later order replaced it (null: in office)")
+    appointed_by: str | None
+    profile: dict[str, Any] | None = Field(description="the profile the person made at first login: name, position")
+    current: bool
+
+
+class RegistrarsAnswer(Answer):
+    """A unit's registrars, current and past, oldest first."""
+
+    unit: dict[str, Any]
+    title: str = Field(description="นายทะเบียน (a school) or เจ้าพนักงานทะเบียน (an LAO)")
+    appointable: bool = Field(description="false for a unit that has no registrar (a child development centre)")
+    registrars: list[RegistrarEntry]

@@ -21,6 +21,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make the helpers importable
 sys.path.insert(1, str(Path(__file__).parent.parent / "server"))  # serverkit: the shared registry and round
 
+from serverfixtures import app, client, database, world  # noqa: F401 (a server World for add-in actions)
+
 from validators.synthetic import make_roster
 from workbook_templates import build_template
 

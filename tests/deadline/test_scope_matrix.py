@@ -138,6 +138,7 @@ ROUTES: dict[str, str] = {
     "graduates.return_report": "graduates_decide",
     "graduate_pages.report_page": "view",
     "graduate_pages.report_action": "graduates_submit",
+    "registrars.registrar_history": "view",
     "progress.progress_page": "province_page",
     "progress.late_list": "province_page",
     "integrity_api.notices": "view",

@@ -203,3 +203,26 @@ def test_demo_templates_of_the_new_year_come_promoted(demo: Any) -> None:
                       [demo.round_id]).fetchone()[0]  # fmt: skip
     assert sent > 0  # the schools that did send this year listed their leavers too
     db.close()
+
+
+def test_demo_registrars_and_graduate_report(demo: Any) -> None:
+    """The records school's ปพ.3 is submitted by its registrar, waiting for the LAO's registrar, who can log in."""
+    from server.domain import graduate_reports, registrars
+
+    db = connect(demo.data_dir / "lec.db")
+    year, _ = rounds.parse_round_id(demo.round_id)
+    shown = {x.login: x for x in demo.logins}
+    for code in ("3056200103", "04560101"):
+        login = registrars.login_for(code)
+        appointed = registrars.current(db, code)
+        assert appointed is not None and appointed["order_no"].endswith(f"/{year}") and appointed["profile"]
+        _token, actor = accounts.authenticate(db, login, shown[login].password)
+        assert not actor.must_complete_profile and actor.unit_code == code
+    lao = accounts.authenticate(db, "04560101-reg", DEMO_PASSWORD)[1]
+    reports = graduate_reports.reports_for(db, lao, year)
+    assert [(r["unit_code"], r["level"], r["state"]) for r in reports] == [("3056200103", "p6", "submitted")]
+    assert reports[0]["graduates"] > 0 and reports[0]["graduates"] <= reports[0]["candidates"]
+    state = graduate_reports.report_state(db, lao, year, "3056200103", "p6")
+    assert state is not None and [e["action"] for e in state["events"]] == ["submit"]
+    assert state["events"][0]["person"] == "พิมพ์ใจ รักเรียน"
+    db.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from localschoolkit import BAD, BAD_CODES, FIXES, GOOD, YEAR, A, B, failed_sheet, fix, history_workbook
+from localschoolkit import BAD, BAD_CODES, FIXES, GOOD, YEAR, A, B, failed_sheet, fix, history_workbook, row
 from recordskit import SCHOOL, results_workbook
 from serverkit import World
 
@@ -131,3 +131,38 @@ def test_migration_v8_keeps_the_records(tmp_path) -> None:
     conn.execute("INSERT INTO record_uploads (year, unit_code, form, sha256, uploaded_at, rows)"
                  " VALUES (2567, ?, 'localschool', 'ab', 't', 1)", [SCHOOL])  # fmt: skip
     conn.close()
+
+
+def test_an_approved_graduate_report_refuses_a_change_to_its_cohort(world: World) -> None:
+    """ปพ.3 of ม.3 2567 approved: a LocalSchool row of ม.1 in 2565 (its cohort's year) is refused whole
+    (423, Thai, nothing stored, audited); a row of another class and year still goes in."""
+    from graduateskit import FINAL_YEAR, LAO, walk_results
+
+    from server.domain import registrars
+
+    assert (SCHOOL, YEAR) == ("3056200001", FINAL_YEAR)  # graduateskit's school and final year
+    for code, person in ((SCHOOL, "นางสาวพิมพ์ใจ รักเรียน"), (LAO, "นายสมชาย ทะเบียนดี")):
+        login, password = registrars.appoint(world.db, code, person=person, order_no=f"1/{code}",
+                                             order_date="2024-05-16", by="test")  # fmt: skip
+        world.passwords[login] = password
+    walk_results(world)
+    report = f"/years/{FINAL_YEAR}/units/{SCHOOL}/graduates/m3"
+    assert world.post(f"{SCHOOL}-reg", report + "/submit").status_code == 200
+    assert world.post(f"{LAO}-reg", report + "/approve").get_json()["state"] == "approved"
+    before = results(world)
+
+    cohort = [row(A, 2565, 1, "ม.1/1", "ส21104", "ประวัติศาสตร์ 1", "4")]
+    refused = send(world, SCHOOL, history_workbook(cohort))
+    assert refused.status_code == 423, refused.get_json()
+    body = refused.get_json()
+    assert body["error"] == "graduate_report_approved" and "ม.1/1 ปีการศึกษา 2565" in body["message"]
+    assert "ส่งคืนรายงาน" in body["message"] and results(world) == before
+    assert [a["outcome"] for a in world.audit(action="localschool_import")] == ["refused"]
+
+    earlier = [[*row(A, 2564, 1, "ป.4", "ท14101", "ภาษาไทย", "3")[:10], None, 160, None, "3"]]
+    ok = send(world, SCHOOL, history_workbook(earlier)).get_json()
+    assert (ok["stored"], ok["failed"]) == (1, 0), ok
+
+    assert world.post(f"{LAO}-reg", report + "/return", json={"reason": "เพิ่มผลการเรียนย้อนหลัง"}).status_code == 200
+    again = send(world, SCHOOL, history_workbook(cohort)).get_json()
+    assert (again["stored"], again["failed"]) == (1, 0), again
