@@ -1,4 +1,4 @@
-"""Admin sub-commands of `lec`: registry, accounts, rounds and serving (design.md "CLI").
+"""Admin sub-commands of `lec`: registry, accounts, rounds and serving (the README's "Admin commands").
 
     lec registry import FILE.csv          (these four take --by NAME for the audit trail; default: OS user@host)
     lec users issue --out FILE.csv        lec users admin LOGIN        lec users reset LOGIN

@@ -1,4 +1,4 @@
-"""`lec bench`: the benchmarks of design.md, each with its baseline measured in the same run.
+"""`lec bench`: the project's benchmarks, each with its baseline measured in the same run.
 
 Results go to the terminal and, with --report, to a Markdown file (docs/benchmarks.md) that names the
 machine, the sizes, the medians and the ratios.

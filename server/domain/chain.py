@@ -1,4 +1,4 @@
-"""The confirmation chain institution → LAO → province (letter 000 §7–9, domain.md).
+"""The confirmation chain institution → LAO → province (letter 000 §7–9; docs/letters.md).
 
     confirm(db, actor, round_id, code, now=None) -> dict
         institution: has an accepted roster upload

@@ -1,4 +1,4 @@
-"""Benchmarks of design.md for the consolidated books, each against a baseline measured in the same run.
+"""Benchmarks for the consolidated books, each against a baseline measured in the same run.
 
     bench_province(pupils=100_000, laos=300, workdir=...) -> dict
         rebuild a province book; baseline: XlsxWriter writing the same cells (read back from our book)

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (design.md "HTTP API"). Thin: parse, call a service, return JSON.
+"""The JSON API under /api/v1 (the README's "HTTP API"). Thin: parse, call a service, return JSON.
 
 Every route that names a unit goes through `scope.check` inside its service; routes that do not
 (`/rounds`, `/audit`, `/conflicts`) filter by `scope.visible_units`. The consolidated workbook route
