@@ -257,8 +257,17 @@ def check_any_file(source: Source, *, file: str = "", today: date | None = None,
     to the roster's `check_file` (which also reports every way of not being a workbook)."""
     if hasattr(source, "read"):  # a stream is read once into bytes, so both readers can open it
         source = source.read()  # type: ignore[union-attr]
-    if is_academic(source):
-        return check_academic_file(source, file=file, roster=kw.get("roster"))
+    try:
+        wb = open_workbook(source)  # the container guards run once: an academic file is read from this open
+    except (WorkbookError, OSError):  # check_file then reports it the roster way
+        return check_file(source, file=file, previous=kw.get("previous"), today=today)
+    try:
+        academic = form_of(wb) in ACADEMIC_FORMS
+    except Exception:
+        academic = False
+    if academic:
+        return check_academic_file(wb, file=file, roster=kw.get("roster"))  # closes it
+    wb.close()
     return check_file(source, file=file, previous=kw.get("previous"), today=today)
 
 
