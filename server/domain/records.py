@@ -294,12 +294,15 @@ def _store(db: sqlite_utils.Database, actor: Actor, unit: dict[str, Any], year: 
             f" AND subject_code IN ({marks})",
             [year, meta.term, code, meta.class_name, *subjects],
         )
+        # a subject's columns once per sheet, not once per pupil (its area is parsed from its code)
+        per_subject = {c: (c, s.name, s.kind, _text(s.credits), _text(s.hours), area_of(c))
+                       for c, s in subjects.items()}  # fmt: skip
+        head = (year, meta.term, code, meta.class_name)
         rows = []
         for r in report.records:
-            s = subjects[r["subject_code"]]
-            rows.append((year, meta.term, code, meta.class_name, s.code, r["citizen_id"], r["student_no"],
-                         r["first_name"], r["last_name"], s.name, s.kind, _text(s.credits), _text(s.hours),
-                         area_of(s.code), _text(r["attendance_pct"]), _text(r["score_term"]),
+            sc, name, kind, credits, hours, area = per_subject[r["subject_code"]]
+            rows.append((*head, sc, r["citizen_id"], r["student_no"], r["first_name"], r["last_name"], name, kind,
+                         credits, hours, area, _text(r["attendance_pct"]), _text(r["score_term"]),
                          _text(r["score_final"]), _text(r["score_total"]), r["grade"], int(bool(r["pending"])),
                          upload_id))  # fmt: skip
         db.conn.executemany(
