@@ -50,7 +50,11 @@ def _text(value: object) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        text = str(value)  # plain notation unless it has an exponent: then it reads as format(value, "f")
+        if "E" in text or "N" in text or "n" in text:
+            return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        head, dot, tail = text.partition(".")
+        return head if dot and not tail.strip("0") else text  # 98.00 -> "98", 79.50 stays "79.50"
     return str(value)
 
 
