@@ -143,7 +143,8 @@ def _read_roster(wb: CalamineWorkbook, meta: AcademicMeta) -> tuple[list[Pupil] 
 def read_academic_workbook(source: Source) -> AcademicWorkbook:
     """Read a filled academic workbook: metadata first (strict), then each data sheet by its key row."""
     with gc_paused():
-        wb = open_workbook(source)
+        # an open calamine workbook (from check_any_file) is taken as is, without open_workbook's protocol test
+        wb = source if isinstance(source, CalamineWorkbook) else open_workbook(source)
         try:
             meta = read_academic_meta(wb)
             sheets = {role: _read_role(wb, meta, role) for role in meta.sheets}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from validators.academic.common import (
     A_NOT_NUMBER,
@@ -317,9 +318,11 @@ def check_result(
                 "grade", row, expected, name=name, subject=subject.code, meaning=sc.marks[str(expected)].meaning
             )
         )
-    student_no = get("student_no")
+    student_no, cid = get("student_no"), get("citizen_id")
+    if not (type(cid) is str and len(cid) == 13 and cid.isdigit() and cid.isascii()):
+        cid = clean_id(cid)[0]  # what a typed ID that is already 13 plain digits comes back as anyway
     return {
-        "citizen_id": clean_id(get("citizen_id"))[0],
+        "citizen_id": cid,
         "student_no": (None if student_no is None else text_of(student_no)) or None,
         "first_name": first_name,
         "last_name": last_name,
@@ -348,6 +351,12 @@ def check_subject_spec(subject: ResultSubject, grade: str, out: list[Finding]) -
         )
 
 
+@lru_cache(maxsize=8192)
+def _valid_pupil_id(cid: str) -> bool:
+    """A Thai ID or a G-Code (remembered: a class's IDs are checked again on each subject's sheet)."""
+    return is_thai_id(cid) or is_gcode(cid)
+
+
 def check_roster(
     records: Sequence[Mapping[str, object]],
     roster: Iterable[Pupil] | None,
@@ -365,7 +374,7 @@ def check_roster(
         if not cid:
             out.append(A_REQUIRED.finding("citizen_id", row, label="เลขประจำตัว"))
             continue
-        if not (is_thai_id(cid) or is_gcode(cid)):
+        if not _valid_pupil_id(cid):
             out.append(PUPIL_ID_INVALID.finding("citizen_id", row, cid))
         if cid in seen:
             out.append(PUPIL_DUPLICATE.finding("citizen_id", row, cid, other_row=seen[cid]))
