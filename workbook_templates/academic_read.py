@@ -26,6 +26,7 @@ from validators.academic import (
     validate_curriculum,
     validate_results,
 )
+from validators.academic.common import decimal_text
 from validators.academic.localschool import validate_localschool
 from validators.academic.register import validate_register
 from validators.academic.results import CLASS_ROSTER_TAMPERED
@@ -272,11 +273,30 @@ def check_any_file(source: Source, *, file: str = "", today: date | None = None,
     return check_file(source, file=file, previous=kw.get("previous"), today=today)
 
 
+RESULT_NUMBERS = ("attendance_pct", "score_term", "score_final", "score_total")
+
+
+def check_records_file(source: Source, *, file: str = "", **kw: Any) -> FileReport:
+    """`check_any_file` for the records upload's worker: a results report's numbers come back as the text
+    the store keeps (`decimal_text`), so the report crosses back to the server as plain strings (pickling
+    a Decimal costs ten times a string; a results workbook has four per pupil and subject)."""
+    report = check_any_file(source, file=file, **kw)
+    meta = report.meta
+    if isinstance(meta, AcademicMeta) and meta.form == "results":
+        for rec in report.records:
+            for key in RESULT_NUMBERS:
+                value = rec[key]
+                if value is not None:
+                    rec[key] = decimal_text(value)  # type: ignore[arg-type]
+    return report
+
+
 __all__ = [
     "ROLE_OF_ACADEMIC_FORM",
     "AcademicWorkbook",
     "check_academic_file",
     "check_any_file",
+    "check_records_file",
     "is_academic",
     "read_academic_workbook",
     "validate_academic_workbook",

@@ -101,6 +101,16 @@ def text_of(value: object) -> str:
     return clean_text(value)[0]
 
 
+def decimal_text(value: Decimal) -> str:
+    """A decimal as the records store keeps it: an integral value without its decimals ("98.00" -> "98"),
+    any other exactly as typed or computed ("79.50" stays "79.50"), never in exponent notation."""
+    text = str(value)  # plain notation unless it has an exponent: then it reads as format(value, "f")
+    if "E" in text or "N" in text or "n" in text:
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    head, dot, tail = text.partition(".")
+    return head if dot and not tail.strip("0") else text
+
+
 def plain_number(n: Decimal) -> str:
     """1.0 -> "1", 1.50 -> "1.5": a number as a person writes it in a message."""
     text = format(n, "f")
