@@ -210,8 +210,9 @@ def validate_academic_workbook(
                 subject, sheet.rows, grade=grade, class_name=meta.class_name, roster=pupils, sheet=sheet.name
             )
             findings += r.findings
-            for rec in r.records:
-                report.records.append({**rec, "year": meta.year, "term": meta.term, "class_name": meta.class_name})
+            for rec in r.records:  # each a fresh dict of this sheet's result: completed in place, not copied
+                rec["year"], rec["term"], rec["class_name"] = meta.year, meta.term, meta.class_name
+            report.records += r.records
     report.rows = len(report.records)
     buckets = {"error": report.errors, "warning": report.warnings, "info": report.notices}
     for f in findings:

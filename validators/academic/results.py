@@ -186,27 +186,34 @@ _NUMBER_KEYS = ("attendance_pct", "score_term", "score_final", "score_total")
 
 def _numbers(
     raw: Mapping[str, object], row: int | None, out: list[Finding], subject: ResultSubject
-) -> tuple[dict[str, Decimal | None], Decimal | None]:
-    """The row's numbers (None where unreadable or out of range, each reported) and its attendance."""
-    values: dict[str, Decimal | None] = {}
+) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
+    """The row's attendance, term score, final score and total as read (None where blank, unreadable or
+    out of range, each reported)."""
+    found: list[Decimal | None] = []
+    append = found.append
     for key in _NUMBER_KEYS:
         value = raw.get(key)
-        try:
-            values[key] = None if value is None else _number(value)
-        except NotANumber:
-            out.append(A_NOT_NUMBER.finding(key, row, value, label=RESULT_LABELS[key]))
-            values[key] = None
-    attendance, term, final = values["attendance_pct"], values["score_term"], values["score_final"]
+        if value is None:
+            append(None)
+        elif type(value) is float and value - value == 0:  # the usual typed score: no text to clean
+            append(Decimal(repr(value)))
+        else:
+            try:
+                append(_number(value))
+            except NotANumber:
+                out.append(A_NOT_NUMBER.finding(key, row, value, label=RESULT_LABELS[key]))
+                append(None)
+    attendance, term, final, total = found
     if attendance is not None and not (0 <= attendance <= HUNDRED):
         out.append(RESULT_ATTENDANCE_RANGE.finding("attendance_pct", row, plain_number(attendance)))
         attendance = None
     if term is not None and not (0 <= term <= subject.max_term):
         _out_of_range(out, row, "score_term", term, subject.max_term)
-        values["score_term"] = None
+        term = None
     if final is not None and not (0 <= final <= subject.max_final):
         _out_of_range(out, row, "score_final", final, subject.max_final)
-        values["score_final"] = None
-    return values, attendance
+        final = None
+    return attendance, term, final, total
 
 
 def _out_of_range(out: list[Finding], row: int | None, key: str, value: Decimal, maximum: Decimal) -> None:
@@ -227,8 +234,7 @@ def check_result(
     get = raw.get
     first_name, last_name = text_of(get("first_name")), text_of(get("last_name"))
     name = f"{first_name} {last_name}" if first_name and last_name else first_name or last_name or "แถวนี้"
-    values, attendance = _numbers(raw, row, out, subject)
-    term, final = values["score_term"], values["score_final"]
+    attendance, term, final, read_total = _numbers(raw, row, out, subject)
 
     mark_value = get("mark")
     mark_text = "" if mark_value is None else text_of(mark_value)
@@ -300,7 +306,6 @@ def check_result(
                 )
             )
 
-    read_total = values["score_total"]
     if read_total is not None and total is not None and read_total.quantize(CENT, ROUND_HALF_UP) != total:
         out.append(
             RESULT_TOTAL_MISMATCH.finding(
