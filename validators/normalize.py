@@ -46,6 +46,8 @@ EXCEL_EPOCH = date(1899, 12, 30)
 _THAI_DIGIT = re.compile("[๐-๙]")
 _MESSY = re.compile(r"^\s|\s$|\s\s|[\t\n\r\u00a0\u200b\u200c\u200d\ufeff]")
 """Anything `clean_text` would change: tested first so that clean cells (nearly all) cost one search."""
+MESSY = _MESSY
+"""The same test for callers that take clean text as is (`validators.academic.common.text_of`)."""
 
 
 def display_width(text: str) -> int:

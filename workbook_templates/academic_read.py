@@ -26,6 +26,7 @@ from validators.academic import (
     validate_curriculum,
     validate_results,
 )
+from validators.academic.common import decimal_text
 from validators.academic.localschool import validate_localschool
 from validators.academic.register import validate_register
 from validators.academic.results import CLASS_ROSTER_TAMPERED
@@ -143,7 +144,8 @@ def _read_roster(wb: CalamineWorkbook, meta: AcademicMeta) -> tuple[list[Pupil] 
 def read_academic_workbook(source: Source) -> AcademicWorkbook:
     """Read a filled academic workbook: metadata first (strict), then each data sheet by its key row."""
     with gc_paused():
-        wb = open_workbook(source)
+        # an open calamine workbook (from check_any_file) is taken as is, without open_workbook's protocol test
+        wb = source if isinstance(source, CalamineWorkbook) else open_workbook(source)
         try:
             meta = read_academic_meta(wb)
             sheets = {role: _read_role(wb, meta, role) for role in meta.sheets}
@@ -208,8 +210,9 @@ def validate_academic_workbook(
                 subject, sheet.rows, grade=grade, class_name=meta.class_name, roster=pupils, sheet=sheet.name
             )
             findings += r.findings
-            for rec in r.records:
-                report.records.append({**rec, "year": meta.year, "term": meta.term, "class_name": meta.class_name})
+            for rec in r.records:  # each a fresh dict of this sheet's result: completed in place, not copied
+                rec["year"], rec["term"], rec["class_name"] = meta.year, meta.term, meta.class_name
+            report.records += r.records
     report.rows = len(report.records)
     buckets = {"error": report.errors, "warning": report.warnings, "info": report.notices}
     for f in findings:
@@ -257,9 +260,36 @@ def check_any_file(source: Source, *, file: str = "", today: date | None = None,
     to the roster's `check_file` (which also reports every way of not being a workbook)."""
     if hasattr(source, "read"):  # a stream is read once into bytes, so both readers can open it
         source = source.read()  # type: ignore[union-attr]
-    if is_academic(source):
-        return check_academic_file(source, file=file, roster=kw.get("roster"))
+    try:
+        wb = open_workbook(source)  # the container guards run once: an academic file is read from this open
+    except (WorkbookError, OSError):  # check_file then reports it the roster way
+        return check_file(source, file=file, previous=kw.get("previous"), today=today)
+    try:
+        academic = form_of(wb) in ACADEMIC_FORMS
+    except Exception:
+        academic = False
+    if academic:
+        return check_academic_file(wb, file=file, roster=kw.get("roster"))  # closes it
+    wb.close()
     return check_file(source, file=file, previous=kw.get("previous"), today=today)
+
+
+RESULT_NUMBERS = ("attendance_pct", "score_term", "score_final", "score_total")
+
+
+def check_records_file(source: Source, *, file: str = "", **kw: Any) -> FileReport:
+    """`check_any_file` for the records upload's worker: a results report's numbers come back as the text
+    the store keeps (`decimal_text`), so the report crosses back to the server as plain strings (pickling
+    a Decimal costs ten times a string; a results workbook has four per pupil and subject)."""
+    report = check_any_file(source, file=file, **kw)
+    meta = report.meta
+    if isinstance(meta, AcademicMeta) and meta.form == "results":
+        for rec in report.records:
+            for key in RESULT_NUMBERS:
+                value = rec[key]
+                if value is not None:
+                    rec[key] = decimal_text(value)  # type: ignore[arg-type]
+    return report
 
 
 __all__ = [
@@ -267,6 +297,7 @@ __all__ = [
     "AcademicWorkbook",
     "check_academic_file",
     "check_any_file",
+    "check_records_file",
     "is_academic",
     "read_academic_workbook",
     "validate_academic_workbook",

@@ -50,8 +50,9 @@ class WorkerBusy(Exception):
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["workbook_templates.sandbox", "workbook_templates.academic_read", "validators"])
-CHECKERS = ("check_file", "check_any_file")
-"""What a worker may run: the roster check, or the dispatcher that also reads the academic forms."""
+CHECKERS = ("check_file", "check_any_file", "check_records_file")
+"""What a worker may run: the roster check, the dispatcher that also reads the academic forms, or the
+dispatcher as the records upload takes it (results numbers as stored text: `check_records_file`)."""
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
@@ -77,10 +78,10 @@ def _check(path: str, checker: str, options: dict[str, Any], keep_records: bool,
     read.LIMITS = reader_limits  # the limits in force in the caller (a test or a setting may lower them)
     file = options.get("file", "")
     try:
-        if checker == "check_any_file":
-            from workbook_templates.academic_read import check_any_file
+        if checker in ("check_any_file", "check_records_file"):
+            from workbook_templates import academic_read
 
-            report = check_any_file(path, **options)
+            report = getattr(academic_read, checker)(path, **options)
         else:
             options.pop("roster", None)
             report = check_file(path, **options)

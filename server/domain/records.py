@@ -33,6 +33,7 @@ from server.domain.uploads import Quota, UploadRejected, file_path, incoming_dir
 from server.storage import clock
 from server.storage.db import transaction
 from validators.academic import GradedSubject, Pupil, area_of, areas, class_grade, summarise
+from validators.academic.common import decimal_text
 from workbook_templates.check import FileReport
 from workbook_templates.meta import previous_digest
 from workbook_templates.sandbox import Isolation, WorkerBusy, check_file_isolated
@@ -46,11 +47,12 @@ RESULT_KEYS = ("year", "term", "class_name", "subject_code", "subject_name", "ki
 
 
 def _text(value: object) -> str | None:
-    """A decimal as exact text for storage ("1.5", "79.5"); None stays None."""
+    """A decimal as exact text for storage ("1.5", "79.5"); None stays None; text (the worker's results
+    numbers, already in this form: `decimal_text`) as is."""
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return decimal_text(value)
     return str(value)
 
 
@@ -103,7 +105,8 @@ def student_numbers(db: sqlite_utils.Database, code: str) -> dict[str, str]:
 
 def _check(data: bytes, filename: str, files_dir: str | Path, isolation: Isolation | None,
            roster: list[Pupil] | None) -> FileReport:  # fmt: skip
-    """`check_any_file` in a capped worker on a private temp file (see workbook_templates.sandbox)."""
+    """`check_any_file` in a capped worker on a private temp file (see workbook_templates.sandbox); results
+    numbers come back as the text the store keeps (`check_records_file`)."""
     incoming = incoming_dir(files_dir)
     incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")
@@ -111,7 +114,9 @@ def _check(data: bytes, filename: str, files_dir: str | Path, isolation: Isolati
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         try:
-            return check_file_isolated(tmp, file=filename, limits=isolation, checker="check_any_file", roster=roster)
+            return check_file_isolated(
+                tmp, file=filename, limits=isolation, checker="check_records_file", roster=roster
+            )
         except WorkerBusy as exc:
             raise ServiceError(
                 503, "busy", "ขณะนี้มีผู้ส่งไฟล์จำนวนมาก ระบบยังไม่ได้บันทึกข้อมูล กรุณาส่งใหม่อีกครั้งในอีกสักครู่", str(exc)
@@ -294,12 +299,15 @@ def _store(db: sqlite_utils.Database, actor: Actor, unit: dict[str, Any], year: 
             f" AND subject_code IN ({marks})",
             [year, meta.term, code, meta.class_name, *subjects],
         )
+        # a subject's columns once per sheet, not once per pupil (its area is parsed from its code)
+        per_subject = {c: (c, s.name, s.kind, _text(s.credits), _text(s.hours), area_of(c))
+                       for c, s in subjects.items()}  # fmt: skip
+        head = (year, meta.term, code, meta.class_name)
         rows = []
         for r in report.records:
-            s = subjects[r["subject_code"]]
-            rows.append((year, meta.term, code, meta.class_name, s.code, r["citizen_id"], r["student_no"],
-                         r["first_name"], r["last_name"], s.name, s.kind, _text(s.credits), _text(s.hours),
-                         area_of(s.code), _text(r["attendance_pct"]), _text(r["score_term"]),
+            sc, name, kind, credits, hours, area = per_subject[r["subject_code"]]
+            rows.append((*head, sc, r["citizen_id"], r["student_no"], r["first_name"], r["last_name"], name, kind,
+                         credits, hours, area, _text(r["attendance_pct"]), _text(r["score_term"]),
                          _text(r["score_final"]), _text(r["score_total"]), r["grade"], int(bool(r["pending"])),
                          upload_id))  # fmt: skip
         db.conn.executemany(

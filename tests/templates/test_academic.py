@@ -20,13 +20,19 @@ import openpyxl
 import pytest
 
 from validators.academic import Pupil, ResultSubject, grade_for, scale, total_of
+from validators.academic.common import decimal_text
 from validators.academic.results import _grade_text
 from validators.identity import with_check_digit
 from workbook_templates import build_template
 from workbook_templates import read as roster_read
 from workbook_templates.academic_build import build_assessments, build_curriculum, build_results
 from workbook_templates.academic_meta import CLASS_SHEET
-from workbook_templates.academic_read import check_academic_file, check_any_file, read_academic_workbook
+from workbook_templates.academic_read import (
+    check_academic_file,
+    check_any_file,
+    check_records_file,
+    read_academic_workbook,
+)
 from workbook_templates.meta import LISTS_SHEET, META_SHEET
 
 SCHOOL = "3056200001"
@@ -216,6 +222,24 @@ def test_roster_check_uses_the_carried_class_or_the_servers(tmp_path: Path) -> N
     assert len(missing) == 2 and "มาใหม่" in missing[0]["message"]
     report = check_academic_file(path, roster=PUPILS[:1])
     assert [e["row"] for e in report.errors if e["code"] == "PUPIL_NOT_ON_ROSTER"] == [6, 6]
+
+
+def test_records_upload_check_sends_the_stored_text(tmp_path: Path) -> None:
+    """The worker's check for the records upload is `check_any_file` with each results number as the
+    text the store keeps: the same records, findings and rows otherwise."""
+    rng = random.Random(15)
+    typed = {s.code: random_rows(rng, s, 10) for s in SUBJECTS}
+    typed[SUBJECTS[0].code][2]["score_term"] = 200  # out of range: reported, and None in both
+    path = fill(results(tmp_path / "r.xlsx", PUPILS[:10]), typed, tmp_path / "f.xlsx")
+    full, stored = check_any_file(path), check_records_file(path)
+    assert (stored.errors, stored.warnings, stored.rows) == (full.errors, full.warnings, full.rows) and full.rows == 20
+    numbers = ("attendance_pct", "score_term", "score_final", "score_total")
+    assert any(r["score_term"] is None for r in full.records)
+    for a, b in zip(full.records, stored.records, strict=True):
+        assert {k: v for k, v in a.items() if k not in numbers} == {k: v for k, v in b.items() if k not in numbers}
+        for k in numbers:
+            assert b[k] == (None if a[k] is None else decimal_text(a[k])) and (b[k] is None or isinstance(b[k], str))
+    assert decimal_text(D("98.00")) == "98" and decimal_text(D("79.50")) == "79.50" and decimal_text(D("1E+1")) == "10"
 
 
 def _edit_zip(src: Path, out: Path, part: str, change: Any) -> Path:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from validators.fields import GRADES, LEVELS
 from validators.findings import rule
-from validators.normalize import clean_grade, clean_text, has_thai_digits, thai_digits_to_arabic
+from validators.normalize import MESSY, clean_grade, clean_text, has_thai_digits, thai_digits_to_arabic
 
 A_REQUIRED = rule("ACADEMIC_REQUIRED", "error", "academic_common",
     "ยังไม่ได้กรอก {label}",
@@ -93,8 +93,22 @@ def scale_name(grade: str) -> str:
 
 
 def text_of(value: object) -> str:
-    """A cell as trimmed text (numbers that reached a text column come back as typed)."""
+    """A cell as trimmed text (numbers that reached a text column come back as typed).
+
+    Clean text (nearly every cell) is returned as is after one search, without `clean_text`'s other steps."""
+    if type(value) is str and MESSY.search(value) is None:
+        return value
     return clean_text(value)[0]
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as the records store keeps it: an integral value without its decimals ("98.00" -> "98"),
+    any other exactly as typed or computed ("79.50" stays "79.50"), never in exponent notation."""
+    text = str(value)  # plain notation unless it has an exponent: then it reads as format(value, "f")
+    if "E" in text or "N" in text or "n" in text:
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    head, dot, tail = text.partition(".")
+    return head if dot and not tail.strip("0") else text
 
 
 def plain_number(n: Decimal) -> str:

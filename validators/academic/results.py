@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from validators.academic.common import (
     A_NOT_NUMBER,
@@ -169,56 +170,92 @@ class ResultsResult(FindingsView):
         return [r for r in self.records if r.get("pending")]
 
 
+def _number(value: object) -> Decimal | None:
+    """`to_decimal` with the typed numbers a cell nearly always holds (a float or an int from calamine)
+    taken first: they need no text cleaning (same value as `to_decimal`, fewer steps)."""
+    kind = type(value)
+    if kind is float and value - value == 0:  # finite (inf - inf and nan - nan are nan)
+        return Decimal(repr(value))
+    if kind is int:
+        return Decimal(value)  # type: ignore[arg-type]
+    return to_decimal(value)
+
+
+_NUMBER_KEYS = ("attendance_pct", "score_term", "score_final", "score_total")
+
+
 def _numbers(
     raw: Mapping[str, object], row: int | None, out: list[Finding], subject: ResultSubject
-) -> tuple[dict[str, Decimal | None], Decimal | None]:
-    """The row's numbers (None where unreadable or out of range, each reported) and its attendance."""
-    values: dict[str, Decimal | None] = {}
-    for key in ("attendance_pct", "score_term", "score_final", "score_total"):
-        try:
-            values[key] = to_decimal(raw.get(key))
-        except NotANumber:
-            out.append(A_NOT_NUMBER.finding(key, row, raw.get(key), label=RESULT_LABELS[key]))
-            values[key] = None
-    attendance, term, final = values["attendance_pct"], values["score_term"], values["score_final"]
+) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
+    """The row's attendance, term score, final score and total as read (None where blank, unreadable or
+    out of range, each reported)."""
+    found: list[Decimal | None] = []
+    append = found.append
+    for key in _NUMBER_KEYS:
+        value = raw.get(key)
+        if value is None:
+            append(None)
+        elif type(value) is float and value - value == 0:  # the usual typed score: no text to clean
+            append(Decimal(repr(value)))
+        else:
+            try:
+                append(_number(value))
+            except NotANumber:
+                out.append(A_NOT_NUMBER.finding(key, row, value, label=RESULT_LABELS[key]))
+                append(None)
+    attendance, term, final, total = found
     if attendance is not None and not (0 <= attendance <= HUNDRED):
         out.append(RESULT_ATTENDANCE_RANGE.finding("attendance_pct", row, plain_number(attendance)))
         attendance = None
-    for key, value, maximum in (("score_term", term, subject.max_term), ("score_final", final, subject.max_final)):
-        if value is not None and not (0 <= value <= maximum):
-            out.append(
-                RESULT_SCORE_RANGE.finding(
-                    key, row, plain_number(value), label=RESULT_LABELS[key], maximum=plain_number(maximum)
-                )
-            )
-            values[key] = None
-    return values, attendance
+    if term is not None and not (0 <= term <= subject.max_term):
+        _out_of_range(out, row, "score_term", term, subject.max_term)
+        term = None
+    if final is not None and not (0 <= final <= subject.max_final):
+        _out_of_range(out, row, "score_final", final, subject.max_final)
+        final = None
+    return attendance, term, final, total
+
+
+def _out_of_range(out: list[Finding], row: int | None, key: str, value: Decimal, maximum: Decimal) -> None:
+    out.append(
+        RESULT_SCORE_RANGE.finding(
+            key, row, plain_number(value), label=RESULT_LABELS[key], maximum=plain_number(maximum)
+        )
+    )
 
 
 def check_result(
     raw: Mapping[str, object], row: int | None, out: list[Finding], subject: ResultSubject, sc: Scale
 ) -> dict[str, object]:
-    """Judge one pupil's row of a subject sheet; return the cleaned result (`grade` None when none)."""
-    name = " ".join(t for t in (text_of(raw.get("first_name")), text_of(raw.get("last_name"))) if t) or "แถวนี้"
-    values, attendance = _numbers(raw, row, out, subject)
-    term, final = values["score_term"], values["score_final"]
+    """Judge one pupil's row of a subject sheet; return the cleaned result (`grade` None when none).
 
-    mark_text = text_of(raw.get("mark"))
+    Each cell is read and cleaned once; the messages' pieces (the pupil's name, the attendance floor)
+    are made only for a row that has a finding."""
+    get = raw.get
+    first_name, last_name = text_of(get("first_name")), text_of(get("last_name"))
+    name = f"{first_name} {last_name}" if first_name and last_name else first_name or last_name or "แถวนี้"
+    attendance, term, final, read_total = _numbers(raw, row, out, subject)
+
+    mark_value = get("mark")
+    mark_text = "" if mark_value is None else text_of(mark_value)
     mark = canonical_mark(mark_text, sc) if mark_text else None
     if mark_text and mark is None:
         out.append(RESULT_MARK_UNKNOWN.finding("mark", row, mark_text, allowed=" ".join(sc.marks)))
 
     total = total_of(term, final) if term is not None and final is not None else None
-    typed_any = any(
-        v is not None for v in (raw.get("attendance_pct"), raw.get("score_term"), raw.get("score_final"))
-    ) or bool(mark_text)
+    typed_attendance = get("attendance_pct")
+    typed_any = (
+        typed_attendance is not None
+        or get("score_term") is not None
+        or get("score_final") is not None
+        or bool(mark_text)
+    )
     expected = grade_for(total, attendance, mark, sc)
-    minimum = plain_number(sc.attendance_min)
 
     if not typed_any:
         out.append(RESULT_MISSING.finding(None, row, name=name, subject=subject.code))
     else:
-        if raw.get("attendance_pct") is None:
+        if typed_attendance is None:
             out.append(A_REQUIRED.finding("attendance_pct", row, label=RESULT_LABELS["attendance_pct"]))
         if mark is None and not mark_text and (term is None) != (final is None):
             key, other = ("score_term", "score_final") if term is not None else ("score_final", "score_term")
@@ -240,10 +277,16 @@ def check_result(
     if mark == sc.low_attendance_mark and attendance is not None and not low:
         out.append(
             RESULT_LOW_MARK_ATTENDANCE_OK.finding(
-                "mark", row, mark, name=name, attendance=plain_number(attendance), minimum=minimum
+                "mark",
+                row,
+                mark,
+                name=name,
+                attendance=plain_number(attendance),
+                minimum=plain_number(sc.attendance_min),
             )
         )
-    read_grade = _grade_text(raw.get("grade"))
+    grade_value = get("grade")
+    read_grade = None if grade_value is None else _grade_text(grade_value)
     if read_grade is not None:
         read_grade = canonical_mark(read_grade, sc) or read_grade
     if low:
@@ -258,12 +301,11 @@ def check_result(
                     given,
                     name=name,
                     attendance=plain_number(attendance),
-                    minimum=minimum,
+                    minimum=plain_number(sc.attendance_min),
                     mark=sc.low_attendance_mark,
                 )
             )
 
-    read_total = values["score_total"]
     if read_total is not None and total is not None and read_total.quantize(CENT, ROUND_HALF_UP) != total:
         out.append(
             RESULT_TOTAL_MISMATCH.finding(
@@ -274,19 +316,21 @@ def check_result(
         why = f"คะแนนรวม {plain_number(total)}" if total is not None and not mark else "ตามช่อง ร/มส"
         out.append(RESULT_GRADE_MISMATCH.finding("grade", row, read_grade, name=name, why=why, expected=expected))
 
-    pending = expected in sc.marks and sc.marks[expected].pending
+    pending = expected is not None and expected in sc.marks and sc.marks[expected].pending
     if pending:
         out.append(
             RESULT_PENDING.finding(
                 "grade", row, expected, name=name, subject=subject.code, meaning=sc.marks[str(expected)].meaning
             )
         )
-    cid, _ = clean_id(raw.get("citizen_id"))
+    student_no, cid = get("student_no"), get("citizen_id")
+    if not (type(cid) is str and len(cid) == 13 and cid.isdigit() and cid.isascii()):
+        cid = clean_id(cid)[0]  # what a typed ID that is already 13 plain digits comes back as anyway
     return {
         "citizen_id": cid,
-        "student_no": text_of(raw.get("student_no")) or None,
-        "first_name": text_of(raw.get("first_name")),
-        "last_name": text_of(raw.get("last_name")),
+        "student_no": (None if student_no is None else text_of(student_no)) or None,
+        "first_name": first_name,
+        "last_name": last_name,
         "subject_code": subject.code,
         "attendance_pct": attendance,
         "score_term": term,
@@ -312,6 +356,12 @@ def check_subject_spec(subject: ResultSubject, grade: str, out: list[Finding]) -
         )
 
 
+@lru_cache(maxsize=8192)
+def _valid_pupil_id(cid: str) -> bool:
+    """A Thai ID or a G-Code (remembered: a class's IDs are checked again on each subject's sheet)."""
+    return is_thai_id(cid) or is_gcode(cid)
+
+
 def check_roster(
     records: Sequence[Mapping[str, object]],
     roster: Iterable[Pupil] | None,
@@ -329,7 +379,7 @@ def check_roster(
         if not cid:
             out.append(A_REQUIRED.finding("citizen_id", row, label="เลขประจำตัว"))
             continue
-        if not (is_thai_id(cid) or is_gcode(cid)):
+        if not _valid_pupil_id(cid):
             out.append(PUPIL_ID_INVALID.finding("citizen_id", row, cid))
         if cid in seen:
             out.append(PUPIL_DUPLICATE.finding("citizen_id", row, cid, other_row=seen[cid]))
