@@ -19,20 +19,12 @@ from werkzeug.wrappers import Response
 from server.books import graduates
 from server.domain import graduate_reports, graduation, registry, scope
 from server.domain.errors import ServiceError
-from server.web import auth
+from server.web import auth, page_kit
 from server.web.context import get_db, now
 
 bp = Blueprint("graduate_pages", __name__)
+page_kit.refuse_as_pages(bp)  # refusals as Thai pages (server/web/page_kit.py)
 LEVELS_BY_KIND = {"school": ("p6", "m3", "m6"), "college": ("pvc3", "pvs2")}
-
-
-@bp.errorhandler(ServiceError)
-def _service_error(err: ServiceError) -> Any:
-    if err.status == 401:
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-    if err.code == "profile_required":
-        return redirect(url_for("pages.profile"))
-    return render_template("error.html", error=err), err.status
 
 
 def _year() -> int:

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from server.domain import rounds, scope, spot_check_notices, spot_checks
 from server.domain.errors import ServiceError
-from server.web import auth, openapi
+from server.web import auth, openapi, page_kit
 from server.web import schemas as s
 from server.web.context import get_db, now
 from server.web.openapi import answers, api_doc
 
 api_bp = Blueprint("integrity_api", __name__, url_prefix="/api/v1")
-page_bp = Blueprint("integrity_pages", __name__)
+page_bp = page_kit.refuse_as_pages(Blueprint("integrity_pages", __name__))
 
 
 @api_bp.get("/rounds/<round_id>/units/<code>/spot-check-notices")
@@ -67,12 +67,8 @@ def explain_form(round_id: str, code: str, citizen_id: str) -> Response:
         spot_check_notices.explain(get_db(), actor, round_id, code, citizen_id, request.form.get("explanation", ""),
                                    now=now())  # fmt: skip
     except ServiceError as err:
-        if err.status == 401:
-            return redirect(url_for("pages.login"))
-        if err.code == "profile_required":
-            return redirect(url_for("pages.profile"))
-        if err.status in (403, 404) and err.code != "no_notice":
-            return Response(render_template("error.html", error=err), status=err.status)
+        if err.code == "profile_required" or (err.status in (401, 403, 404) and err.code != "no_notice"):
+            raise  # the pages' refusal (page_kit): the login or profile page, or the Thai error page as HTML
         flash(err.message, "error")
         return redirect(back)
     flash(f"บันทึกคำชี้แจงของเลขประจำตัว {citizen_id} แล้ว อปท. และจังหวัดเห็นคำชี้แจงนี้ในหน้าของตน", "ok")

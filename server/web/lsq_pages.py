@@ -22,35 +22,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, send_file, url_for
 
-from server.domain import localschool, pupil_register, records, records_views, registry, scope, uploads
+from server.domain import localschool, pupil_register, records, records_views, scope, uploads
 from server.domain.errors import ServiceError
-from server.web import auth, page_data
+from server.web import auth, page_kit
 from server.web.context import get_db, now
 
 bp = Blueprint("lsq_pages", __name__)
+page_kit.refuse_as_pages(bp)  # refusals as Thai pages (server/web/page_kit.py)
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.errorhandler(ServiceError)
-def _service_error(err: ServiceError) -> Any:
-    """The pages' refusal: to the login page when nobody is logged in, else a Thai error page."""
-    if err.status == 401:
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
-    if err.code == "profile_required":
-        return redirect(url_for("pages.profile"))
-    return render_template("error.html", error=err), err.status
-
-
-def _nav() -> None:
-    rnd = page_data.default_round(get_db(), now())
-    g.nav_round = rnd["id"] if rnd else None
-
-
-def _crumbs(code: str) -> list[dict[str, Any]]:
-    return list(reversed(registry.ancestors(get_db(), code)))
 
 
 def _errors(err: uploads.UploadRejected) -> dict[str, Any]:
@@ -65,9 +47,9 @@ def _localschool_page(year: int, code: str, status: int = 200, **extra: Any) -> 
     actor = auth.require_actor()
     db = get_db()
     unit = records_views.records_unit(db, actor, code)
-    _nav()
+    page_kit.set_nav_round()
     page = render_template(
-        "lsq_localschool.html", unit=unit, year=year, ancestors=_crumbs(code),
+        "lsq_localschool.html", unit=unit, year=year, ancestors=page_kit.crumbs(code),
         can_send=scope.may(db, actor, unit, "records"), imports=localschool.imports(db, actor, year, code), **extra,
     )  # fmt: skip
     return page, status
@@ -123,9 +105,9 @@ def _register_page(year: int, code: str, status: int = 200, **extra: Any) -> Any
     held = {r["citizen_id"] for r in rows}
     census = pupil_register.prefill_rows(db, code, records.confirmed_round(db, code, year))
     missing = [r for r in census if r["citizen_id"] not in held]
-    _nav()
+    page_kit.set_nav_round()
     page = render_template(
-        "lsq_register.html", unit=unit, year=year, ancestors=_crumbs(code), pupils=rows, missing=missing,
+        "lsq_register.html", unit=unit, year=year, ancestors=page_kit.crumbs(code), pupils=rows, missing=missing,
         can_send=scope.may(db, actor, unit, "records"), **extra,
     )  # fmt: skip
     return page, status

@@ -37,11 +37,12 @@ from werkzeug.wrappers import Response
 from server.domain import accounts, chain, conflicts, login_guard, registry, rounds, scope, spot_checks, uploads
 from server.domain.actor import Actor
 from server.domain.errors import ServiceError
-from server.web import auth, page_data, thai_format
+from server.web import auth, page_data, page_kit, thai_format
 from server.web import dashboard as progress_view
 from server.web.context import get_db, now
 
 bp = Blueprint("pages", __name__)
+page_kit.refuse_as_pages(bp)  # refusals as Thai pages (server/web/page_kit.py)
 PAGE_ERRORS_SHOWN = 500
 """A rejected 100k-row workbook can carry 100k findings; the page shows the first 500 and counts the rest."""
 
@@ -81,18 +82,6 @@ def _layout_context() -> dict[str, Any]:
         if profile:
             person = f"{profile['first_name']} {profile['last_name']}"
     return {"me": actor, "me_person": person, "nav_round": g.get("nav_round")}
-
-
-@bp.errorhandler(ServiceError)
-def _service_error(err: ServiceError) -> Any:
-    """Refusals become a Thai page (or the login / profile page when that is what is missing)."""
-    if err.status == 401:
-        if request.method == "GET":
-            return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-        return redirect(url_for("pages.login"))
-    if err.code == "profile_required":
-        return redirect(url_for("pages.profile"))
-    return render_template("error.html", error=err), err.status
 
 
 def _page_http_error(err: HTTPException) -> Any:

@@ -14,26 +14,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, g, render_template, request, send_file, url_for
 
 from server.books.late_list import late_list_bytes
 from server.domain import progress, registry, rounds, scope
-from server.domain.errors import ServiceError, not_found
-from server.web import auth, dashboard
+from server.domain.errors import not_found
+from server.web import auth, dashboard, page_kit
 from server.web.context import get_db, now
 
 bp = Blueprint("progress", __name__)
+page_kit.refuse_as_pages(bp)  # refusals as Thai pages (server/web/page_kit.py)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.errorhandler(ServiceError)
-def _refused(err: ServiceError) -> Any:
-    """As on every page: log in when the session is gone, else the Thai error page."""
-    if err.status == 401:
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-    if err.code == "profile_required":
-        return redirect(url_for("pages.profile"))
-    return render_template("error.html", error=err), err.status
 
 
 def _target(round_id: str, code: str) -> tuple[Any, dict[str, Any], str]:

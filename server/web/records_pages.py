@@ -18,17 +18,18 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from server.books import records_forms
-from server.domain import records, records_views, registry, scope, uploads
+from server.domain import records, records_views, scope, uploads
 from server.domain.errors import ServiceError, bad_request
-from server.web import auth, page_data
+from server.web import auth, page_data, page_kit
 from server.web.context import get_db, now
 from validators.academic import areas
 
 bp = Blueprint("records_pages", __name__)
+page_kit.refuse_as_pages(bp)  # refusals as Thai pages (server/web/page_kit.py)
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
@@ -60,33 +61,13 @@ def term_label(year: int, term: int | None) -> str:
     return f"ภาคเรียนที่ {term}/{year}" if term else f"ปีการศึกษา {year}"
 
 
-@bp.errorhandler(ServiceError)
-def _service_error(err: ServiceError) -> Any:
-    """The pages' refusal: to the login page when nobody is logged in, else a Thai error page."""
-    if err.status == 401:
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-    if err.code == "profile_required":
-        return redirect(url_for("pages.profile"))
-    return render_template("error.html", error=err), err.status
-
-
-def _nav() -> None:
-    """The layout's "ภาพรวม" link goes to the round a login lands on."""
-    rnd = page_data.default_round(get_db(), now())
-    g.nav_round = rnd["id"] if rnd else None
-
-
-def _crumbs(code: str) -> list[dict[str, Any]]:
-    return list(reversed(registry.ancestors(get_db(), code)))
-
-
 @bp.get("/years/<int:year>/units/<code>/records")
 def records_index(year: int, code: str) -> Any:
     actor = auth.require_actor()
     view = records_views.records_overview(get_db(), actor, year, code)
-    _nav()
+    page_kit.set_nav_round()
     can_upload = scope.may(get_db(), actor, view["unit"], "upload")
-    return render_template("records_index.html", ancestors=_crumbs(code), can_upload=can_upload,
+    return render_template("records_index.html", ancestors=page_kit.crumbs(code), can_upload=can_upload,
                            census_classes=records_forms.census_classes(get_db(), code, year), **view)  # fmt: skip
 
 
@@ -133,9 +114,9 @@ def records_upload(year: int, code: str) -> Any:
     except uploads.UploadRejected as err:
         errors = err.detail.get("errors") or []
         view = records_views.records_overview(db, actor, year, code)
-        _nav()
+        page_kit.set_nav_round()
         return render_template(
-            "records_index.html", ancestors=_crumbs(code), can_upload=True, rejected=file.filename,
+            "records_index.html", ancestors=page_kit.crumbs(code), can_upload=True, rejected=file.filename,
             census_classes=records_forms.census_classes(db, code, year),
             errors=errors[:ERRORS_SHOWN], errors_hidden=max(0, len(errors) - ERRORS_SHOWN), **view,
         ), 422  # fmt: skip
@@ -159,8 +140,8 @@ def class_page(year: int, code: str) -> Any:
     if not class_name:
         raise bad_request("class_required", "กรุณาระบุชั้นเรียน เช่น ม.1/1")
     view = records_views.class_results(get_db(), actor, year, code, class_name, term)
-    _nav()
-    return render_template("records_class.html", ancestors=_crumbs(code), **view)
+    page_kit.set_nav_round()
+    return render_template("records_class.html", ancestors=page_kit.crumbs(code), **view)
 
 
 @bp.get("/years/<int:year>/units/<code>/students/<citizen_id>")
@@ -174,8 +155,8 @@ def pupil_page(year: int, code: str, citizen_id: str) -> Any:
         terms[(r["year"], r["term"])]["results"].append(r)
     order = list(areas().titles)
     record["areas"].sort(key=lambda a: order.index(a["area"]) if a["area"] in order else len(order))
-    _nav()
-    return render_template("records_pupil.html", ancestors=_crumbs(code), year=year, record=record,
+    page_kit.set_nav_round()
+    return render_template("records_pupil.html", ancestors=page_kit.crumbs(code), year=year, record=record,
                            unit=record["unit"], pupil=record["pupil"], term_blocks=list(terms.values()))  # fmt: skip
 
 
