@@ -13,36 +13,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from browserkit import login, stored
 
-from server.tools.demo import DEMO_PASSWORD
 from workbook_templates.academic_history import SHEET_NAME as HISTORY_SHEET
 from workbook_templates.academic_register import SHEET_NAME as REGISTER_SHEET
 
 pytestmark = pytest.mark.browser
 
 LAO_A, SCHOOL = "04560101", "3056200101"
-
-
-def login(browser: Any, server: Any, user: str) -> Any:
-    context = browser.new_context(locale="th-TH", accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=login]", user)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/rounds/**")
-    return page
-
-
-def stored(server: Any, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
-    from server.storage.db import connect
-
-    db = connect(server.app.config["DB_PATH"])
-    try:
-        return [tuple(r) for r in db.execute(sql, args)]
-    finally:
-        db.close()
 
 
 def download(page: Any, selector: str) -> bytes:

@@ -13,35 +13,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-
-from server.tools.demo import DEMO_PASSWORD
+from browserkit import login, stored
 
 pytestmark = pytest.mark.browser
 
 LAO_A, SCHOOL, OTHER_LAO = "04560101", "3056200101", "05560102"
 CLASS = "ม.1"
-
-
-def login(browser: Any, server: Any, user: str) -> Any:
-    context = browser.new_context(locale="th-TH", accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=login]", user)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/rounds/**")
-    return page
-
-
-def stored(server: Any, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
-    from server.storage.db import connect
-
-    db = connect(server.app.config["DB_PATH"])
-    try:
-        return [tuple(r) for r in db.execute(sql, args)]
-    finally:
-        db.close()
 
 
 def expected_gpa(rows: list[tuple[Any, ...]]) -> str:
