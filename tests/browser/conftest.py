@@ -7,6 +7,7 @@ real browser, cookies, redirects, file uploads and all.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make browserkit importable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
